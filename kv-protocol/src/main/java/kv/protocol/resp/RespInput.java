@@ -1,0 +1,168 @@
+package kv.protocol.resp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A buffered, unsynchronized input stream for one connection, read by one thread.
+ *
+ * <p>Design note: the socket stream that Spring Integration hands a deserializer costs one
+ * system call per {@code read()}, and {@link java.io.BufferedInputStream} takes a lock per
+ * byte. This class reads in large chunks and lets the decoder look at the buffer directly.
+ * Before it blocks on the socket it runs {@link #beforeBlockingRead}: the server uses that
+ * hook to flush the replies it has written for a pipelined batch, so one batch costs one
+ * write system call instead of one per reply, and no reply ever waits behind a read.
+ */
+public final class RespInput extends InputStream {
+
+    private final InputStream source;
+    private final byte[] buffer;
+    private int position;
+    private int limit;
+    private volatile Runnable beforeBlockingRead = () -> { };
+
+    public RespInput(InputStream source) {
+        this(source, 16 * 1024);
+    }
+
+    public RespInput(InputStream source, int bufferSize) {
+        this.source = source;
+        this.buffer = new byte[bufferSize];
+    }
+
+    /** Wraps {@code in} unless it already is a {@code RespInput}. */
+    public static RespInput of(InputStream in) {
+        return in instanceof RespInput resp ? resp : new RespInput(in);
+    }
+
+    public void setBeforeBlockingRead(Runnable hook) {
+        this.beforeBlockingRead = hook;
+    }
+
+    /** Bytes already received and not yet consumed: more pipelined input is waiting. */
+    public int buffered() {
+        return limit - position;
+    }
+
+    /** Fills the buffer if it is empty; false at end of stream. */
+    boolean ensure() throws IOException {
+        if (position < limit) {
+            return true;
+        }
+        beforeBlockingRead.run();
+        int n = source.read(buffer, 0, buffer.length);
+        if (n <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+        return ensure() ? buffer[position++] & 0xff : -1;
+    }
+
+    /** Next byte, or an {@link EOFException} if the peer hung up in the middle of a value. */
+    byte next() throws IOException {
+        if (!ensure()) {
+            throw new EOFException("connection closed in the middle of a value");
+        }
+        return buffer[position++];
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (!ensure()) {
+            return -1;
+        }
+        int n = Math.min(length, limit - position);
+        System.arraycopy(buffer, position, target, offset, n);
+        position += n;
+        return n;
+    }
+
+    void readFully(byte[] target, int offset, int length) throws IOException {
+        while (length > 0) {
+            int n = read(target, offset, length);
+            if (n < 0) {
+                throw new EOFException("connection closed in the middle of a value");
+            }
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /**
+     * Reads up to and including the next LF, at most {@code max} bytes before it. Returns the
+     * line without its CR LF (a lone LF also ends a line, as inline commands allow).
+     */
+    byte[] readLine(int max, String tooLongMessage) throws IOException {
+        int start = position;
+        // Fast path: the whole line is already buffered.
+        for (int i = start; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                if (end - start > max) {
+                    throw new RespProtocolException(tooLongMessage);
+                }
+                byte[] line = java.util.Arrays.copyOfRange(buffer, start, end);
+                position = i + 1;
+                return line;
+            }
+        }
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(64);
+        while (true) {
+            byte b = next();
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end);
+            }
+            if (line.size() > max) {
+                throw new RespProtocolException(tooLongMessage);
+            }
+            line.write(b);
+        }
+    }
+
+    /** Reads a signed decimal integer terminated by CR LF, as in {@code *3\r\n} or {@code $5\r\n}. */
+    long readLongLine(String what) throws IOException {
+        long value = 0;
+        boolean negative = false;
+        int digits = 0;
+        byte b = next();
+        if (b == '-') {
+            negative = true;
+            b = next();
+        }
+        while (b != '\r') {
+            if (b < '0' || b > '9' || digits >= 18) {
+                throw new RespProtocolException("invalid " + what);
+            }
+            value = value * 10 + (b - '0');
+            digits++;
+            b = next();
+        }
+        if (digits == 0 || next() != '\n') {
+            throw new RespProtocolException("invalid " + what);
+        }
+        return negative ? -value : value;
+    }
+
+    void expectCrlf() throws IOException {
+        if (next() != '\r' || next() != '\n') {
+            throw new RespProtocolException("expected CRLF after bulk data");
+        }
+    }
+
+    /** Looks at the next byte without consuming it; -1 at end of stream. */
+    int peek() throws IOException {
+        return ensure() ? buffer[position] & 0xff : -1;
+    }
+}

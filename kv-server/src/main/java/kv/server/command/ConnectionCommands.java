@@ -1,0 +1,143 @@
+package kv.server.command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.server.tcp.ClientRegistry;
+import kv.server.tcp.ClientSession;
+import org.springframework.stereotype.Component;
+
+/** PING, ECHO, QUIT, HELLO, SELECT and CLIENT: commands about the connection itself. */
+@Component
+public class ConnectionCommands implements CommandGroup {
+
+    /** The Redis version whose replies kv's commands follow; clients read it to pick features. */
+    public static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
+
+    private final ClientRegistry clients;
+
+    public ConnectionCommands(ClientRegistry clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public void register(Map<String, CommandHandler> handlers) {
+        handlers.put("ping", this::ping);
+        handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
+        handlers.put("quit", this::quit);
+        handlers.put("hello", this::hello);
+        handlers.put("select", this::select);
+        handlers.put("client", this::client);
+    }
+
+    RespValue ping(Request request, ClientSession session) {
+        return switch (request.size()) {
+            case 1 -> Replies.PONG;
+            case 2 -> Replies.bulk(request.arg(1));
+            default -> Replies.wrongArity("ping");
+        };
+    }
+
+    RespValue quit(Request request, ClientSession session) {
+        session.requestClose();
+        return Replies.OK;
+    }
+
+    RespValue select(Request request, ClientSession session) {
+        return request.argIs(1, "0") ? Replies.OK : Replies.error("ERR DB index is out of range");
+    }
+
+    /** {@code HELLO [protover [AUTH user pass] [SETNAME name]]}, as Redis 6+ answers it. */
+    RespValue hello(Request request, ClientSession session) {
+        int protocol = session.protocol();
+        int i = 1;
+        if (request.size() > 1) {
+            String version = request.argString(1);
+            if (!version.equals("2") && !version.equals("3")) {
+                return Replies.error("NOPROTO unsupported protocol version");
+            }
+            protocol = Integer.parseInt(version);
+            i = 2;
+        }
+        String name = null;
+        for (; i < request.size(); i++) {
+            if (request.argIs(i, "setname") && i + 1 < request.size()) {
+                name = request.argString(++i);
+            }
+            else if (request.argIs(i, "auth") && i + 2 < request.size()) {
+                return Replies.error("ERR AUTH is not supported: kv has no users; bind it to a private address");
+            }
+            else {
+                return Replies.error("ERR Syntax error in HELLO option '" + request.argString(i) + "'");
+            }
+        }
+        session.protocol(protocol);
+        if (name != null) {
+            session.name(name);
+        }
+        return new RespValue.Map(List.of(
+                Replies.bulk("server"), Replies.bulk("kv"),
+                Replies.bulk("version"), Replies.bulk(REDIS_COMPATIBLE_VERSION),
+                Replies.bulk("proto"), Replies.integer(protocol),
+                Replies.bulk("id"), Replies.integer(session.id()),
+                Replies.bulk("mode"), Replies.bulk("standalone"),
+                Replies.bulk("role"), Replies.bulk("master"),
+                Replies.bulk("modules"), Replies.EMPTY_ARRAY));
+    }
+
+    RespValue client(Request request, ClientSession session) {
+        String sub = request.argString(1).toLowerCase(java.util.Locale.ROOT);
+        switch (sub) {
+            case "id":
+                return Replies.integer(session.id());
+            case "getname":
+                return session.name().isEmpty() ? Replies.NULL : Replies.bulk(session.name());
+            case "setname": {
+                if (request.size() != 3) {
+                    return Replies.error("ERR wrong number of arguments for 'client|setname' command");
+                }
+                String name = request.argString(2);
+                if (name.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                    return Replies.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                }
+                session.name(name);
+                return Replies.OK;
+            }
+            case "setinfo":
+                // Client libraries announce their name and version; accepted and ignored.
+                return request.size() == 4 ? Replies.OK
+                        : Replies.error("ERR wrong number of arguments for 'client|setinfo' command");
+            case "info":
+                return Replies.bulk(describe(session) + "\n");
+            case "list": {
+                StringBuilder list = new StringBuilder();
+                for (ClientSession client : clients.sessions()) {
+                    list.append(describe(client)).append('\n');
+                }
+                return Replies.bulk(list.toString());
+            }
+            default:
+                return Replies.error("ERR unknown subcommand '" + request.argString(1)
+                        + "'. Try CLIENT ID, GETNAME, SETNAME, INFO, LIST.");
+        }
+    }
+
+    private static String describe(ClientSession client) {
+        long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
+        List<String> fields = new ArrayList<>();
+        fields.add("id=" + client.id());
+        fields.add("addr=" + client.address());
+        fields.add("name=" + client.name());
+        fields.add("age=" + age);
+        fields.add("db=0");
+        fields.add("resp=" + client.protocol());
+        fields.add("cmd=" + client.lastCommand());
+        return String.join(" ", fields);
+    }
+}

@@ -1,0 +1,215 @@
+package kv.server.command;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.LongAdder;
+
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.server.store.KeyValueStore;
+import kv.server.store.KeyValueStore.CloseableIterator;
+import kv.server.store.KeyValueStore.Entry;
+import kv.server.store.KeyValueStore.Snapshot;
+import kv.server.tcp.ClientSession;
+import org.springframework.stereotype.Component;
+
+/** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB: the commands over the store. */
+@Component
+public class KeyValueCommands implements CommandGroup {
+
+    private final KeyValueStore store;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    public KeyValueCommands(KeyValueStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public void register(Map<String, CommandHandler> handlers) {
+        handlers.put("put", this::put);
+        handlers.put("set", this::set);
+        handlers.put("get", this::get);
+        handlers.put("mget", this::mget);
+        handlers.put("mset", this::mset);
+        handlers.put("del", this::del);
+        handlers.put("exists", this::exists);
+        handlers.put("dump", this::dump);
+        handlers.put("dbsize", this::dbsize);
+        handlers.put("flushdb", this::flushdb);
+    }
+
+    public long keyspaceHits() {
+        return hits.sum();
+    }
+
+    public long keyspaceMisses() {
+        return misses.sum();
+    }
+
+    /**
+     * {@code PUT key value}, and the assignment's {@code PUT key = value}. Typed inline, a value of
+     * several words after {@code =} is kept whole: {@code PUT greeting = hello world}.
+     */
+    RespValue put(Request request, ClientSession session) {
+        byte[] value;
+        if (request.size() == 3) {
+            value = request.arg(2);
+        }
+        else if (request.size() >= 4 && Arrays.equals(request.arg(2), new byte[] {'='})) {
+            value = joinWords(request, 3);
+        }
+        else {
+            return Replies.error("ERR syntax error: use PUT key value, or PUT key = value");
+        }
+        store.put(request.arg(1), value);
+        return Replies.OK;
+    }
+
+    /** {@code SET key value}: expiry and conditional options are not supported and say so. */
+    RespValue set(Request request, ClientSession session) {
+        if (request.size() != 3) {
+            return Replies.error("ERR SET options (EX, PX, NX, XX, GET, ...) are not supported by kv;"
+                    + " use SET key value");
+        }
+        store.put(request.arg(1), request.arg(2));
+        return Replies.OK;
+    }
+
+    RespValue get(Request request, ClientSession session) {
+        byte[] value = store.get(request.arg(1));
+        (value == null ? misses : hits).increment();
+        return Replies.bulk(value);
+    }
+
+    RespValue mget(Request request, ClientSession session) {
+        List<byte[]> values = store.getAll(keys(request, 1, 1));
+        List<RespValue> reply = new ArrayList<>(values.size());
+        for (byte[] value : values) {
+            (value == null ? misses : hits).increment();
+            reply.add(Replies.bulk(value));
+        }
+        return new RespValue.Array(reply);
+    }
+
+    RespValue mset(Request request, ClientSession session) {
+        if (request.size() % 2 != 1) {
+            return Replies.wrongArity("mset");
+        }
+        List<Entry> entries = new ArrayList<>(request.size() / 2);
+        for (int i = 1; i < request.size(); i += 2) {
+            entries.add(new Entry(request.arg(i), request.arg(i + 1)));
+        }
+        store.putAll(entries);
+        return Replies.OK;
+    }
+
+    RespValue del(Request request, ClientSession session) {
+        return Replies.integer(store.delete(keys(request, 1, 1)));
+    }
+
+    RespValue exists(Request request, ClientSession session) {
+        return Replies.integer(store.countExisting(keys(request, 1, 1)));
+    }
+
+    /**
+     * {@code DUMP [pattern]}: every pair (matching the glob pattern, if given) in key order, as a
+     * flat array key, value, key, value... The reply is streamed from a RocksDB snapshot: the
+     * snapshot is counted first (the array length goes first on the wire), then its pairs are
+     * written as they are read, so memory stays flat however many keys there are.
+     */
+    RespValue dump(Request request, ClientSession session) {
+        if (request.size() > 2) {
+            return Replies.error("ERR syntax error: use DUMP [pattern]");
+        }
+        byte[] pattern = request.size() == 2 ? request.arg(1) : null;
+        Snapshot snapshot = store.snapshot();
+        long count;
+        try {
+            count = snapshot.count(pattern);
+        }
+        catch (RuntimeException e) {
+            snapshot.close();
+            throw e;
+        }
+        return new RespValue.StreamedArray(count * 2, () -> new PairIterator(snapshot, pattern));
+    }
+
+    RespValue dbsize(Request request, ClientSession session) {
+        try (Snapshot snapshot = store.snapshot()) {
+            return Replies.integer(snapshot.count(null));
+        }
+    }
+
+    RespValue flushdb(Request request, ClientSession session) {
+        if (request.size() > 2 || request.size() == 2 && !request.argIs(1, "sync") && !request.argIs(1, "async")) {
+            return Replies.SYNTAX_ERROR;
+        }
+        store.clear();
+        return Replies.OK;
+    }
+
+    private static List<byte[]> keys(Request request, int from, int step) {
+        List<byte[]> keys = new ArrayList<>(request.size());
+        for (int i = from; i < request.size(); i += step) {
+            keys.add(request.arg(i));
+        }
+        return keys;
+    }
+
+    private static byte[] joinWords(Request request, int from) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (int i = from; i < request.size(); i++) {
+            if (i > from) {
+                joined.write(' ');
+            }
+            joined.writeBytes(request.arg(i));
+        }
+        return joined.toByteArray();
+    }
+
+    /** Yields key, value, key, value... and releases the snapshot when closed. */
+    private static final class PairIterator implements Iterator<RespValue>, AutoCloseable {
+
+        private final Snapshot snapshot;
+        private final CloseableIterator<Entry> entries;
+        private byte[] pendingValue;
+
+        PairIterator(Snapshot snapshot, byte[] pattern) {
+            this.snapshot = snapshot;
+            this.entries = snapshot.entries(pattern);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pendingValue != null || entries.hasNext();
+        }
+
+        @Override
+        public RespValue next() {
+            if (pendingValue != null) {
+                byte[] value = pendingValue;
+                pendingValue = null;
+                return new RespValue.BulkString(value);
+            }
+            if (!entries.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Entry entry = entries.next();
+            pendingValue = entry.value();
+            return new RespValue.BulkString(entry.key());
+        }
+
+        @Override
+        public void close() {
+            entries.close();
+            snapshot.close();
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package kv.server.command;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import kv.protocol.Glob;
+import kv.protocol.command.CommandFlag;
+import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandTable;
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.server.config.KvServerProperties;
+import kv.server.store.KeyValueStore;
+import kv.server.tcp.ClientRegistry;
+import kv.server.tcp.ClientSession;
+import kv.server.tcp.KvServerConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/** INFO, COMMAND, CONFIG and TIME: what tools such as redis-cli and redis-benchmark ask first. */
+@Component
+public class ServerCommands implements CommandGroup {
+
+    private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "stats", "persistence", "keyspace");
+
+    private final KvServerProperties properties;
+    private final KeyValueStore store;
+    private final ClientRegistry clients;
+    private final KeyValueCommands keyValueCommands;
+    private final ObjectProvider<CommandDispatcher> dispatcher;
+    private final ObjectProvider<KvServerConnectionFactory> connectionFactory;
+    private final Instant started = Instant.now();
+
+    public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
+                          KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
+                          ObjectProvider<KvServerConnectionFactory> connectionFactory) {
+        this.properties = properties;
+        this.store = store;
+        this.clients = clients;
+        this.keyValueCommands = keyValueCommands;
+        this.dispatcher = dispatcher;
+        this.connectionFactory = connectionFactory;
+    }
+
+    @Override
+    public void register(Map<String, CommandHandler> handlers) {
+        handlers.put("info", this::info);
+        handlers.put("command", this::command);
+        handlers.put("config", this::config);
+        handlers.put("time", this::time);
+    }
+
+    RespValue time(Request request, ClientSession session) {
+        Instant now = Instant.now();
+        return new RespValue.Array(List.of(Replies.bulk(Long.toString(now.getEpochSecond())),
+                Replies.bulk(Long.toString(now.getNano() / 1000))));
+    }
+
+    /** {@code INFO [section ...]}: Redis's text format, sections {@code # Name} and {@code field:value} lines. */
+    RespValue info(Request request, ClientSession session) {
+        Set<String> wanted = new java.util.HashSet<>();
+        for (int i = 1; i < request.size(); i++) {
+            wanted.add(request.argString(i).toLowerCase(Locale.ROOT));
+        }
+        boolean all = wanted.contains("all") || wanted.contains("everything");
+        if (wanted.isEmpty() || wanted.remove("default")) {
+            wanted.addAll(DEFAULT_SECTIONS);
+        }
+        StringBuilder text = new StringBuilder();
+        for (String section : List.of("server", "clients", "stats", "persistence", "keyspace", "commandstats")) {
+            if (all || wanted.contains(section)) {
+                if (text.length() > 0) {
+                    text.append("\r\n");
+                }
+                section(text, section);
+            }
+        }
+        return new RespValue.Verbatim("txt", text.toString());
+    }
+
+    private void section(StringBuilder text, String name) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        switch (name) {
+            case "server" -> {
+                long uptime = Duration.between(started, Instant.now()).toSeconds();
+                fields.put("redis_version", ConnectionCommands.REDIS_COMPATIBLE_VERSION);
+                fields.put("kv_version", version());
+                fields.put("redis_mode", "standalone");
+                fields.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
+                fields.put("arch_bits", System.getProperty("sun.arch.data.model", "64"));
+                fields.put("java_version", Runtime.version().toString());
+                fields.put("process_id", ProcessHandle.current().pid());
+                fields.put("tcp_port", port());
+                fields.put("uptime_in_seconds", uptime);
+                fields.put("uptime_in_days", uptime / 86400);
+            }
+            case "clients" -> {
+                fields.put("connected_clients", clients.connected());
+                fields.put("maxclients", properties.maxClients());
+                fields.put("blocked_clients", 0);
+            }
+            case "stats" -> {
+                CommandDispatcher commands = dispatcher.getObject();
+                fields.put("total_connections_received", clients.totalConnections());
+                fields.put("total_commands_processed", commands.processed());
+                fields.put("rejected_connections", clients.rejectedConnections());
+                fields.put("total_error_replies", commands.stats().values().stream()
+                        .mapToLong(s -> s.failedCalls() + s.rejectedCalls()).sum());
+                fields.put("protocol_errors", commands.protocolErrors());
+                fields.put("keyspace_hits", keyValueCommands.keyspaceHits());
+                fields.put("keyspace_misses", keyValueCommands.keyspaceMisses());
+            }
+            case "persistence" -> {
+                fields.put("loading", 0);
+                fields.put("storage_engine", "rocksdb");
+                fields.put("data_dir", properties.dataDir().toAbsolutePath());
+                fields.put("aof_enabled", 1);
+                fields.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
+                String problem = store.problem();
+                fields.put("storage_status", problem == null ? "ok" : problem.replace('\n', ' '));
+            }
+            case "keyspace" -> {
+                long keys = store.estimatedSize();
+                if (keys > 0) {
+                    fields.put("db0", "keys=" + keys + ",expires=0,avg_ttl=0");
+                }
+            }
+            case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {
+                if (stats.calls() + stats.rejectedCalls() > 0) {
+                    double perCall = stats.calls() == 0 ? 0 : (double) stats.micros() / stats.calls();
+                    fields.put("cmdstat_" + command, String.format(Locale.ROOT,
+                            "calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
+                            stats.calls(), stats.micros(), perCall, stats.rejectedCalls(), stats.failedCalls()));
+                }
+            });
+            default -> throw new IllegalArgumentException(name);
+        }
+        text.append("# ").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1)).append("\r\n");
+        fields.forEach((key, value) -> text.append(key).append(':').append(value).append("\r\n"));
+    }
+
+    private int port() {
+        KvServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        return factory == null ? properties.port() : factory.getPort();
+    }
+
+    private static String version() {
+        String version = ServerCommands.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** {@code COMMAND}, {@code COMMAND COUNT|LIST|INFO name...|DOCS}, built from the command table. */
+    RespValue command(Request request, ClientSession session) {
+        if (request.size() == 1) {
+            List<RespValue> all = new ArrayList<>();
+            CommandTable.all().forEach(spec -> all.add(describe(spec)));
+            return new RespValue.Array(all);
+        }
+        String sub = request.argString(1).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "count":
+                return Replies.integer(CommandTable.all().size());
+            case "list": {
+                List<RespValue> names = new ArrayList<>();
+                CommandTable.all().forEach(spec -> names.add(Replies.bulk(spec.name())));
+                return new RespValue.Array(names);
+            }
+            case "info": {
+                List<RespValue> infos = new ArrayList<>();
+                for (int i = 2; i < request.size(); i++) {
+                    infos.add(CommandTable.find(request.argString(i).toLowerCase(Locale.ROOT))
+                            .map(ServerCommands::describe).orElse(Replies.NULL));
+                }
+                return new RespValue.Array(infos);
+            }
+            case "docs": {
+                List<RespValue> docs = new ArrayList<>();
+                for (CommandSpec spec : CommandTable.all()) {
+                    if (request.size() > 2 && !requested(request, spec.name())) {
+                        continue;
+                    }
+                    docs.add(Replies.bulk(spec.name()));
+                    docs.add(new RespValue.Map(List.of(
+                            Replies.bulk("summary"), Replies.bulk(spec.summary()),
+                            Replies.bulk("since"), Replies.bulk("0.1.0"),
+                            Replies.bulk("group"), Replies.bulk(group(spec)))));
+                }
+                return new RespValue.Map(docs);
+            }
+            default:
+                return Replies.error("ERR unknown subcommand '" + request.argString(1)
+                        + "'. Try COMMAND COUNT, LIST, INFO, DOCS.");
+        }
+    }
+
+    private static boolean requested(Request request, String name) {
+        for (int i = 2; i < request.size(); i++) {
+            if (request.argIs(i, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String group(CommandSpec spec) {
+        if (spec.is(CommandFlag.CONNECTION)) {
+            return "connection";
+        }
+        return spec.is(CommandFlag.ADMIN) ? "server" : "string";
+    }
+
+    private static RespValue describe(CommandSpec spec) {
+        List<RespValue> flags = new ArrayList<>();
+        spec.flags().forEach(flag -> flags.add(new RespValue.SimpleString(switch (flag) {
+            case READ -> "readonly";
+            case WRITE -> "write";
+            case ADMIN -> "admin";
+            case CONNECTION -> "connection";
+            case FAST -> "fast";
+        })));
+        return new RespValue.Array(List.of(
+                Replies.bulk(spec.name()),
+                Replies.integer(spec.arity()),
+                new RespValue.Set(flags),
+                Replies.integer(spec.firstKey()),
+                Replies.integer(spec.lastKey()),
+                Replies.integer(spec.keyStep()),
+                Replies.EMPTY_ARRAY,
+                Replies.EMPTY_ARRAY,
+                Replies.EMPTY_ARRAY,
+                Replies.EMPTY_ARRAY));
+    }
+
+    /** {@code CONFIG GET pattern...} over the settings clients ask about; CONFIG SET is refused clearly. */
+    RespValue config(Request request, ClientSession session) {
+        String sub = request.argString(1).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "get": {
+                if (request.size() < 3) {
+                    return Replies.error("ERR wrong number of arguments for 'config|get' command");
+                }
+                Map<String, String> values = configValues();
+                List<RespValue> reply = new ArrayList<>();
+                for (Map.Entry<String, String> entry : values.entrySet()) {
+                    for (int i = 2; i < request.size(); i++) {
+                        if (Glob.of(request.arg(i)).matches(entry.getKey().getBytes())) {
+                            reply.add(Replies.bulk(entry.getKey()));
+                            reply.add(Replies.bulk(entry.getValue()));
+                            break;
+                        }
+                    }
+                }
+                return new RespValue.Map(reply);
+            }
+            case "resetstat":
+                dispatcher.getObject().resetStats();
+                return Replies.OK;
+            case "set":
+                return Replies.error("ERR CONFIG SET is not supported: configure kv with application.yml, "
+                        + "--kv.server.* flags or KV_SERVER_* environment variables, then restart");
+            default:
+                return Replies.error("ERR unknown subcommand '" + request.argString(1)
+                        + "'. Try CONFIG GET, CONFIG RESETSTAT.");
+        }
+    }
+
+    private Map<String, String> configValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("port", Integer.toString(port()));
+        values.put("bind", properties.bind());
+        values.put("dir", properties.dataDir().toAbsolutePath().toString());
+        values.put("appendonly", "yes");
+        values.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
+        values.put("save", "");
+        values.put("databases", "1");
+        values.put("maxclients", Integer.toString(properties.maxClients()));
+        values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
+        values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));
+        return values;
+    }
+}

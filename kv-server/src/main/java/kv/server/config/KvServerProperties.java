@@ -1,0 +1,43 @@
+package kv.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings under {@code kv.server}; each also reads from the environment with relaxed binding
+ * ({@code KV_SERVER_PORT}, {@code KV_SERVER_DATA_DIR}, ...) and from flags
+ * ({@code --kv.server.port=7379}).
+ *
+ * @param port RESP port; 0 picks a free one
+ * @param bind address to listen on; 0.0.0.0 for every interface
+ * @param dataDir where RocksDB keeps its files
+ * @param fsync when the write-ahead log is synced to disk
+ * @param maxClients connections beyond this are refused with an error
+ * @param shutdownTimeout how long a SIGTERM waits for commands in flight
+ * @param limits request size limits
+ */
+@ConfigurationProperties("kv.server")
+public record KvServerProperties(
+        @DefaultValue("7379") int port,
+        @DefaultValue("127.0.0.1") String bind,
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("everysec") Fsync fsync,
+        @DefaultValue("10000") int maxClients,
+        @DefaultValue("10s") Duration shutdownTimeout,
+        @DefaultValue Limits limits) {
+
+    /**
+     * @param maxBulk longest single argument (Redis {@code proto-max-bulk-len})
+     * @param maxInline longest inline command line
+     * @param maxArgs most arguments in one command
+     */
+    public record Limits(
+            @DefaultValue("512MB") DataSize maxBulk,
+            @DefaultValue("64KB") DataSize maxInline,
+            @DefaultValue("1048576") int maxArgs) {
+    }
+}

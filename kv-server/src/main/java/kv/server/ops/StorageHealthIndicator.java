@@ -1,0 +1,33 @@
+package kv.server.ops;
+
+import kv.server.config.KvServerProperties;
+import kv.server.store.KeyValueStore;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** {@code /actuator/health/storage}: DOWN when RocksDB reports errors, with the free disk space. */
+@Component("storage")
+class StorageHealthIndicator implements HealthIndicator {
+
+    private final KeyValueStore store;
+    private final KvServerProperties properties;
+
+    StorageHealthIndicator(KeyValueStore store, KvServerProperties properties) {
+        this.store = store;
+        this.properties = properties;
+    }
+
+    @Override
+    public Health health() {
+        String problem = store.problem();
+        Health.Builder health = problem == null ? Health.up() : Health.down().withDetail("error", problem);
+        java.io.File dir = properties.dataDir().toFile();
+        return health.withDetail("engine", "rocksdb")
+                .withDetail("dataDir", dir.getAbsolutePath())
+                .withDetail("fsync", properties.fsync().name().toLowerCase())
+                .withDetail("freeBytes", dir.getUsableSpace())
+                .withDetail("estimatedKeys", store.estimatedSize())
+                .build();
+    }
+}

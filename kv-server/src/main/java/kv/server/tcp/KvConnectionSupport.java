@@ -1,0 +1,32 @@
+package kv.server.tcp;
+
+import java.net.Socket;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
+
+/** Creates {@link KvConnection}s, refusing clients beyond {@code kv.server.max-clients}. */
+final class KvConnectionSupport implements TcpNetConnectionSupport {
+
+    private final ClientRegistry registry;
+    private final int maxClients;
+
+    KvConnectionSupport(ClientRegistry registry, int maxClients) {
+        this.registry = registry;
+        this.maxClients = maxClients;
+    }
+
+    @Override
+    public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
+                                                ApplicationEventPublisher publisher, String factoryName) {
+        String address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        String rejection = null;
+        if (registry.connected() >= maxClients) {
+            registry.rejected();
+            rejection = "ERR max number of clients reached";
+        }
+        ClientSession session = registry.open(address);
+        return new KvConnection(socket, publisher, factoryName, session, registry, rejection);
+    }
+}
