@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
@@ -19,6 +20,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.server.store.StoreException;
 import kv.server.tcp.ClientSession;
+import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,11 +40,13 @@ public class CommandDispatcher {
     private final LongAdder processed = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final InvalidationHub invalidations;
 
     private record Command(CommandSpec spec, CommandHandler handler, CommandStats stats, Timer timer) {
     }
 
-    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters) {
+    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters, InvalidationHub invalidations) {
+        this.invalidations = invalidations;
         Map<String, CommandHandler> handlers = new HashMap<>();
         groups.forEach(group -> group.register(handlers));
         for (CommandSpec spec : CommandTable.all()) {
@@ -88,6 +92,9 @@ public class CommandDispatcher {
             return Replies.wrongArity(name);
         }
         session.lastCommand(name);
+        if (session.tracking() != null && command.spec().is(CommandFlag.READ) && command.spec().hasKeys()) {
+            invalidations.willRead(session, keysOf(command.spec(), request));
+        }
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         RespValue reply;
@@ -108,6 +115,15 @@ public class CommandDispatcher {
         command.stats().called(elapsed, reply instanceof RespValue.Error);
         command.timer().record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
         return reply;
+    }
+
+    private static List<byte[]> keysOf(CommandSpec spec, Request request) {
+        List<byte[]> keys = new java.util.ArrayList<>();
+        int last = spec.lastKeyIndex(request.size());
+        for (int i = spec.firstKey(); i <= last && i < request.size(); i += spec.keyStep()) {
+            keys.add(request.arg(i));
+        }
+        return keys;
     }
 
     private static RespValue unknown(Request request) {

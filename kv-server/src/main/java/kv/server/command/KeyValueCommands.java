@@ -16,7 +16,9 @@ import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.CloseableIterator;
 import kv.server.store.KeyValueStore.Entry;
 import kv.server.store.KeyValueStore.Snapshot;
+import kv.server.tcp.ClientRegistry;
 import kv.server.tcp.ClientSession;
+import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
 /** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB: the commands over the store. */
@@ -24,11 +26,15 @@ import org.springframework.stereotype.Component;
 public class KeyValueCommands implements CommandGroup {
 
     private final KeyValueStore store;
+    private final InvalidationHub invalidations;
+    private final ClientRegistry clients;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
-    public KeyValueCommands(KeyValueStore store) {
+    public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients) {
         this.store = store;
+        this.invalidations = invalidations;
+        this.clients = clients;
     }
 
     @Override
@@ -69,6 +75,7 @@ public class KeyValueCommands implements CommandGroup {
             return Replies.error("ERR syntax error: use PUT key value, or PUT key = value");
         }
         store.put(request.arg(1), value);
+        invalidations.written(session, List.of(request.arg(1)));
         return Replies.OK;
     }
 
@@ -79,6 +86,7 @@ public class KeyValueCommands implements CommandGroup {
                     + " use SET key value");
         }
         store.put(request.arg(1), request.arg(2));
+        invalidations.written(session, List.of(request.arg(1)));
         return Replies.OK;
     }
 
@@ -107,11 +115,17 @@ public class KeyValueCommands implements CommandGroup {
             entries.add(new Entry(request.arg(i), request.arg(i + 1)));
         }
         store.putAll(entries);
+        invalidations.written(session, keys(request, 1, 2));
         return Replies.OK;
     }
 
     RespValue del(Request request, ClientSession session) {
-        return Replies.integer(store.delete(keys(request, 1, 1)));
+        List<byte[]> keys = keys(request, 1, 1);
+        long deleted = store.delete(keys);
+        if (deleted > 0) {
+            invalidations.written(session, keys);
+        }
+        return Replies.integer(deleted);
     }
 
     RespValue exists(Request request, ClientSession session) {
@@ -152,6 +166,7 @@ public class KeyValueCommands implements CommandGroup {
             return Replies.SYNTAX_ERROR;
         }
         store.clear();
+        invalidations.flushedAll(clients.sessions());
         return Replies.OK;
     }
 

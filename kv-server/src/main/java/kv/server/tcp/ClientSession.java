@@ -1,6 +1,10 @@
 package kv.server.tcp;
 
 import java.time.Instant;
+import java.util.function.Consumer;
+
+import kv.protocol.resp.RespValue;
+import kv.server.tracking.TrackingMode;
 
 /**
  * What the server knows about one connection: its id and address, the RESP version it chose
@@ -15,6 +19,8 @@ public final class ClientSession {
     private volatile String name = "";
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
+    private volatile TrackingMode tracking;
+    private volatile Consumer<RespValue> pushSink = value -> { };
 
     public ClientSession(long id, String address, Instant connectedAt) {
         this.id = id;
@@ -66,5 +72,23 @@ public final class ClientSession {
     /** The connection closes once the current reply is written (QUIT). */
     public void requestClose() {
         this.closeRequested = true;
+    }
+
+    /** How this connection tracks keys for invalidation, or null. */
+    public TrackingMode tracking() {
+        return tracking;
+    }
+
+    public void tracking(TrackingMode tracking) {
+        this.tracking = tracking;
+    }
+
+    /** Sends an out-of-band RESP3 push (an invalidation) to this client, from any thread. */
+    public void push(RespValue value) {
+        pushSink.accept(value);
+    }
+
+    void pushSink(Consumer<RespValue> sink) {
+        this.pushSink = sink;
     }
 }

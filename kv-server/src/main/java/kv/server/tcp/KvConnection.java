@@ -51,6 +51,7 @@ final class KvConnection extends TcpNetConnection {
             throw new UncheckedIOException(e);
         }
         this.input.setBeforeBlockingRead(this::flushQuietly);
+        session.pushSink(this::push);
     }
 
     ClientSession session() {
@@ -103,6 +104,29 @@ final class KvConnection extends TcpNetConnection {
         }
     }
 
+    /**
+     * Writes a RESP3 push (an invalidation) from whichever thread made the write. On the reader
+     * thread it joins the batch of replies; from elsewhere it is flushed at once.
+     */
+    private void push(kv.protocol.resp.RespValue value) {
+        if (!isOpen()) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            RespEncoder.write(value, 3, output);
+            if (Thread.currentThread() != reader) {
+                output.flush();
+            }
+        }
+        catch (IOException e) {
+            closeConnection(true);
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
     private void flushQuietly() {
         if (!output.pending()) {
             return;
@@ -121,6 +145,7 @@ final class KvConnection extends TcpNetConnection {
 
     @Override
     public void close() {
+        session.tracking(null);
         registry.close(session);
         super.close();
     }

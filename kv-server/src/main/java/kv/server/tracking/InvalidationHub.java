@@ -1,0 +1,152 @@
+package kv.server.tracking;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.server.tcp.ClientSession;
+import org.springframework.stereotype.Component;
+
+/**
+ * Server-assisted client-side caching, as Redis's {@code CLIENT TRACKING} does it: connections
+ * that track keys are sent a RESP3 push {@code ["invalidate", [key, ...]]} when a key they may
+ * have cached changes. kv-proxy relies on it to keep its cache coherent.
+ *
+ * <p>Design note: in the default mode the server remembers which tracking connections read
+ * each key (the keys are recorded <em>before</em> the read runs, so a write that races the read
+ * still invalidates it); a write sends one push to each of them and forgets the key, as Redis
+ * does. BCAST connections are told about every write matching their prefixes. Pushes are
+ * written before the writer's reply, so once a write is acknowledged its invalidations are on
+ * their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
+ * entries are invalidated early, which is always safe.
+ */
+@Component
+public class InvalidationHub {
+
+    static final int MAX_TRACKED_KEYS = 1_000_000;
+
+    private final List<ClientSession> broadcast = new CopyOnWriteArrayList<>();
+    private final Map<ByteBuffer, Set<ClientSession>> readers = new ConcurrentHashMap<>();
+    private final LongAdder sent = new LongAdder();
+
+    /** Starts or changes tracking for {@code session}. */
+    public void enable(ClientSession session, TrackingMode mode) {
+        disable(session);
+        session.tracking(mode);
+        if (mode.broadcast()) {
+            broadcast.add(session);
+        }
+    }
+
+    public void disable(ClientSession session) {
+        session.tracking(null);
+        broadcast.remove(session);
+    }
+
+    /** Called before a tracking session (default mode) reads {@code keys}. */
+    public void willRead(ClientSession session, Collection<byte[]> keys) {
+        TrackingMode mode = session.tracking();
+        if (mode == null || mode.broadcast()) {
+            return;
+        }
+        if (readers.size() >= MAX_TRACKED_KEYS) {
+            evictSome();
+        }
+        for (byte[] key : keys) {
+            readers.computeIfAbsent(ByteBuffer.wrap(key.clone()), k -> ConcurrentHashMap.newKeySet()).add(session);
+        }
+    }
+
+    /** Called after {@code keys} were written by {@code writer}, before the writer is answered. */
+    public void written(ClientSession writer, List<byte[]> keys) {
+        if (broadcast.isEmpty() && readers.isEmpty()) {
+            return;
+        }
+        for (ClientSession session : broadcast) {
+            TrackingMode mode = session.tracking();
+            if (mode == null) {
+                broadcast.remove(session); // the connection closed
+                continue;
+            }
+            if (session == writer && mode.noLoop()) {
+                continue;
+            }
+            List<RespValue> matching = new ArrayList<>(keys.size());
+            for (byte[] key : keys) {
+                if (mode.covers(key)) {
+                    matching.add(Replies.bulk(key));
+                }
+            }
+            if (!matching.isEmpty()) {
+                push(session, new RespValue.Array(matching));
+            }
+        }
+        if (readers.isEmpty()) {
+            return;
+        }
+        for (byte[] key : keys) {
+            Set<ClientSession> sessions = readers.remove(ByteBuffer.wrap(key));
+            if (sessions == null) {
+                continue;
+            }
+            for (ClientSession session : sessions) {
+                TrackingMode mode = session.tracking();
+                if (mode != null && !mode.broadcast() && !(session == writer && mode.noLoop())) {
+                    push(session, new RespValue.Array(List.of(Replies.bulk(key))));
+                }
+            }
+        }
+    }
+
+    /** Everything changed (FLUSHDB): every tracking client gets a null key list, "flush all", as in Redis. */
+    public void flushedAll(Collection<ClientSession> connected) {
+        readers.clear();
+        for (ClientSession session : connected) {
+            if (session.tracking() != null) {
+                push(session, Replies.NULL);
+            }
+        }
+    }
+
+    /** Invalidation messages sent so far. */
+    public long sent() {
+        return sent.sum();
+    }
+
+    public int trackedKeys() {
+        return readers.size();
+    }
+
+    public int broadcastClients() {
+        return broadcast.size();
+    }
+
+    private void push(ClientSession session, RespValue keys) {
+        sent.increment();
+        session.push(new RespValue.Push(List.of(Replies.bulk("invalidate"), keys)));
+    }
+
+    private void evictSome() {
+        Iterator<Map.Entry<ByteBuffer, Set<ClientSession>>> entries = readers.entrySet().iterator();
+        for (int i = 0; i < 1000 && entries.hasNext(); i++) {
+            Map.Entry<ByteBuffer, Set<ClientSession>> entry = entries.next();
+            entries.remove();
+            byte[] key = new byte[entry.getKey().remaining()];
+            entry.getKey().duplicate().get(key);
+            for (ClientSession session : entry.getValue()) {
+                if (session.tracking() != null) {
+                    push(session, new RespValue.Array(List.of(Replies.bulk(key))));
+                }
+            }
+        }
+    }
+}
