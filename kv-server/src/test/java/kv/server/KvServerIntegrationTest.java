@@ -1,0 +1,262 @@
+package kv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.server.tcp.KvServerConnectionFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** The real server on random ports, driven by Jedis and by raw sockets. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "kv.server.port=0")
+class KvServerIntegrationTest {
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("kv.server.data-dir", () -> dataDir.toString());
+    }
+
+    @Autowired
+    KvServerConnectionFactory connectionFactory;
+
+    @LocalServerPort
+    int httpPort;
+
+    int port;
+
+    @BeforeEach
+    void flush() {
+        port = connectionFactory.getPort();
+        try (Jedis jedis = jedis()) {
+            jedis.flushDB();
+        }
+    }
+
+    Jedis jedis() {
+        return new Jedis("127.0.0.1", port, 10_000);
+    }
+
+    @Test
+    void jedisSetsGetsDeletesAndReadsManyKeys() {
+        try (Jedis jedis = jedis()) {
+            assertThat(jedis.ping()).isEqualTo("PONG");
+            assertThat(jedis.set("Fname", "Sayali")).isEqualTo("OK");
+            assertThat(jedis.get("Fname")).isEqualTo("Sayali");
+            assertThat(jedis.get("missing")).isNull();
+            assertThat(jedis.mset("a", "1", "b", "2")).isEqualTo("OK");
+            assertThat(jedis.mget("a", "missing", "b")).containsExactly("1", null, "2");
+            assertThat(jedis.exists("a", "b", "missing", "a")).isEqualTo(3);
+            assertThat(jedis.del("a", "missing")).isEqualTo(1);
+            assertThat(jedis.get("a")).isNull();
+            assertThat(jedis.dbSize()).isEqualTo(2);
+            assertThat(jedis.echo("hi")).isEqualTo("hi");
+        }
+    }
+
+    @Test
+    void aThousandPipelinedCommandsAreAnsweredInOrder() {
+        try (Jedis jedis = jedis()) {
+            Pipeline pipeline = jedis.pipelined();
+            List<Response<String>> replies = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                pipeline.set("key:" + i, "value:" + i);
+                replies.add(pipeline.get("key:" + i));
+            }
+            pipeline.sync();
+            for (int i = 0; i < 500; i++) {
+                assertThat(replies.get(i).get()).isEqualTo("value:" + i);
+            }
+        }
+    }
+
+    @Test
+    void theAssignmentsCommandsWorkOnARawSocket() throws IOException {
+        try (RawConnection raw = new RawConnection(port)) {
+            assertThat(raw.send("PUT Fname = Sayali\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(raw.send("PUT Lname = Deshmukh\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(raw.send("GET Fname\r\n").read()).isEqualTo(Replies.bulk("Sayali"));
+            assertThat(raw.send("put greeting = hello world\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(raw.send("get greeting\r\n").read()).isEqualTo(Replies.bulk("hello world"));
+            assertThat(raw.send("DUMP\r\n").read()).isEqualTo(new RespValue.Array(List.of(
+                    Replies.bulk("Fname"), Replies.bulk("Sayali"),
+                    Replies.bulk("Lname"), Replies.bulk("Deshmukh"),
+                    Replies.bulk("greeting"), Replies.bulk("hello world"))));
+            assertThat(raw.send("DUMP *name\r\n").read()).isEqualTo(new RespValue.Array(List.of(
+                    Replies.bulk("Fname"), Replies.bulk("Sayali"),
+                    Replies.bulk("Lname"), Replies.bulk("Deshmukh"))));
+            assertThat(raw.send("QUIT\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(raw.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void dumpStreamsEveryPairInKeyOrder() {
+        try (Jedis jedis = jedis()) {
+            for (int i = 0; i < 5000; i += 500) {
+                List<String> pairs = new ArrayList<>();
+                for (int j = i; j < i + 500; j++) {
+                    pairs.add(String.format("k%05d", j));
+                    pairs.add("v" + j);
+                }
+                jedis.mset(pairs.toArray(new String[0]));
+            }
+            @SuppressWarnings("unchecked")
+            List<byte[]> dump = (List<byte[]>) jedis.sendCommand(() -> "DUMP".getBytes(StandardCharsets.US_ASCII));
+            assertThat(dump).hasSize(10_000);
+            for (int j = 0; j < 5000; j++) {
+                assertThat(new String(dump.get(2 * j), StandardCharsets.UTF_8)).isEqualTo(String.format("k%05d", j));
+                assertThat(new String(dump.get(2 * j + 1), StandardCharsets.UTF_8)).isEqualTo("v" + j);
+            }
+        }
+    }
+
+    @Test
+    void unknownCommandsAndWrongArityGetRedisErrors() throws IOException {
+        try (RawConnection raw = new RawConnection(port)) {
+            assertThat(raw.send("FOO bar\r\n").read())
+                    .isEqualTo(Replies.error("ERR unknown command 'FOO', with args beginning with: 'bar' "));
+            assertThat(raw.send("GET\r\n").read())
+                    .isEqualTo(Replies.error("ERR wrong number of arguments for 'get' command"));
+            assertThat(raw.send("PING\r\n").read()).as("the connection stays usable").isEqualTo(Replies.PONG);
+        }
+        try (Jedis jedis = jedis()) {
+            assertThatThrownBy(() -> jedis.sendCommand(() -> "NOPE".getBytes(StandardCharsets.US_ASCII)))
+                    .isInstanceOf(JedisDataException.class).hasMessageStartingWith("ERR unknown command 'NOPE'");
+        }
+    }
+
+    @Test
+    void aProtocolErrorIsAnsweredThenTheConnectionIsClosed() throws IOException {
+        try (RawConnection raw = new RawConnection(port)) {
+            assertThat(raw.send("*1\r\n$-7\r\n").read()).isEqualTo(Replies.protocolError("invalid bulk length"));
+            assertThat(raw.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void garbageAndAHugeDeclaredLengthDoNotDisturbAnotherClient() throws Exception {
+        try (Jedis bystander = jedis(); RawConnection garbage = new RawConnection(port);
+             RawConnection huge = new RawConnection(port)) {
+            bystander.set("safe", "yes");
+            byte[] random = new byte[1024 * 1024];
+            new Random(1).nextBytes(random);
+            random[0] = '*';
+            random[1] = '1';
+            random[2] = '\r';
+            random[3] = '\n';
+            random[4] = '$';
+            try {
+                garbage.send(random);
+            }
+            catch (IOException closedWhileWriting) {
+                // the server may close before we finish sending a megabyte of garbage
+            }
+            assertThat(garbage.read()).isInstanceOf(RespValue.Error.class)
+                    .extracting(e -> ((RespValue.Error) e).message()).asString().startsWith("ERR Protocol error");
+
+            huge.send("*2\r\n$3\r\nGET\r\n$2147483648\r\n");
+            assertThat(huge.read()).isEqualTo(Replies.protocolError("invalid bulk length"));
+            assertThat(huge.closedByServer()).isTrue();
+
+            assertThat(bystander.get("safe")).isEqualTo("yes");
+        }
+    }
+
+    @Test
+    void infoReportsCommandStatsAsRedisPrintsThem() {
+        try (Jedis jedis = jedis()) {
+            jedis.configResetStat();
+            jedis.set("x", "1");
+            jedis.get("x");
+            jedis.get("x");
+            String info = jedis.info("commandstats");
+            assertThat(info).contains("# Commandstats").containsPattern("cmdstat_get:calls=2,usec=\\d+,usec_per_call=");
+            String all = jedis.info();
+            assertThat(all).contains("# Server", "redis_version:", "# Clients", "connected_clients:",
+                    "# Stats", "# Keyspace");
+        }
+    }
+
+    @Test
+    void resp3HelloSwitchesProtocolForThatConnectionOnly() throws IOException {
+        try (RawConnection raw = new RawConnection(port)) {
+            RespValue hello = raw.send("HELLO 3\r\n").read();
+            assertThat(hello).isInstanceOf(RespValue.Map.class);
+            raw.send("GET missing\r\n");
+            assertThat(raw.read()).isEqualTo(Replies.NULL);
+        }
+    }
+
+    @Test
+    void trackingPushesInvalidationsForKeysReadAndForBroadcast() throws IOException {
+        try (RawConnection tracker = new RawConnection(port); RawConnection broadcast = new RawConnection(port);
+             Jedis writer = jedis()) {
+            tracker.send("HELLO 3\r\n").read();
+            assertThat(tracker.send("CLIENT TRACKING ON\r\n").read()).isEqualTo(Replies.OK);
+            broadcast.send("HELLO 3\r\n").read();
+            assertThat(broadcast.send("CLIENT TRACKING ON BCAST PREFIX user:\r\n").read()).isEqualTo(Replies.OK);
+            tracker.send("GET user:1\r\n").read();
+
+            writer.set("user:1", "Sayali");
+            writer.set("other", "x");
+            RespValue expected = new RespValue.Push(List.of(Replies.bulk("invalidate"),
+                    new RespValue.Array(List.of(Replies.bulk("user:1")))));
+            assertThat(tracker.read()).isEqualTo(expected);
+            assertThat(broadcast.read()).isEqualTo(expected);
+
+            writer.set("user:1", "again");
+            assertThat(broadcast.read()).as("broadcast hears every write").isEqualTo(expected);
+            assertThat(tracker.send("PING\r\n").read())
+                    .as("default mode hears once per read, so the tracker gets no second push")
+                    .isEqualTo(Replies.PONG);
+        }
+    }
+
+    @Test
+    void trackingWithoutResp3IsRefusedClearly() throws IOException {
+        try (RawConnection raw = new RawConnection(port)) {
+            assertThat(raw.send("CLIENT TRACKING ON\r\n").read()).isInstanceOf(RespValue.Error.class);
+        }
+    }
+
+    @Test
+    void actuatorShowsStorageHealthAndCommandMetrics() throws Exception {
+        try (Jedis jedis = jedis()) {
+            jedis.get("x");
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(health).contains("\"storage\"").contains("\"status\":\"UP\"").contains("rocksdb");
+        String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(prometheus).contains("kv_commands_seconds_count{command=\"get\"")
+                .contains("kv_clients_connected").contains("kv_keys");
+    }
+}
