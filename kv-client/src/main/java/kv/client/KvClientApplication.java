@@ -1,5 +1,7 @@
 package kv.client;
 
+import java.util.Map;
+
 import kv.client.config.KvClientProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,7 +16,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 @EnableConfigurationProperties(KvClientProperties.class)
 public class KvClientApplication {
 
+    /**
+     * The client's settings live in {@code kv-client.properties}, not {@code application.*}: the
+     * tests put kv-server on the same class path, and neither should read the other's defaults.
+     */
+    public static final String CONFIG_NAME = "spring.config.name=kv-client";
+
     public static void main(String[] args) {
-        System.exit(SpringApplication.exit(SpringApplication.run(KvClientApplication.class, args)));
+        SpringApplication application = new SpringApplication(KvClientApplication.class);
+        application.setDefaultProperties(Map.of("spring.config.name", "kv-client"));
+        System.exit(SpringApplication.exit(application.run(args)));
     }
 }

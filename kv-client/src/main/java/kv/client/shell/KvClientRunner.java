@@ -12,6 +12,7 @@ import java.util.List;
 
 import kv.client.command.Outcomes;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -33,15 +34,25 @@ public class KvClientRunner implements ApplicationRunner, ExitCodeGenerator {
 
     private final CommandRunner runner;
     private final ObjectProvider<InteractiveShell> interactiveShell;
+    private final boolean enabled;
     private int exitCode;
 
-    public KvClientRunner(CommandRunner runner, ObjectProvider<InteractiveShell> interactiveShell) {
+    /**
+     * @param enabled false (property {@code kv.client.runner.enabled}) when the client's
+     *     beans are used without running a command at start-up: in tests, or embedded
+     */
+    public KvClientRunner(CommandRunner runner, ObjectProvider<InteractiveShell> interactiveShell,
+                          @Value("${kv.client.runner.enabled:true}") boolean enabled) {
         this.runner = runner;
         this.interactiveShell = interactiveShell;
+        this.enabled = enabled;
     }
 
     @Override
     public void run(ApplicationArguments arguments) throws IOException {
+        if (!enabled) {
+            return;
+        }
         List<String> words = arguments.getNonOptionArgs();
         if (words.isEmpty() && System.console() != null) {
             interactiveShell.getObject().run();
