@@ -51,7 +51,7 @@ public class DumpCommand extends RemoteCommand {
         String pattern = patternArgs.isEmpty() ? null : patternArgs.get(0);
         List<DumpTable.Pair> pairs;
         try {
-            pairs = connection.server().isRedis() ? scanRedis(pattern) : dump(pattern);
+            pairs = connection.handshaken().isRedis() ? scanRedis(pattern) : dump(pattern);
         }
         catch (UnreachableException e) {
             console.error(e.getMessage());

@@ -25,6 +25,8 @@ import org.springframework.stereotype.Component;
 public class HelpCommand extends KvCommand {
 
     /** The shell's own commands that are not Spring beans of ours (Spring Shell's, the loop's). */
+    private static final int MAX_USAGE_COLUMN = 32;
+
     private static final Map<String, String> BUILT_IN = new LinkedHashMap<>();
 
     static {
@@ -89,10 +91,21 @@ public class HelpCommand extends KvCommand {
         BUILT_IN.forEach((usage, summary) -> shell.add(new String[] {usage, summary}));
         groups.put(CommandGroups.SHELL, shell);
 
-        int width = groups.values().stream().flatMap(List::stream).mapToInt(row -> row[0].length()).max().orElse(0);
+        // One long syntax (CLIENT's) must not push every summary off the screen: past the
+        // column, the summary goes on the next line.
+        int width = groups.values().stream().flatMap(List::stream).mapToInt(row -> row[0].length())
+                .filter(length -> length <= MAX_USAGE_COLUMN).max().orElse(MAX_USAGE_COLUMN);
         groups.forEach((group, rows) -> {
             console.println(console.bold(group));
-            rows.forEach(row -> console.println("  " + row[0] + " ".repeat(width - row[0].length() + 2) + row[1]));
+            for (String[] row : rows) {
+                if (row[0].length() > width) {
+                    console.println("  " + row[0]);
+                    console.println("  " + " ".repeat(width + 2) + row[1]);
+                }
+                else {
+                    console.println("  " + row[0] + " ".repeat(width - row[0].length() + 2) + row[1]);
+                }
+            }
             console.println();
         });
         console.note("Names in any case; quote values with spaces: PUT greeting \"hello world\". "

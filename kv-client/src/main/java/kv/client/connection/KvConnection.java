@@ -70,6 +70,15 @@ public class KvConnection implements DisposableBean {
         return Answer.of(reply, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** What is at the other end, connecting and shaking hands first if that has not happened. */
+    public synchronized ServerInfo handshaken() throws UnreachableException {
+        start();
+        if (handshakeNeeded) {
+            handshake();
+        }
+        return server;
+    }
+
     /** Connects now (or again) and shakes hands; for the shell's greeting and {@code connect}. */
     public synchronized ServerInfo open() throws UnreachableException {
         start();
