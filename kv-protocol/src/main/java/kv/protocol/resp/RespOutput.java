@@ -12,10 +12,19 @@ public final class RespOutput extends OutputStream {
     private final OutputStream sink;
     private final byte[] buffer;
     private int count;
+    private Runnable beforeSend = () -> { };
 
     public RespOutput(OutputStream sink, int bufferSize) {
         this.sink = sink;
         this.buffer = new byte[bufferSize];
+    }
+
+    /**
+     * Runs before buffered bytes are handed to the socket. The server makes pending writes
+     * durable there, so no acknowledgement can leave before the write it acknowledges is logged.
+     */
+    public void setBeforeSend(Runnable hook) {
+        this.beforeSend = hook;
     }
 
     @Override
@@ -30,6 +39,7 @@ public final class RespOutput extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (length >= buffer.length) {
             drain();
+            beforeSend.run();
             sink.write(bytes, offset, length);
             return;
         }
@@ -53,6 +63,7 @@ public final class RespOutput extends OutputStream {
 
     private void drain() throws IOException {
         if (count > 0) {
+            beforeSend.run();
             sink.write(buffer, 0, count);
             count = 0;
         }

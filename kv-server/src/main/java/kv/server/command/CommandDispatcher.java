@@ -100,6 +100,9 @@ public class CommandDispatcher {
         RespValue reply;
         try {
             reply = command.handler().handle(request, session);
+            if (command.spec().is(CommandFlag.WRITE)) {
+                session.wrote();
+            }
         }
         catch (StoreException e) {
             reply = Replies.error("ERR " + e.getMessage());

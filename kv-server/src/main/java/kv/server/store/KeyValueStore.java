@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What the commands need from storage. Keys and values are bytes. Implementations are thread
- * safe; a write that returns normally is durable as the configured fsync mode promises.
+ * safe. A write is visible to readers as soon as it returns, and durable (as the configured
+ * fsync mode promises) once {@link #makeDurable()} has returned after it: the server calls that
+ * before any acknowledgement leaves for the client.
  */
 public interface KeyValueStore extends AutoCloseable {
 
@@ -24,6 +26,12 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** How many of the keys exist (a key named twice counts twice, as in Redis). */
     long countExisting(List<byte[]> keys);
+
+    /**
+     * Makes every write that has returned so far survive a crash of this process (and, with
+     * fsync {@code always}, of the machine). Cheap when there is nothing new to write out.
+     */
+    void makeDurable();
 
     /** A consistent, read-only view for listing; close it when done. */
     Snapshot snapshot();

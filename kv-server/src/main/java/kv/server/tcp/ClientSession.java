@@ -20,6 +20,7 @@ public final class ClientSession {
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private volatile TrackingMode tracking;
+    private volatile boolean unloggedWrites;
     private volatile Consumer<RespValue> pushSink = value -> { };
 
     public ClientSession(long id, String address, Instant connectedAt) {
@@ -90,5 +91,19 @@ public final class ClientSession {
 
     void pushSink(Consumer<RespValue> sink) {
         this.pushSink = sink;
+    }
+
+    /** This client made writes whose acknowledgements must wait for the log (see RocksDbStore). */
+    public void wrote() {
+        this.unloggedWrites = true;
+    }
+
+    /** True once per batch of writes: the caller makes them durable before replying. */
+    boolean takeUnloggedWrites() {
+        if (!unloggedWrites) {
+            return false;
+        }
+        unloggedWrites = false;
+        return true;
     }
 }

@@ -25,7 +25,8 @@ import org.springframework.messaging.MessagingException;
  * the raw socket a byte at a time. Here the reader thread writes replies into a buffer and
  * flushes it only when it is about to block waiting for more input (see {@link RespInput}), so
  * a pipeline of N commands costs one read and one write system call, and a lone command is
- * still answered at once. Replies sent from another thread (none yet) are flushed immediately.
+ * still answered at once. Just before replies reach the socket, the writes they acknowledge are
+ * made durable (one log write per batch). Pushes from other threads are flushed immediately.
  */
 final class KvConnection extends TcpNetConnection {
 
@@ -38,7 +39,7 @@ final class KvConnection extends TcpNetConnection {
     private volatile Thread reader;
 
     KvConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, ClientSession session,
-                 ClientRegistry registry, String rejection) {
+                 ClientRegistry registry, Runnable makeDurable, String rejection) {
         super(socket, true, false, publisher, factoryName);
         this.session = session;
         this.registry = registry;
@@ -51,6 +52,11 @@ final class KvConnection extends TcpNetConnection {
             throw new UncheckedIOException(e);
         }
         this.input.setBeforeBlockingRead(this::flushQuietly);
+        this.output.setBeforeSend(() -> {
+            if (session.takeUnloggedWrites()) {
+                makeDurable.run();
+            }
+        });
         session.pushSink(this::push);
     }
 
@@ -135,8 +141,10 @@ final class KvConnection extends TcpNetConnection {
         try {
             output.flush();
         }
-        catch (IOException e) {
-            // The peer went away; the read that follows fails and closes the connection.
+        catch (IOException | RuntimeException e) {
+            // The peer went away, or the log could not be written (then nothing is acknowledged):
+            // either way the connection closes and the read that follows notices.
+            closeConnection(true);
         }
         finally {
             writeLock.unlock();

@@ -11,10 +11,12 @@ final class KvConnectionSupport implements TcpNetConnectionSupport {
 
     private final ClientRegistry registry;
     private final int maxClients;
+    private final Runnable makeDurable;
 
-    KvConnectionSupport(ClientRegistry registry, int maxClients) {
+    KvConnectionSupport(ClientRegistry registry, int maxClients, Runnable makeDurable) {
         this.registry = registry;
         this.maxClients = maxClients;
+        this.makeDurable = makeDurable;
     }
 
     @Override
@@ -27,6 +29,6 @@ final class KvConnectionSupport implements TcpNetConnectionSupport {
             rejection = "ERR max number of clients reached";
         }
         ClientSession session = registry.open(address);
-        return new KvConnection(socket, publisher, factoryName, session, registry, rejection);
+        return new KvConnection(socket, publisher, factoryName, session, registry, makeDurable, rejection);
     }
 }

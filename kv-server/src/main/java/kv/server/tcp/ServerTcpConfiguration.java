@@ -6,6 +6,7 @@ import kv.protocol.tcp.RespRequestDeserializer;
 import kv.protocol.tcp.RespSerializer;
 import kv.server.command.CommandDispatcher;
 import kv.server.config.KvServerProperties;
+import kv.server.store.KeyValueStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.DirectChannel;
@@ -26,14 +27,15 @@ import org.springframework.util.SimpleIdGenerator;
 class ServerTcpConfiguration {
 
     @Bean
-    KvServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry) {
+    KvServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry,
+                                                  KeyValueStore store) {
         KvServerConnectionFactory factory = new KvServerConnectionFactory(properties.port());
         factory.setLocalAddress(properties.bind());
         factory.setSoTcpNoDelay(true);
         factory.setSoKeepAlive(true);
         factory.setBacklog(511);
         factory.setLookupHost(false);
-        factory.setTcpNetConnectionSupport(new KvConnectionSupport(registry, properties.maxClients()));
+        factory.setTcpNetConnectionSupport(new KvConnectionSupport(registry, properties.maxClients(), store::makeDurable));
         factory.setMapper(new LeanMessageMapper());
         RespLimits limits = new RespLimits(properties.limits().maxBulk().toBytes(), properties.limits().maxArgs(),
                 (int) properties.limits().maxInline().toBytes(), 1);
