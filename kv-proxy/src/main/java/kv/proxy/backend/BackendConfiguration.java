@@ -26,7 +26,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionF
 class BackendConfiguration {
 
     @Bean
-    Backends backends(ProxyProperties properties, BeanFactory beanFactory, ApplicationEventPublisher publisher,
+    Backends proxyBackends(ProxyProperties properties, BeanFactory beanFactory, ApplicationEventPublisher publisher,
                       MeterRegistry meters) {
         List<Backend> backends = new ArrayList<>();
         for (BackendAddress address : properties.backends()) {
