@@ -25,6 +25,12 @@ public final class ProxyRunner implements AutoCloseable {
     }
 
     public static ProxyRunner start(List<Integer> backendPorts, String... extraProperties) throws IOException {
+        return start(backendPorts, new Class<?>[0], extraProperties);
+    }
+
+    /** With extra configuration classes, e.g. one that provides a {@code @Primary} test clock. */
+    public static ProxyRunner start(List<Integer> backendPorts, Class<?>[] extraSources, String... extraProperties)
+            throws IOException {
         int port = KvServerProcess.freePort();
         List<String> backends = new ArrayList<>();
         for (int backendPort : backendPorts) {
@@ -40,7 +46,8 @@ public final class ProxyRunner implements AutoCloseable {
         properties.addAll(List.of(extraProperties));
         // As command-line arguments: they override application.yml (builder "properties" would not).
         String[] args = properties.stream().map(property -> "--" + property).toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(KvProxyApplication.class).run(args);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(KvProxyApplication.class)
+                .sources(extraSources).run(args);
         return new ProxyRunner(context, port);
     }
 
