@@ -46,6 +46,7 @@ class BackendConfiguration {
         target.setSerializer(new RespSerializer());
         target.setDeserializer(new RespValueDeserializer());
         target.setLookupHost(false);
+        target.setTcpNetConnectionSupport(new BackendConnection.Support());
         target.setBeanFactory(beanFactory);
         target.setApplicationEventPublisher(publisher);
         target.setBeanName("backend-" + address);
