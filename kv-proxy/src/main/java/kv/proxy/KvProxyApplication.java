@@ -3,7 +3,12 @@ package kv.proxy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** kv-proxy: the caching proxy in front of kv servers (being built; see README). */
+/**
+ * kv-proxy: the coherent caching proxy in front of one or more kv servers (or Redis 6+ servers).
+ * Packages: {@code tcp} the client-facing endpoint, {@code command} the dispatcher and handlers,
+ * {@code cache} the {@code @Cacheable} read cache, {@code coherence} the invalidation listeners,
+ * {@code backend} the outbound gateways and hash ring, {@code ops} health, metrics and INFO.
+ */
 @SpringBootApplication
 public class KvProxyApplication {
 

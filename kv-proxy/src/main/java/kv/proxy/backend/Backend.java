@@ -1,0 +1,134 @@
+package kv.proxy.backend;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Timer;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.proxy.config.BackendAddress;
+import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * One server behind the proxy: its address, whether it is reachable, and the pooled outbound
+ * gateway that carries requests to it.
+ *
+ * <p>Reachability: a failed request marks the backend DOWN, and from then on requests for its
+ * keys fail at once with {@code -ERR backend host:port unavailable} instead of each waiting for a
+ * timeout. Its {@link kv.proxy.coherence.InvalidationListener} keeps trying to reconnect and marks it
+ * UP again when it succeeds, so the backend recovers by itself.
+ */
+public final class Backend {
+
+    private final BackendAddress address;
+    private final String name;
+    private final BackendGateway gateway;
+    private final CachingClientConnectionFactory pool;
+    private final Timer latency;
+    private volatile boolean up = true;
+    private volatile String lastError;
+    private volatile Instant downSince;
+    private volatile Runnable onFailure = () -> { };
+
+    Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, Timer latency) {
+        this.address = address;
+        this.name = address.toString();
+        this.gateway = gateway;
+        this.pool = pool;
+        this.latency = latency;
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    /** {@code host:port}. */
+    public String name() {
+        return name;
+    }
+
+    public boolean isUp() {
+        return up;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Instant downSince() {
+        return downSince;
+    }
+
+    public int activeConnections() {
+        return pool.getActiveCount();
+    }
+
+    public int idleConnections() {
+        return pool.getIdleCount();
+    }
+
+    /**
+     * Sends {@code request} and waits for the reply.
+     *
+     * @throws BackendUnavailableException if the backend is DOWN, refuses the connection or does
+     *         not answer within the reply timeout
+     */
+    public RespValue call(Request request) {
+        if (!up) {
+            throw new BackendUnavailableException(this, null);
+        }
+        long start = System.nanoTime();
+        try {
+            Message<?> reply = gateway.exchange(new GenericMessage<>(request));
+            return (RespValue) reply.getPayload();
+        }
+        catch (RuntimeException e) {
+            markDown(rootMessage(e));
+            onFailure.run();
+            throw new BackendUnavailableException(this, e);
+        }
+        finally {
+            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Called back when a request fails, so the invalidation listener re-checks the backend. */
+    public void onFailure(Runnable onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    public void markUp() {
+        up = true;
+        lastError = null;
+        downSince = null;
+    }
+
+    public void markDown(String error) {
+        if (up) {
+            downSince = Instant.now();
+        }
+        up = false;
+        lastError = error;
+    }
+
+    /** Closes the pooled connections. */
+    void close() {
+        gateway.stop();
+        pool.stop();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,78 @@
+package kv.proxy.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import kv.protocol.tcp.RespSerializer;
+import kv.protocol.tcp.RespValueDeserializer;
+import kv.proxy.config.BackendAddress;
+import kv.proxy.config.ProxyProperties;
+import kv.proxy.tcp.LeanMessageMapper;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
+
+/**
+ * Builds one {@link Backend} per entry of {@code kv.proxy.backends}: a blocking ("Net") client
+ * connection factory speaking RESP2, pooled by a {@link CachingClientConnectionFactory}, behind a
+ * TCP outbound gateway with the configured reply timeout.
+ */
+@Configuration(proxyBeanMethods = false)
+class BackendConfiguration {
+
+    @Bean
+    Backends proxyBackends(ProxyProperties properties, BeanFactory beanFactory, ApplicationEventPublisher publisher,
+                      MeterRegistry meters) {
+        List<Backend> backends = new ArrayList<>();
+        for (BackendAddress address : properties.backends()) {
+            backends.add(create(address, properties, beanFactory, publisher, meters));
+        }
+        return new Backends(backends);
+    }
+
+    private static Backend create(BackendAddress address, ProxyProperties properties, BeanFactory beanFactory,
+                                  ApplicationEventPublisher publisher, MeterRegistry meters) {
+        ProxyProperties.Timeouts timeouts = properties.timeouts();
+        TcpNetClientConnectionFactory target = new TcpNetClientConnectionFactory(address.host(), address.port());
+        target.setSoTcpNoDelay(true);
+        target.setSoKeepAlive(true);
+        target.setConnectTimeout((int) Math.max(1, timeouts.connect().toSeconds()));
+        target.setMapper(new LeanMessageMapper());
+        target.setSerializer(new RespSerializer());
+        target.setDeserializer(new RespValueDeserializer());
+        target.setLookupHost(false);
+        target.setTcpNetConnectionSupport(new BackendConnection.Support());
+        target.setBeanFactory(beanFactory);
+        target.setApplicationEventPublisher(publisher);
+        target.setBeanName("backend-" + address);
+        target.afterPropertiesSet();
+
+        CachingClientConnectionFactory pool = new CachingClientConnectionFactory(target, properties.poolSize());
+        pool.setConnectionWaitTimeout((int) timeouts.reply().toMillis());
+        pool.setBeanFactory(beanFactory);
+        pool.setApplicationEventPublisher(publisher);
+        pool.setBeanName("backend-pool-" + address);
+        pool.afterPropertiesSet();
+
+        BackendGateway gateway = new BackendGateway();
+        gateway.setConnectionFactory(pool);
+        gateway.setRemoteTimeout(timeouts.reply().toMillis());
+        gateway.setRequestTimeout(timeouts.reply().toMillis());
+        gateway.setBeanFactory(beanFactory);
+        gateway.setBeanName("backend-gateway-" + address);
+        gateway.afterPropertiesSet();
+        gateway.start();
+
+        Timer latency = Timer.builder("kv.proxy.backend.latency")
+                .description("Time from sending a request to a backend to its reply")
+                .tag("backend", address.toString())
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        return new Backend(address, gateway, pool, latency);
+    }
+}

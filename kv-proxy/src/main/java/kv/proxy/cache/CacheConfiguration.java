@@ -1,0 +1,57 @@
+package kv.proxy.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import kv.proxy.config.ProxyProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.caffeine.CaffeineCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Caffeine cache behind {@code @Cacheable}: asynchronous (its entries are futures, so a miss
+ * is in the cache before its fetch starts), bounded by bytes with W-TinyLFU eviction, with an
+ * optional TTL read from the injected {@link Ticker}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableCaching
+class CacheConfiguration {
+
+    @Bean
+    CacheStats cacheStats() {
+        return new CacheStats();
+    }
+
+    @Bean
+    AsyncCache<Object, Object> proxyValueCache(ProxyProperties properties, Ticker cacheTicker, CacheStats stats) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .maximumWeight(properties.cache().maxBytes().toBytes())
+                .weigher((Object key, Object value) -> ((CachedValue) value).weigh((CacheKey) key))
+                .ticker(cacheTicker)
+                // Maintenance on the caller's thread: no dependency on the common pool, and
+                // evictions are visible as soon as the call returns (tests rely on it).
+                .executor(Runnable::run)
+                .recordStats()
+                .removalListener((Object key, Object value, RemovalCause cause) -> {
+                    if (cause.wasEvicted()) {
+                        stats.evictions.increment();
+                    }
+                });
+        if (!properties.cache().ttl().isZero() && !properties.cache().ttl().isNegative()) {
+            builder.expireAfterWrite(properties.cache().ttl());
+        }
+        return builder.buildAsync();
+    }
+
+    @Bean
+    CacheManager cacheManager(AsyncCache<Object, Object> proxyValueCache) {
+        CaffeineCacheManager manager = new CaffeineCacheManager();
+        manager.setAsyncCacheMode(true);
+        manager.setAllowNullValues(false);
+        manager.registerCustomCache(CachingReader.CACHE, proxyValueCache);
+        return manager;
+    }
+}

@@ -1,0 +1,224 @@
+package kv.proxy.cache;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.proxy.backend.Backend;
+import kv.proxy.backend.BackendUnavailableException;
+import kv.proxy.backend.Backends;
+import kv.proxy.config.ProxyProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The proxy's read cache for GET, kept coherent with the backends: reads go through the
+ * {@code @Cacheable} {@link CachingReader}; invalidation listeners and writes through the proxy
+ * withdraw keys here.
+ *
+ * <p>Design note, the three rules that make it coherent:
+ * <ol>
+ * <li>A backend's keys are cached only while the proxy holds a subscribed invalidation stream to
+ *     it. Each subscription gets a new generation number; an entry remembers the generation under
+ *     which its GET was sent and is served only while that generation is current. So an entry
+ *     fetched before a stream broke is never served after, even if it was inserted after the
+ *     flush that the break caused.</li>
+ * <li>The placeholder (the in-flight future, see {@link CachingReader}) is in the cache before
+ *     the GET is sent, so an invalidation that crosses the reply removes it and the reply is not
+ *     cached.</li>
+ * <li>A write through the proxy withdraws its keys after the backend acknowledged it and before
+ *     the client sees the acknowledgement: read-your-writes through the proxy.</li>
+ * </ol>
+ */
+@Component
+public class CoherentCache {
+
+    private static final AtomicLong GENERATIONS = new AtomicLong();
+
+    private final CachingReader reader;
+    private final AsyncCache<Object, Object> cache;
+    private final Backends backends;
+    private final boolean enabled;
+    private final long waitMillis;
+    private final CacheStats stats;
+    private final Map<Backend, AtomicLong> generations = new IdentityHashMap<>();
+
+    public CoherentCache(CachingReader reader, AsyncCache<Object, Object> proxyValueCache, Backends backends,
+                         ProxyProperties properties, CacheStats stats) {
+        this.reader = reader;
+        this.cache = proxyValueCache;
+        this.backends = backends;
+        this.enabled = properties.cache().enabled();
+        this.waitMillis = properties.timeouts().reply().toMillis() + properties.timeouts().connect().toMillis();
+        this.stats = stats;
+        for (Backend backend : backends.all()) {
+            generations.put(backend, new AtomicLong());
+        }
+    }
+
+    /** A GET's answer and whether the cache gave it without a backend round trip. */
+    public record Read(RespValue reply, boolean fromCache) {
+    }
+
+    /** {@code GET key} on its owner, answered from the cache when it coherently can. */
+    public Read get(Backend owner, byte[] keyBytes) {
+        long generation = generation(owner);
+        if (!enabled || generation == 0) {
+            stats.bypasses.increment();
+            return new Read(fetch(owner, keyBytes), false);
+        }
+        CacheKey key = new CacheKey(keyBytes);
+        CompletableFuture<CachedValue> future = reader.read(key);
+        CachingReader.Ticket ticket = CachingReader.claimTicket();
+        if (ticket != null) {
+            stats.misses.increment();
+            load(ticket, owner, generation);
+        }
+        CachedValue value;
+        try {
+            value = future.get(waitMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof UncacheableReply uncacheable) {
+                return new Read(uncacheable.reply(), false);
+            }
+            if (e.getCause() instanceof BackendUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        catch (TimeoutException e) {
+            throw new BackendUnavailableException(owner, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(owner, e);
+        }
+        if (ticket != null) {
+            return new Read(value.reply(), false);
+        }
+        if (value.generation() != generation(owner)) {
+            // Cached under an invalidation stream that has since broken: it may have missed a
+            // withdrawal. Drop it and read through.
+            stats.staleRejected.increment();
+            cache.synchronous().invalidate(key);
+            return new Read(fetch(owner, keyBytes), false);
+        }
+        stats.hits.increment();
+        return new Read(value.reply(), true);
+    }
+
+    private void load(CachingReader.Ticket ticket, Backend owner, long generation) {
+        try {
+            RespValue reply = fetch(owner, ticket.key().bytes());
+            if (reply instanceof RespValue.BulkString || reply instanceof RespValue.Null) {
+                ticket.future().complete(new CachedValue(reply, generation));
+            }
+            else {
+                ticket.future().completeExceptionally(new UncacheableReply(reply));
+            }
+        }
+        catch (RuntimeException | Error e) {
+            // Every ticket is completed, or its waiters would hang until their timeout.
+            ticket.future().completeExceptionally(e);
+        }
+    }
+
+    private static RespValue fetch(Backend owner, byte[] key) {
+        return owner.call(new Request(new byte[][] {GET, key}));
+    }
+
+    private static final byte[] GET = {'G', 'E', 'T'};
+
+    // ---- withdrawals -------------------------------------------------------------------------
+
+    /** A write through the proxy changed these keys: withdraw them before acknowledging it. */
+    public void written(List<byte[]> keys) {
+        for (byte[] key : keys) {
+            cache.synchronous().invalidate(new CacheKey(key));
+            stats.writeInvalidations.increment();
+        }
+    }
+
+    /** A write through the proxy may have changed every key (FLUSHDB). */
+    public void writtenAll() {
+        cache.synchronous().invalidateAll();
+        stats.flushes.increment();
+    }
+
+    /** {@code owner} pushed an invalidation for these keys. */
+    public void invalidated(Backend owner, List<byte[]> keys) {
+        for (byte[] key : keys) {
+            cache.synchronous().invalidate(new CacheKey(key));
+            stats.pushInvalidations.increment();
+        }
+    }
+
+    /** {@code owner} pushed an invalidation of everything it holds (FLUSHDB, FLUSHALL). */
+    public void invalidatedAll(Backend owner) {
+        dropEntriesOf(owner);
+    }
+
+    /**
+     * {@code owner}'s invalidation stream is subscribed: from now on its keys may be cached, under
+     * a new generation.
+     */
+    public void subscribed(Backend owner) {
+        generations.get(owner).set(GENERATIONS.incrementAndGet());
+    }
+
+    /**
+     * {@code owner}'s invalidation stream broke: withdrawals may have been lost, so nothing of its
+     * keys is cached until it is subscribed again, and what was cached is dropped.
+     */
+    public void lost(Backend owner) {
+        generations.get(owner).set(0);
+        dropEntriesOf(owner);
+    }
+
+    /** True if {@code owner}'s keys are being cached. */
+    public boolean isCoherent(Backend owner) {
+        return generation(owner) != 0;
+    }
+
+    private long generation(Backend owner) {
+        return generations.get(owner).get();
+    }
+
+    private void dropEntriesOf(Backend owner) {
+        stats.flushes.increment();
+        if (backends.all().size() == 1) {
+            cache.synchronous().invalidateAll();
+            return;
+        }
+        cache.asMap().keySet().removeIf(key -> backends.owner(((CacheKey) key).bytes()) == owner);
+    }
+
+    // ---- observation -------------------------------------------------------------------------
+
+    public CacheStats stats() {
+        return stats;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Entries held, in-flight fetches included. */
+    public long entries() {
+        return cache.synchronous().estimatedSize();
+    }
+
+    /** Bytes held by completed entries, as weighed for the byte bound. */
+    public long weightedBytes() {
+        return cache.synchronous().policy().eviction()
+                .map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+}

@@ -1,0 +1,270 @@
+package kv.proxy.coherence;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import kv.protocol.resp.RespDecoder;
+import kv.protocol.resp.RespEncoder;
+import kv.protocol.resp.RespInput;
+import kv.protocol.resp.RespOutput;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.proxy.backend.Backend;
+import kv.proxy.cache.CoherentCache;
+import kv.proxy.config.ProxyProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The proxy's subscription to one backend's invalidations: a dedicated RESP3 connection on which
+ * it sends {@code HELLO 3} and {@code CLIENT TRACKING ON BCAST}, then reads {@code invalidate}
+ * push frames forever and withdraws those keys from the {@link CoherentCache}.
+ *
+ * <p>Design note: BCAST (rather than the default mode, which tracks only keys read on the same
+ * connection) is what lets the proxy read through its pooled data connections and still hear
+ * about every write to every key, whichever client made it. The connection is also the backend's
+ * health probe: it is pinged every heartbeat and declared broken after three silent intervals.
+ * When it breaks, withdrawals may have been lost, so the backend's entries are dropped and
+ * nothing of it is cached until a new subscription is in place; reconnection backs off up to
+ * {@code kv.proxy.timeouts.reconnect-max}. A backend that answers but refuses tracking (an old
+ * server) is served uncached.
+ */
+public final class InvalidationListener implements Runnable {
+
+    private static final Log log = LogFactory.getLog(InvalidationListener.class);
+    private static final long FIRST_BACKOFF_MILLIS = 50;
+
+    private final Backend backend;
+    private final CoherentCache cache;
+    private final ProxyProperties.Timeouts timeouts;
+    private final RespDecoder decoder = new RespDecoder();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile Socket socket;
+    private volatile RespOutput output;
+    private volatile boolean running = true;
+    private volatile boolean tracking;
+    private volatile long invalidationsReceived;
+    private Thread thread;
+
+    public InvalidationListener(Backend backend, CoherentCache cache, ProxyProperties.Timeouts timeouts) {
+        this.backend = backend;
+        this.cache = cache;
+        this.timeouts = timeouts;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** True while a tracking subscription is in place. */
+    public boolean isTracking() {
+        return tracking;
+    }
+
+    public long invalidationsReceived() {
+        return invalidationsReceived;
+    }
+
+    void start() {
+        thread = new Thread(this, "kv-invalidations-" + backend.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        closeSocket();
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Drops the connection so that it is re-established and re-verified (after a failed request). */
+    public void reconnect() {
+        closeSocket();
+    }
+
+    @Override
+    public void run() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        boolean wasDown = false;
+        while (running) {
+            boolean connected = false;
+            try (Socket s = new Socket()) {
+                s.setTcpNoDelay(true);
+                s.setSoTimeout((int) timeouts.heartbeat().toMillis() * 3);
+                s.connect(new InetSocketAddress(backend.address().host(), backend.address().port()),
+                        (int) timeouts.connect().toMillis());
+                connected = true;
+                RespInput in = new RespInput(s.getInputStream(), 8 * 1024);
+                RespOutput out = new RespOutput(s.getOutputStream(), 1024);
+                subscribe(in, out);
+                socket = s;
+                output = out;
+                backend.markUp();
+                if (wasDown) {
+                    log.info("Backend " + backend.name() + " is back" + (tracking ? "; invalidations subscribed" : ""));
+                    wasDown = false;
+                }
+                backoff = FIRST_BACKOFF_MILLIS;
+                listen(in);
+            }
+            catch (IOException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                boolean wasTracking = tracking;
+                tracking = false;
+                output = null;
+                socket = null;
+                cache.lost(backend);
+                if (!connected) {
+                    if (backend.isUp() || !wasDown) {
+                        log.warn("Backend " + backend.name() + " unavailable: " + e);
+                    }
+                    backend.markDown(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    wasDown = true;
+                }
+                else if (wasTracking) {
+                    log.warn("Invalidation stream from " + backend.name() + " broke (" + e
+                            + "); its cached keys are dropped until it is subscribed again");
+                }
+            }
+            if (!running) {
+                break;
+            }
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, Math.max(FIRST_BACKOFF_MILLIS, timeouts.reconnectMax().toMillis()));
+        }
+    }
+
+    /** HELLO 3 and CLIENT TRACKING ON BCAST; leaves {@link #tracking} true if the backend agreed. */
+    private void subscribe(RespInput in, RespOutput out) throws IOException {
+        RespValue hello = exchange(in, out, Request.of("HELLO", "3"));
+        if (hello instanceof RespValue.Error error) {
+            logOnce("does not speak RESP3 (" + error.message() + ")");
+            return;
+        }
+        RespValue on = exchange(in, out, Request.of("CLIENT", "TRACKING", "ON", "BCAST"));
+        if (on instanceof RespValue.Error error) {
+            logOnce("refused CLIENT TRACKING (" + error.message() + ")");
+            return;
+        }
+        // Generation first, then tracking: a GET sent from here on is covered by this stream.
+        cache.subscribed(backend);
+        tracking = true;
+    }
+
+    private boolean refusalLogged;
+
+    private void logOnce(String why) {
+        if (!refusalLogged) {
+            log.warn("Backend " + backend.name() + " " + why + ": its keys are served without caching");
+            refusalLogged = true;
+        }
+    }
+
+    private RespValue exchange(RespInput in, RespOutput out, Request request) throws IOException {
+        RespEncoder.write(request, out);
+        out.flush();
+        while (true) {
+            RespValue reply = read(in);
+            if (!(reply instanceof RespValue.Push)) {
+                return reply;
+            }
+            onPush((RespValue.Push) reply);
+        }
+    }
+
+    private void listen(RespInput in) throws IOException {
+        while (running) {
+            RespValue value = read(in);
+            if (value instanceof RespValue.Push push) {
+                onPush(push);
+            }
+            // Anything else answers a heartbeat PING: the stream is alive, which the read proved.
+        }
+    }
+
+    private RespValue read(RespInput in) throws IOException {
+        RespValue value = decoder.readValue(in);
+        if (value == null) {
+            throw new IOException("connection closed by the backend");
+        }
+        return value;
+    }
+
+    private void onPush(RespValue.Push push) {
+        List<RespValue> elements = push.elements();
+        if (elements.size() < 2 || !(elements.get(0) instanceof RespValue.BulkString kind)
+                || !"invalidate".equalsIgnoreCase(kind.asString())) {
+            return;
+        }
+        invalidationsReceived++;
+        RespValue keys = elements.get(1);
+        if (keys instanceof RespValue.Array array) {
+            List<byte[]> withdrawn = new ArrayList<>(array.elements().size());
+            for (RespValue key : array.elements()) {
+                if (key instanceof RespValue.BulkString bulk) {
+                    withdrawn.add(bulk.bytes());
+                }
+                else if (key instanceof RespValue.SimpleString simple) {
+                    withdrawn.add(simple.value().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            cache.invalidated(backend, withdrawn);
+        }
+        else {
+            // A null key list: the backend dropped every key (FLUSHDB, FLUSHALL).
+            cache.invalidatedAll(backend);
+        }
+    }
+
+    /** Sends a PING on the subscription connection; called by the heartbeat timer. */
+    void heartbeat() {
+        RespOutput out = output;
+        if (out == null) {
+            return;
+        }
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            RespEncoder.write(Request.of("PING"), out);
+            out.flush();
+        }
+        catch (IOException e) {
+            closeSocket();
+        }
+        finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void closeSocket() {
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            }
+            catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package kv.proxy.command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.proxy.tcp.ClientRegistry;
+import kv.proxy.tcp.ClientSession;
+import org.springframework.stereotype.Component;
+
+/**
+ * PING, ECHO, QUIT, HELLO, SELECT and CLIENT, answered by the proxy itself: they are about the
+ * client's connection to the proxy, not about any backend. {@code CLIENT KVSOURCE ON} is the
+ * proxy's own: it asks for GET replies marked with where they came from.
+ */
+@Component
+public class ConnectionCommands implements CommandGroup {
+
+    /** The Redis version whose replies kv's commands follow; clients read it to pick features. */
+    static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
+
+    private final ClientRegistry clients;
+
+    public ConnectionCommands(ClientRegistry clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public void register(Map<String, CommandHandler> handlers) {
+        handlers.put("ping", this::ping);
+        handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
+        handlers.put("quit", (request, session) -> {
+            session.requestClose();
+            return Replies.OK;
+        });
+        handlers.put("hello", this::hello);
+        handlers.put("select", (request, session) -> request.argIs(1, "0") ? Replies.OK
+                : Replies.error("ERR DB index is out of range"));
+        handlers.put("client", this::client);
+    }
+
+    RespValue ping(Request request, ClientSession session) {
+        if (request.size() > 2) {
+            return Replies.wrongArity("ping");
+        }
+        return request.size() == 1 ? Replies.PONG : Replies.bulk(request.arg(1));
+    }
+
+    /** {@code HELLO [protover [SETNAME name]]}, as Redis 6+ answers it. */
+    RespValue hello(Request request, ClientSession session) {
+        int protocol = session.protocol();
+        int i = 1;
+        if (request.size() > 1) {
+            String version = request.argString(1);
+            if (!version.equals("2") && !version.equals("3")) {
+                return Replies.error("NOPROTO unsupported protocol version");
+            }
+            protocol = Integer.parseInt(version);
+            i = 2;
+        }
+        String name = null;
+        for (; i < request.size(); i++) {
+            if (request.argIs(i, "setname") && i + 1 < request.size()) {
+                name = request.argString(++i);
+            }
+            else if (request.argIs(i, "auth") && i + 2 < request.size()) {
+                return Replies.error("ERR AUTH is not supported: kv has no users; bind it to a private address");
+            }
+            else {
+                return Replies.error("ERR Syntax error in HELLO option '" + request.argString(i) + "'");
+            }
+        }
+        session.protocol(protocol);
+        if (name != null) {
+            session.name(name);
+        }
+        return new RespValue.Map(List.of(
+                Replies.bulk("server"), Replies.bulk("kv-proxy"),
+                Replies.bulk("version"), Replies.bulk(REDIS_COMPATIBLE_VERSION),
+                Replies.bulk("proto"), Replies.integer(protocol),
+                Replies.bulk("id"), Replies.integer(session.id()),
+                Replies.bulk("mode"), Replies.bulk("standalone"),
+                Replies.bulk("role"), Replies.bulk("master"),
+                Replies.bulk("modules"), Replies.EMPTY_ARRAY));
+    }
+
+    RespValue client(Request request, ClientSession session) {
+        String sub = request.argString(1).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "id":
+                return Replies.integer(session.id());
+            case "getname":
+                return session.name().isEmpty() ? Replies.NULL : Replies.bulk(session.name());
+            case "setname":
+                if (request.size() != 3) {
+                    return Replies.error("ERR wrong number of arguments for 'client|setname' command");
+                }
+                session.name(request.argString(2));
+                return Replies.OK;
+            case "setinfo":
+                return request.size() == 4 ? Replies.OK
+                        : Replies.error("ERR wrong number of arguments for 'client|setinfo' command");
+            case "info":
+                return Replies.bulk(describe(session) + "\n");
+            case "list": {
+                StringBuilder list = new StringBuilder();
+                for (ClientSession client : clients.sessions()) {
+                    list.append(describe(client)).append('\n');
+                }
+                return Replies.bulk(list.toString());
+            }
+            case "kvsource":
+                return kvSource(request, session);
+            case "tracking":
+                return Replies.error("ERR CLIENT TRACKING is not offered by kv-proxy: its own cache is kept"
+                        + " coherent; track keys on the servers directly");
+            default:
+                return Replies.error("ERR unknown subcommand '" + request.argString(1)
+                        + "'. Try CLIENT ID, GETNAME, SETNAME, INFO, LIST, KVSOURCE.");
+        }
+    }
+
+    /**
+     * {@code CLIENT KVSOURCE ON|OFF}: with ON, GET replies on this connection carry a RESP3
+     * attribute {@code {"source": "cache"|"backend"}}. Only kv's shell asks for it; other clients
+     * never see attributes. Servers (and Redis) answer this command with an error, which is how the
+     * shell knows it talks to a proxy.
+     */
+    private RespValue kvSource(Request request, ClientSession session) {
+        if (request.size() != 3 || !(request.argIs(2, "on") || request.argIs(2, "off"))) {
+            return Replies.error("ERR syntax: CLIENT KVSOURCE ON|OFF");
+        }
+        session.wantsSource(request.argIs(2, "on"));
+        return Replies.OK;
+    }
+
+    private static String describe(ClientSession client) {
+        long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
+        return "id=" + client.id() + " addr=" + client.address() + " name=" + client.name() + " age=" + age
+                + " db=0 resp=" + client.protocol() + " kvsource=" + (client.wantsSource() ? "on" : "off");
+    }
+}

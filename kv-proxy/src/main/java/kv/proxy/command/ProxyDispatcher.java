@@ -1,0 +1,75 @@
+package kv.proxy.command;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandTable;
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.protocol.tcp.MalformedRequest;
+import kv.protocol.tcp.Reply;
+import kv.proxy.backend.BackendUnavailableException;
+import kv.proxy.tcp.ClientSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place every client request enters: checks the command against kv's command table
+ * (existence, arity), then runs the proxy's handler for it. A command the table knows but the
+ * proxy does not handle is refused with a clear error, never forwarded blindly: the proxy must
+ * know what a command reads and writes to keep its cache coherent.
+ */
+@Component
+public class ProxyDispatcher {
+
+    private static final Log log = LogFactory.getLog(ProxyDispatcher.class);
+
+    private final Map<String, CommandHandler> handlers = new HashMap<>();
+
+    public ProxyDispatcher(List<CommandGroup> groups) {
+        groups.forEach(group -> group.register(handlers));
+    }
+
+    /** Names of the commands the proxy answers. */
+    public java.util.Set<String> supported() {
+        return java.util.Collections.unmodifiableSet(handlers.keySet());
+    }
+
+    public Reply dispatch(Object payload, ClientSession session) {
+        if (payload instanceof MalformedRequest malformed) {
+            return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
+        }
+        RespValue value = execute((Request) payload, session);
+        return new Reply(value, session.protocol(), session.closeRequested());
+    }
+
+    RespValue execute(Request request, ClientSession session) {
+        String name = request.name();
+        CommandSpec spec = CommandTable.get(name);
+        if (spec == null) {
+            return Replies.error("ERR unknown command '" + request.argString(0)
+                    + "': kv-proxy forwards only the commands in kv's command table");
+        }
+        if (!spec.acceptsArity(request.size())) {
+            return Replies.wrongArity(name);
+        }
+        CommandHandler handler = handlers.get(name);
+        if (handler == null) {
+            return Replies.error("ERR '" + name + "' is not supported by kv-proxy; send it to a server directly");
+        }
+        try {
+            return handler.handle(request, session);
+        }
+        catch (BackendUnavailableException e) {
+            return Replies.error(e.getMessage());
+        }
+        catch (RuntimeException e) {
+            log.warn("Command " + name + " from " + session.address() + " failed", e);
+            return Replies.error("ERR kv-proxy: " + e.getMessage());
+        }
+    }
+}

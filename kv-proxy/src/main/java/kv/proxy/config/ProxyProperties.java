@@ -1,0 +1,57 @@
+package kv.proxy.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings under {@code kv.proxy}; each also reads from the environment with relaxed binding
+ * ({@code KV_PROXY_PORT}, {@code KV_PROXY_BACKENDS=127.0.0.1:7379,127.0.0.1:7479}) and from flags
+ * ({@code --kv.proxy.port=7380}).
+ *
+ * @param port RESP port clients connect to; 0 picks a free one
+ * @param bind address to listen on; 0.0.0.0 for every interface
+ * @param backends the servers behind the proxy, {@code host:port} each; keys are spread over them
+ *                 by consistent hashing, so the order does not matter but the set does
+ * @param cache the read cache
+ * @param timeouts how long the proxy waits for a backend
+ * @param poolSize data connections per backend (each blocks for one request at a time)
+ */
+@ConfigurationProperties("kv.proxy")
+public record ProxyProperties(
+        @DefaultValue("7380") int port,
+        @DefaultValue("127.0.0.1") String bind,
+        @DefaultValue("127.0.0.1:7379") List<BackendAddress> backends,
+        @DefaultValue Cache cache,
+        @DefaultValue Timeouts timeouts,
+        @DefaultValue("32") int poolSize) {
+
+    /**
+     * @param enabled false makes the proxy a plain router (every read goes to a backend)
+     * @param maxBytes bound on cached keys and values, weighed in bytes (W-TinyLFU eviction)
+     * @param ttl a safety net: entries older than this are dropped even without an invalidation;
+     *            zero (the default) means none, coherence relies on invalidations alone
+     */
+    public record Cache(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("64MB") DataSize maxBytes,
+            @DefaultValue("0s") Duration ttl) {
+    }
+
+    /**
+     * @param connect to open a TCP connection to a backend (whole seconds, at least 1)
+     * @param reply for a backend's reply to one request
+     * @param heartbeat the invalidation connection is pinged this often and declared broken after
+     *                  three silent intervals
+     * @param reconnectMax longest pause between attempts to reach a lost backend
+     */
+    public record Timeouts(
+            @DefaultValue("1s") Duration connect,
+            @DefaultValue("2s") Duration reply,
+            @DefaultValue("1s") Duration heartbeat,
+            @DefaultValue("1s") Duration reconnectMax) {
+    }
+}

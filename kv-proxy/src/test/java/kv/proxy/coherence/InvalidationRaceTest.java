@@ -1,0 +1,118 @@
+package kv.proxy.coherence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import kv.proxy.testing.Await;
+import kv.proxy.testing.ProxyRunner;
+import kv.proxy.testing.ScriptedBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The races of Redis's client-side caching documentation, made to happen on every run: a GET's
+ * reply is held at the backend while the key is invalidated, or while the invalidation stream
+ * breaks, and only then released.
+ */
+class InvalidationRaceTest {
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private ScriptedBackend backend;
+    private ProxyRunner proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend = new ScriptedBackend();
+        proxy = ProxyRunner.start(List.of(backend.port()));
+        Await.until("the proxy to subscribe", Duration.ofSeconds(10), () -> backend.subscriptions() >= 1);
+        Await.until("the cache to turn coherent", Duration.ofSeconds(10),
+                () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        executor.shutdownNow();
+        proxy.close();
+        backend.close();
+    }
+
+    @Test
+    void aRepeatedGetIsAnsweredFromTheCache() {
+        backend.set("k", "v1");
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            assertThat(client.get("k")).isEqualTo("v1");
+            assertThat(client.get("k")).isEqualTo("v1");
+        }
+        assertThat(backend.gets()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyThatCrossesAnInvalidationIsNotCached() throws Exception {
+        backend.set("k", "v1");
+        backend.holdGets();
+        Future<String> first = executor.submit(() -> get("k"));
+        assertThat(backend.awaitHeldGet(5000)).as("the GET reached the backend").isTrue();
+
+        // The backend has read v1; now a write changes the key and its invalidation overtakes the reply.
+        backend.set("k", "v2");
+        backend.pushInvalidation("k");
+        Await.until("the invalidation to be applied", Duration.ofSeconds(5),
+                () -> proxy.cache().stats().pushInvalidations() >= 1);
+        backend.releaseGets();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).as("a read that began before the write").isEqualTo("v1");
+        assertThat(get("k")).as("the raced reply was not cached").isEqualTo("v2");
+        assertThat(backend.gets()).isEqualTo(2);
+        assertThat(get("k")).as("the fresh reply was cached").isEqualTo("v2");
+        assertThat(backend.gets()).isEqualTo(2);
+    }
+
+    @Test
+    void aReplyFetchedWhileTheInvalidationStreamBrokeIsNotServed() throws Exception {
+        backend.set("k", "v1");
+        backend.holdGets();
+        Future<String> first = executor.submit(() -> get("k"));
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+
+        // The write's invalidation is lost with the stream; the proxy must not trust what it fetched.
+        backend.set("k", "v2");
+        backend.dropTrackingConnections();
+        Await.until("the proxy to subscribe again", Duration.ofSeconds(10), () -> backend.subscriptions() >= 2);
+        backend.releaseGets();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("v1");
+        assertThat(get("k")).isEqualTo("v2");
+        assertThat(backend.gets()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentMissesOnOneKeyCostOneBackendRequest() throws Exception {
+        backend.set("k", "v1");
+        backend.holdGets();
+        List<Future<String>> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            readers.add(executor.submit(() -> get("k")));
+        }
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
+        backend.releaseGets();
+        for (Future<String> reader : readers) {
+            assertThat(reader.get(5, TimeUnit.SECONDS)).isEqualTo("v1");
+        }
+        assertThat(backend.gets()).isEqualTo(1);
+    }
+
+    private String get(String key) {
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            return client.get(key);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package kv.proxy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import kv.protocol.resp.RespValue;
+import kv.proxy.backend.Backend;
+import kv.proxy.backend.Backends;
+import kv.proxy.testing.Await;
+import kv.proxy.testing.ProxyRunner;
+import kv.proxy.testing.RespClient;
+import kv.server.testing.KvServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The proxy in front of two real kv-server processes. Until kv-server answers CLIENT TRACKING the
+ * proxy serves its keys uncached (and so still coherently); the caching tests turn on by
+ * themselves once it does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxyInFrontOfKvServerTest {
+
+    @TempDir
+    static Path work;
+
+    static KvServerProcess one;
+    static KvServerProcess two;
+    static ProxyRunner proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        one = KvServerProcess.start(work.resolve("one"));
+        two = KvServerProcess.start(work.resolve("two"));
+        proxy = ProxyRunner.start(List.of(one.port(), two.port()));
+        Await.until("both backends up", Duration.ofSeconds(10),
+                () -> proxy.bean(Backends.class).all().stream().allMatch(Backend::isUp));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (one != null) {
+            one.close();
+        }
+        if (two != null) {
+            two.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theAssignmentsCommandsWorkThroughTheProxy() throws Exception {
+        try (RespClient client = new RespClient(proxy.port())) {
+            assertThat(client.call("FLUSHDB")).isEqualTo(new RespValue.SimpleString("OK"));
+            assertThat(client.call("PUT", "Fname", "=", "Sayali")).isEqualTo(new RespValue.SimpleString("OK"));
+            assertThat(client.call("GET", "Fname")).isEqualTo(RespValue.BulkString.of("Sayali"));
+            for (String key : List.of("c", "a", "e", "b", "d")) {
+                client.call("SET", key, key.toUpperCase());
+            }
+            RespValue dump = client.call("DUMP");
+            List<String> flat = ((RespValue.Array) dump).elements().stream()
+                    .map(value -> ((RespValue.BulkString) value).asString()).toList();
+            assertThat(flat).containsExactly("Fname", "Sayali", "a", "A", "b", "B", "c", "C", "d", "D", "e", "E");
+            assertThat(client.call("DBSIZE")).isEqualTo(new RespValue.Integer(6));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aWriteMadeDirectlyOnTheServerIsSeenThroughTheProxy() {
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            client.set("direct", "old");
+            assertThat(client.get("direct")).isEqualTo("old");
+            int owner = proxy.bean(Backends.class).owner("direct".getBytes()).address().port();
+            try (Jedis server = new Jedis("127.0.0.1", owner)) {
+                server.set("direct", "new");
+            }
+            Await.until("the new value", Duration.ofSeconds(1), () -> "new".equals(client.get("direct")));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void twentyGetsOfOneKeyReachTheServerAtMostOnceWhenTheServerTracks() {
+        Backend owner = proxy.bean(Backends.class).owner("twenty".getBytes());
+        assumeTrue(proxy.cache().isCoherent(owner),
+                "kv-server does not answer CLIENT TRACKING yet: the proxy serves it uncached");
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port());
+             Jedis server = new Jedis("127.0.0.1", owner.address().port())) {
+            server.set("twenty", "gets");
+            long before = ProxyInFrontOfRedisTest.getCalls(server);
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.get("twenty")).isEqualTo("gets");
+            }
+            assertThat(ProxyInFrontOfRedisTest.getCalls(server) - before).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aKilledServerFailsFastAndRecoversWithItsData() throws Exception {
+        Backends backends = proxy.bean(Backends.class);
+        String key = keyOwnedBy(two.port());
+        String other = keyOwnedBy(one.port());
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            client.set(key, "durable");
+            client.set(other, "alive");
+            two.kill();
+            Await.until("the proxy to notice", Duration.ofSeconds(5),
+                    () -> !backends.owner(key.getBytes()).isUp());
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.get(key)).isInstanceOf(JedisDataException.class)
+                    .hasMessage("ERR backend 127.0.0.1:" + two.port() + " unavailable");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            assertThat(client.get(other)).as("the other server keeps serving").isEqualTo("alive");
+
+            two.start();
+            Await.until("the server to be back", Duration.ofSeconds(15), () -> {
+                try {
+                    return "durable".equals(client.get(key));
+                }
+                catch (JedisDataException stillDown) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static String keyOwnedBy(int port) {
+        Backends backends = proxy.bean(Backends.class);
+        for (int i = 0; ; i++) {
+            if (backends.owner(("k" + i).getBytes()).address().port() == port) {
+                return "k" + i;
+            }
+        }
+    }
+}

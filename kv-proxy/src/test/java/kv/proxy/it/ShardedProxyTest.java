@@ -1,0 +1,163 @@
+package kv.proxy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import kv.proxy.backend.Backends;
+import kv.proxy.testing.Await;
+import kv.proxy.testing.ProxyRunner;
+import kv.proxy.testing.RedisServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** Two Redis servers behind one proxy: keys spread by the hash ring, multi-key commands split and merged. */
+class ShardedProxyTest {
+
+    @TempDir
+    Path work;
+
+    RedisServerProcess a;
+    RedisServerProcess b;
+    ProxyRunner proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        a = RedisServerProcess.start(work);
+        b = RedisServerProcess.start(work);
+        proxy = ProxyRunner.start(List.of(a.port(), b.port()));
+        Backends backends = proxy.bean(Backends.class);
+        Await.until("both subscriptions", Duration.ofSeconds(10),
+                () -> backends.all().stream().allMatch(proxy.cache()::isCoherent));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Test
+    void keysAreSpreadOverBothBackendsAndCountedTogether() {
+        try (Jedis client = client(); Jedis onA = new Jedis("127.0.0.1", a.port());
+             Jedis onB = new Jedis("127.0.0.1", b.port())) {
+            for (int i = 0; i < 400; i++) {
+                client.set("key-" + i, "v" + i);
+            }
+            assertThat(onA.dbSize()).isBetween(100L, 300L);
+            assertThat(onB.dbSize()).isBetween(100L, 300L);
+            assertThat(onA.dbSize() + onB.dbSize()).isEqualTo(400);
+            assertThat(client.dbSize()).isEqualTo(400);
+            for (int i = 0; i < 400; i++) {
+                Jedis owner = ownerName("key-" + i).endsWith(":" + a.port()) ? onA : onB;
+                assertThat(owner.get("key-" + i)).isEqualTo("v" + i);
+            }
+        }
+    }
+
+    @Test
+    void multiKeyCommandsAreSplitAndMerged() {
+        try (Jedis client = client()) {
+            List<String> pairs = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                pairs.add("m-" + i);
+                pairs.add("v" + i);
+                keys.add("m-" + i);
+            }
+            assertThat(client.mset(pairs.toArray(new String[0]))).isEqualTo("OK");
+            keys.add(5, "missing");
+            List<String> values = client.mget(keys.toArray(new String[0]));
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                assertThat(values.get(i)).isEqualTo(key.equals("missing") ? null : "v" + key.substring(2));
+            }
+            assertThat(client.exists(keys.toArray(new String[0]))).isEqualTo(20);
+            assertThat(client.del("m-1", "m-2", "m-3", "missing")).isEqualTo(3);
+            assertThat(client.get("m-2")).isNull();
+        }
+    }
+
+    @Test
+    void aKilledBackendFailsFastAndRecoversByItself() throws Exception {
+        String onB = keyOwnedBy(b.port());
+        String onA = keyOwnedBy(a.port());
+        try (Jedis client = client()) {
+            client.set(onA, "a");
+            client.set(onB, "b");
+            assertThat(client.get(onB)).isEqualTo("b");
+
+            b.kill();
+            Await.until("the proxy to notice", Duration.ofSeconds(5), () -> health().contains("\"DOWN\""));
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> client.get(onB)).isInstanceOf(JedisDataException.class)
+                        .hasMessage("ERR backend 127.0.0.1:" + b.port() + " unavailable");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            }
+            assertThat(client.get(onA)).as("the other backend keeps serving").isEqualTo("a");
+            assertThat(health()).contains("127.0.0.1:" + b.port()).contains("\"DOWN\"");
+
+            b.start(); // same port, empty (no persistence)
+            Await.until("the backend to recover", Duration.ofSeconds(10), () -> {
+                try {
+                    return "OK".equals(client.set(onB, "back"));
+                }
+                catch (JedisDataException stillDown) {
+                    return false;
+                }
+            });
+            assertThat(client.get(onB)).isEqualTo("back");
+            Await.until("health UP", Duration.ofSeconds(5), () -> !health().contains("\"DOWN\""));
+        }
+    }
+
+    private String keyOwnedBy(int port) {
+        for (int i = 0; ; i++) {
+            if (ownerName("probe-" + i).endsWith(":" + port)) {
+                return "probe-" + i;
+            }
+        }
+    }
+
+    private String ownerName(String key) {
+        return proxy.bean(Backends.class).owner(key.getBytes()).name();
+    }
+
+    private String health() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + proxy.actuatorPort() + "/actuator/health/backends")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        }
+        catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Jedis client() {
+        return new Jedis("127.0.0.1", proxy.port());
+    }
+}

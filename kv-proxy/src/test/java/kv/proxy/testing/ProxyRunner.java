@@ -1,0 +1,74 @@
+package kv.proxy.testing;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import kv.proxy.KvProxyApplication;
+import kv.proxy.cache.CoherentCache;
+import kv.server.testing.KvServerProcess;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A kv-proxy in this JVM on a free port, in front of the given backends, with short timeouts so
+ * that failure tests run fast. Actuator listens on a random port too ({@link #actuatorPort()}).
+ */
+public final class ProxyRunner implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private ProxyRunner(ConfigurableApplicationContext context, int port) {
+        this.context = context;
+        this.port = port;
+    }
+
+    public static ProxyRunner start(List<Integer> backendPorts, String... extraProperties) throws IOException {
+        return start(backendPorts, new Class<?>[0], extraProperties);
+    }
+
+    /** With extra configuration classes, e.g. one that provides a {@code @Primary} test clock. */
+    public static ProxyRunner start(List<Integer> backendPorts, Class<?>[] extraSources, String... extraProperties)
+            throws IOException {
+        int port = KvServerProcess.freePort();
+        List<String> backends = new ArrayList<>();
+        for (int backendPort : backendPorts) {
+            backends.add("127.0.0.1:" + backendPort);
+        }
+        List<String> properties = new ArrayList<>(List.of(
+                "kv.proxy.port=" + port,
+                "kv.proxy.backends=" + String.join(",", backends),
+                "kv.proxy.timeouts.reply=1s",
+                "kv.proxy.timeouts.heartbeat=200ms",
+                "kv.proxy.timeouts.reconnect-max=200ms",
+                "server.port=0"));
+        properties.addAll(List.of(extraProperties));
+        // As command-line arguments: they override application.yml (builder "properties" would not).
+        String[] args = properties.stream().map(property -> "--" + property).toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(KvProxyApplication.class)
+                .sources(extraSources).run(args);
+        return new ProxyRunner(context, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int actuatorPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public CoherentCache cache() {
+        return context.getBean(CoherentCache.class);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
