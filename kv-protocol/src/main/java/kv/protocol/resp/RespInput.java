@@ -31,11 +31,6 @@ public final class RespInput extends InputStream {
         this.buffer = new byte[bufferSize];
     }
 
-    /** Wraps {@code in} unless it already is a {@code RespInput}. */
-    public static RespInput of(InputStream in) {
-        return in instanceof RespInput resp ? resp : new RespInput(in);
-    }
-
     public void setBeforeBlockingRead(Runnable hook) {
         this.beforeBlockingRead = hook;
     }

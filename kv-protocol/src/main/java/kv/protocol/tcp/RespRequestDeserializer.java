@@ -18,6 +18,7 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
 public final class RespRequestDeserializer implements Deserializer<Object> {
 
     private final RespDecoder decoder;
+    private final StreamBuffers buffers = new StreamBuffers();
 
     public RespRequestDeserializer(RespDecoder decoder) {
         this.decoder = decoder;
@@ -25,7 +26,7 @@ public final class RespRequestDeserializer implements Deserializer<Object> {
 
     @Override
     public Object deserialize(InputStream inputStream) throws IOException {
-        RespInput in = RespInput.of(inputStream);
+        RespInput in = buffers.of(inputStream);
         try {
             Object request = decoder.readRequest(in);
             if (request == null) {

@@ -4,18 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import kv.protocol.resp.RespDecoder;
-import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespValue;
 import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
- * Client side: reads replies (and RESP3 pushes) from a server. Use one instance per connection
- * factory; the buffer lives in the connection's {@link RespInput}.
+ * Client side: reads replies (and RESP3 pushes) from a server.
+ *
+ * <p>The read buffer outlives each reply (see {@link StreamBuffers}), so bytes of the next reply
+ * or push that arrived with this one are not lost.
  */
 public final class RespValueDeserializer implements Deserializer<RespValue> {
 
     private final RespDecoder decoder;
+    private final StreamBuffers buffers = new StreamBuffers();
 
     public RespValueDeserializer(RespDecoder decoder) {
         this.decoder = decoder;
@@ -27,7 +29,7 @@ public final class RespValueDeserializer implements Deserializer<RespValue> {
 
     @Override
     public RespValue deserialize(InputStream inputStream) throws IOException {
-        RespValue value = decoder.readValue(RespInput.of(inputStream));
+        RespValue value = decoder.readValue(buffers.of(inputStream));
         if (value == null) {
             throw new SoftEndOfStreamException("connection closed by the server");
         }
