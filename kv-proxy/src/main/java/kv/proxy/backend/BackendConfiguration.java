@@ -9,7 +9,7 @@ import kv.protocol.tcp.RespSerializer;
 import kv.protocol.tcp.RespValueDeserializer;
 import kv.proxy.config.BackendAddress;
 import kv.proxy.config.ProxyProperties;
-import kv.proxy.tcp.LeanMessageMapper;
+import kv.protocol.endpoint.SessionMessageMapper;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +42,7 @@ class BackendConfiguration {
         target.setSoTcpNoDelay(true);
         target.setSoKeepAlive(true);
         target.setConnectTimeout((int) Math.max(1, timeouts.connect().toSeconds()));
-        target.setMapper(new LeanMessageMapper());
+        target.setMapper(new SessionMessageMapper());
         target.setSerializer(new RespSerializer());
         target.setDeserializer(new RespValueDeserializer());
         target.setLookupHost(false);

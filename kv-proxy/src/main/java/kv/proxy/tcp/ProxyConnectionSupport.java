@@ -2,11 +2,12 @@ package kv.proxy.tcp;
 
 import java.net.Socket;
 
+import kv.protocol.endpoint.RespConnection;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
 
-/** Creates a {@link ProxyConnection} with its {@link ClientSession} for each accepted socket. */
+/** Creates the proxy's client connections, each with its {@link ClientSession}. */
 final class ProxyConnectionSupport implements TcpNetConnectionSupport {
 
     private final ClientRegistry registry;
@@ -18,7 +19,7 @@ final class ProxyConnectionSupport implements TcpNetConnectionSupport {
     @Override
     public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
                                                 ApplicationEventPublisher publisher, String factoryName) {
-        String address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
-        return new ProxyConnection(socket, publisher, factoryName, registry.open(address), registry);
+        ClientSession session = registry.open(RespConnection.addressOf(socket));
+        return new RespConnection<>(socket, publisher, factoryName, session, () -> registry.close(session));
     }
 }

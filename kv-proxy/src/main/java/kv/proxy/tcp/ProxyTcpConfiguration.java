@@ -1,8 +1,7 @@
 package kv.proxy.tcp;
 
-import kv.protocol.resp.RespDecoder;
-import kv.protocol.tcp.RespRequestDeserializer;
-import kv.protocol.tcp.RespSerializer;
+import kv.protocol.endpoint.RespEndpoint;
+import kv.protocol.resp.RespLimits;
 import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,8 +10,6 @@ import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
-import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageChannel;
 
 /**
  * The client-facing RESP endpoint: a Spring Integration TCP inbound gateway on a blocking ("Net")
@@ -25,49 +22,24 @@ class ProxyTcpConfiguration {
 
     @Bean
     TcpNetServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry) {
-        TcpNetServerConnectionFactory factory = new TcpNetServerConnectionFactory(properties.port());
-        factory.setLocalAddress(properties.bind());
-        factory.setSoTcpNoDelay(true);
-        factory.setSoKeepAlive(true);
-        factory.setBacklog(511);
-        factory.setLookupHost(false);
-        factory.setTcpNetConnectionSupport(new ProxyConnectionSupport(registry));
-        factory.setMapper(new LeanMessageMapper());
-        factory.setDeserializer(new RespRequestDeserializer(new RespDecoder()));
-        factory.setSerializer(new RespSerializer());
-        return factory;
+        return RespEndpoint.configure(new TcpNetServerConnectionFactory(properties.port()), properties.bind(),
+                new ProxyConnectionSupport(registry), RespLimits.DEFAULTS);
     }
 
     @Bean
-    MessageChannel proxyRequests() {
+    DirectChannel proxyRequests() {
         return new DirectChannel();
     }
 
     @Bean
     TcpInboundGateway proxyInboundGateway(TcpNetServerConnectionFactory proxyConnectionFactory,
-                                          MessageChannel proxyRequests) {
-        TcpInboundGateway gateway = new TcpInboundGateway();
-        gateway.setConnectionFactory(proxyConnectionFactory);
-        gateway.setRequestChannel(proxyRequests);
-        return gateway;
+                                          DirectChannel proxyRequests) {
+        return RespEndpoint.gateway(proxyConnectionFactory, proxyRequests);
     }
 
     @Bean
     AbstractReplyProducingMessageHandler proxyCommandHandler(ProxyDispatcher dispatcher,
-                                                             MessageChannel proxyRequests) {
-        AbstractReplyProducingMessageHandler handler = new AbstractReplyProducingMessageHandler() {
-            @Override
-            protected Object handleRequestMessage(Message<?> request) {
-                ClientSession session = request.getHeaders().get(LeanMessageMapper.SESSION, ClientSession.class);
-                return dispatcher.dispatch(request.getPayload(), session);
-            }
-
-            @Override
-            protected boolean shouldCopyRequestHeaders() {
-                return false;
-            }
-        };
-        ((DirectChannel) proxyRequests).subscribe(handler);
-        return handler;
+                                                             DirectChannel proxyRequests) {
+        return RespEndpoint.handler(proxyRequests, ClientSession.class, dispatcher::dispatch);
     }
 }

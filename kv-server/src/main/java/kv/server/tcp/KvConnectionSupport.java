@@ -2,11 +2,16 @@ package kv.server.tcp;
 
 import java.net.Socket;
 
+import kv.protocol.endpoint.RespConnection;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
 
-/** Creates {@link KvConnection}s, refusing clients beyond {@code kv.server.max-clients}. */
+/**
+ * Creates the server's client connections: refuses clients beyond {@code kv.server.max-clients},
+ * routes invalidation pushes to the connection, and makes a batch's writes durable just before
+ * its acknowledgements leave (see {@code RocksDbStore}).
+ */
 final class KvConnectionSupport implements TcpNetConnectionSupport {
 
     private final ClientRegistry registry;
@@ -22,13 +27,23 @@ final class KvConnectionSupport implements TcpNetConnectionSupport {
     @Override
     public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
                                                 ApplicationEventPublisher publisher, String factoryName) {
-        String address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
-        String rejection = null;
-        if (registry.connected() >= maxClients) {
+        boolean full = registry.connected() >= maxClients;
+        ClientSession session = registry.open(RespConnection.addressOf(socket));
+        RespConnection<ClientSession> connection = new RespConnection<>(socket, publisher, factoryName, session,
+                () -> {
+                    session.tracking(null);
+                    registry.close(session);
+                });
+        if (full) {
             registry.rejected();
-            rejection = "ERR max number of clients reached";
+            connection.reject("ERR max number of clients reached");
         }
-        ClientSession session = registry.open(address);
-        return new KvConnection(socket, publisher, factoryName, session, registry, makeDurable, rejection);
+        session.pushSink(connection::push);
+        connection.setBeforeSend(() -> {
+            if (session.takeUnloggedWrites()) {
+                makeDurable.run();
+            }
+        });
+        return connection;
     }
 }

@@ -1,4 +1,4 @@
-package kv.proxy.tcp;
+package kv.protocol.endpoint;
 
 import java.util.Map;
 
@@ -9,14 +9,13 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Maps a payload to a message with only the headers that are used: the connection id (gateways
- * correlate replies by it) and, on the client side, the client's session. The stock mapper adds
- * host, port and local address headers per message, which profiling showed to cost more than
- * the command (see the shared Spring Integration TCP notes). Used for client connections and for
- * the data connections to backends.
+ * Maps a request to a message with the two headers a kv service uses: the connection id (the
+ * gateway routes the reply by it) and the client's session (none on client-side connections). The stock mapper adds host, port
+ * and local address headers per message, which profiling showed to cost more than the command.
  */
-public final class LeanMessageMapper extends TcpMessageMapper {
+public final class SessionMessageMapper extends TcpMessageMapper {
 
+    /** Header holding the {@link RespConnection#session()} of the connection. */
     public static final String SESSION = "kv_session";
 
     @Override
@@ -25,10 +24,11 @@ public final class LeanMessageMapper extends TcpMessageMapper {
         if (payload == null) {
             return null;
         }
-        if (connection instanceof ProxyConnection client) {
+        if (connection instanceof RespConnection<?> resp) {
             return new GenericMessage<>(payload,
-                    Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), SESSION, client.session()));
+                    Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), SESSION, resp.session()));
         }
+        // A client-side connection (the proxy to its backends) has no session.
         return new GenericMessage<>(payload, Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId()));
     }
 

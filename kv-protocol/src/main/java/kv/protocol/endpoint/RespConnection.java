@@ -1,4 +1,4 @@
-package kv.server.tcp;
+package kv.protocol.endpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,10 +6,11 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.concurrent.locks.ReentrantLock;
 
+import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespEncoder;
 import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespOutput;
-import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.Reply;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
@@ -18,32 +19,39 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
- * One client connection: a Spring Integration {@link TcpNetConnection} whose reads are
- * buffered and whose replies are flushed once per pipelined batch.
+ * One RESP client connection of a kv service (server or proxy): a Spring Integration
+ * {@link TcpNetConnection} whose reads are buffered and whose replies are flushed once per
+ * pipelined batch. {@code S} is the service's own per-client state, carried to its dispatcher.
  *
  * <p>Design note: the stock connection flushes after every reply and lets the deserializer read
- * the raw socket a byte at a time. Here the reader thread writes replies into a buffer and
- * flushes it only when it is about to block waiting for more input (see {@link RespInput}), so
- * a pipeline of N commands costs one read and one write system call, and a lone command is
- * still answered at once. Just before replies reach the socket, the writes they acknowledge are
- * made durable (one log write per batch). Pushes from other threads are flushed immediately.
+ * the raw socket a byte at a time. Here the reader thread (which also runs the command, through
+ * a direct channel: that is what keeps pipelined replies in order) writes replies into a buffer
+ * and flushes it only when it is about to block waiting for more input (see {@link RespInput}).
+ * A pipeline of N commands thus costs one read and one write system call, and a lone command is
+ * still answered at once. A hook runs just before buffered bytes reach the socket: the server
+ * makes the batch's writes durable there. Pushes sent from other threads are flushed at once.
  */
-final class KvConnection extends TcpNetConnection {
+public class RespConnection<S> extends TcpNetConnection {
 
     private final RespInput input;
     private final RespOutput output;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ClientSession session;
-    private final ClientRegistry registry;
-    private final String rejection;
+    private final S session;
+    private final String address;
+    private final Runnable onClose;
+    private volatile String rejection;
     private volatile Thread reader;
 
-    KvConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, ClientSession session,
-                 ClientRegistry registry, Runnable makeDurable, String rejection) {
+    /**
+     * @param session the service's state for this client
+     * @param onClose runs once the connection closes (e.g. to forget the session)
+     */
+    public RespConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, S session,
+                          Runnable onClose) {
         super(socket, true, false, publisher, factoryName);
         this.session = session;
-        this.registry = registry;
-        this.rejection = rejection;
+        this.onClose = onClose;
+        this.address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         try {
             this.input = new RespInput(socket.getInputStream(), 16 * 1024);
             this.output = new RespOutput(socket.getOutputStream(), 16 * 1024);
@@ -52,16 +60,25 @@ final class KvConnection extends TcpNetConnection {
             throw new UncheckedIOException(e);
         }
         this.input.setBeforeBlockingRead(this::flushQuietly);
-        this.output.setBeforeSend(() -> {
-            if (session.takeUnloggedWrites()) {
-                makeDurable.run();
-            }
-        });
-        session.pushSink(this::push);
     }
 
-    ClientSession session() {
+    /** The remote address as {@code 127.0.0.1:53842}. */
+    public static String addressOf(Socket socket) {
+        return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+    }
+
+    public S session() {
         return session;
+    }
+
+    /** Runs before buffered replies reach the socket, on whichever thread flushes them. */
+    public void setBeforeSend(Runnable hook) {
+        output.setBeforeSend(hook);
+    }
+
+    /** Instead of serving this client, tell it {@code message} (e.g. max clients reached) and close. */
+    public void reject(String message) {
+        this.rejection = message;
     }
 
     @Override
@@ -100,7 +117,7 @@ final class KvConnection extends TcpNetConnection {
         }
         catch (IOException | RuntimeException e) {
             closeConnection(true);
-            throw new MessagingException(message, "reply to " + session.address() + " failed", e);
+            throw new MessagingException(message, "reply to " + address + " failed", e);
         }
         finally {
             writeLock.unlock();
@@ -111,10 +128,10 @@ final class KvConnection extends TcpNetConnection {
     }
 
     /**
-     * Writes a RESP3 push (an invalidation) from whichever thread made the write. On the reader
-     * thread it joins the batch of replies; from elsewhere it is flushed at once.
+     * Writes a RESP3 push (an invalidation) from any thread. On the reader thread it joins the
+     * batch of replies; from elsewhere it is flushed at once.
      */
-    private void push(kv.protocol.resp.RespValue value) {
+    public void push(RespValue value) {
         if (!isOpen()) {
             return;
         }
@@ -125,7 +142,7 @@ final class KvConnection extends TcpNetConnection {
                 output.flush();
             }
         }
-        catch (IOException e) {
+        catch (IOException | RuntimeException e) {
             closeConnection(true);
         }
         finally {
@@ -142,8 +159,8 @@ final class KvConnection extends TcpNetConnection {
             output.flush();
         }
         catch (IOException | RuntimeException e) {
-            // The peer went away, or the log could not be written (then nothing is acknowledged):
-            // either way the connection closes and the read that follows notices.
+            // The peer went away, or the before-send hook failed (then nothing was sent):
+            // either way the connection closes, and the read that follows notices.
             closeConnection(true);
         }
         finally {
@@ -153,8 +170,7 @@ final class KvConnection extends TcpNetConnection {
 
     @Override
     public void close() {
-        session.tracking(null);
-        registry.close(session);
+        onClose.run();
         super.close();
     }
 }

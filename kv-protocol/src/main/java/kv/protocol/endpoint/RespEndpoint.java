@@ -1,0 +1,73 @@
+package kv.protocol.endpoint;
+
+import java.util.function.BiFunction;
+
+import kv.protocol.resp.RespDecoder;
+import kv.protocol.resp.RespLimits;
+import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.RespRequestDeserializer;
+import kv.protocol.tcp.RespSerializer;
+import org.springframework.integration.channel.DirectChannel;
+import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
+import org.springframework.messaging.Message;
+
+/**
+ * Builds the pieces of a kv service's RESP endpoint, the same for the server and the proxy: a
+ * blocking ("Net") connection factory (one thread per connection keeps pipelined replies in
+ * order), a {@link TcpInboundGateway} and a direct channel to the service's dispatcher, which
+ * runs on the connection's own thread and writes its reply back on it.
+ */
+public final class RespEndpoint {
+
+    private RespEndpoint() {
+    }
+
+    /** A listener on {@code bind:port} (port 0: any free port) with kv's codec and connections. */
+    public static <F extends TcpNetServerConnectionFactory> F configure(F factory, String bind,
+                                                                       TcpNetConnectionSupport connections,
+                                                                       RespLimits limits) {
+        factory.setLocalAddress(bind);
+        factory.setSoTcpNoDelay(true);
+        factory.setSoKeepAlive(true);
+        factory.setBacklog(511);
+        factory.setLookupHost(false);
+        factory.setTcpNetConnectionSupport(connections);
+        factory.setMapper(new SessionMessageMapper());
+        factory.setDeserializer(new RespRequestDeserializer(new RespDecoder(limits)));
+        factory.setSerializer(new RespSerializer());
+        return factory;
+    }
+
+    public static TcpInboundGateway gateway(TcpNetServerConnectionFactory factory, DirectChannel requests) {
+        TcpInboundGateway gateway = new TcpInboundGateway();
+        gateway.setConnectionFactory(factory);
+        gateway.setRequestChannel(requests);
+        return gateway;
+    }
+
+    /**
+     * The handler behind the gateway: hands each request (a {@code Request} or a
+     * {@code MalformedRequest}) and the client's session to {@code dispatch}, and subscribes
+     * itself to {@code requests}. Request headers are not copied into replies: nothing reads them.
+     */
+    public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
+                                                                    BiFunction<Object, S, Reply> dispatch) {
+        AbstractReplyProducingMessageHandler handler = new AbstractReplyProducingMessageHandler() {
+            @Override
+            protected Object handleRequestMessage(Message<?> request) {
+                S session = request.getHeaders().get(SessionMessageMapper.SESSION, sessionType);
+                return dispatch.apply(request.getPayload(), session);
+            }
+
+            @Override
+            protected boolean shouldCopyRequestHeaders() {
+                return false;
+            }
+        };
+        requests.subscribe(handler);
+        return handler;
+    }
+}
