@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import kv.server.testing.KvServerProcess;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 /** Separate server processes, killed and restarted: what was acknowledged is still there. */
 class DurabilityTest {
@@ -33,6 +37,33 @@ class DurabilityTest {
             server.start();
             try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
                 assertThat(jedis.dbSize()).isEqualTo(writes);
+                for (int i = 0; i < writes; i++) {
+                    assertThat(jedis.get("key:" + i)).isEqualTo("value:" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pipelinedWritesAcknowledgedInBatchesSurviveKillNine() throws Exception {
+        int writes = 5000;
+        try (KvServerProcess server = KvServerProcess.start(workDir)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                Pipeline pipeline = jedis.pipelined();
+                List<Response<String>> acks = new ArrayList<>();
+                for (int i = 0; i < writes; i++) {
+                    acks.add(pipeline.set("key:" + i, "value:" + i));
+                    if (i % 100 == 99) {
+                        acks.add(pipeline.mset("mset-a:" + i, "x", "mset-b:" + i, "y"));
+                    }
+                }
+                pipeline.sync();
+                assertThat(acks).allSatisfy(ack -> assertThat(ack.get()).isEqualTo("OK"));
+            }
+            server.kill();
+            server.start();
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                assertThat(jedis.dbSize()).isEqualTo(writes + 2 * (writes / 100));
                 for (int i = 0; i < writes; i++) {
                     assertThat(jedis.get("key:" + i)).isEqualTo("value:" + i);
                 }

@@ -96,6 +96,42 @@ class KvServerIntegrationTest {
     }
 
     @Test
+    void pipelinedWritesAreAppliedInOrderAndVisibleToOthersOnceAcknowledged() {
+        try (Jedis writer = jedis(); Jedis reader = jedis()) {
+            Pipeline pipeline = writer.pipelined();
+            for (int i = 0; i < 3000; i++) {
+                pipeline.set("k" + (i % 1000), "v" + i); // each key written three times, last one wins
+            }
+            Response<String> readBack = pipeline.get("k999");
+            pipeline.sync();
+            assertThat(readBack.get()).as("a connection reads its own staged writes").isEqualTo("v2999");
+            assertThat(reader.dbSize()).isEqualTo(1000);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(reader.get("k" + i)).isEqualTo("v" + (2000 + i));
+            }
+        }
+    }
+
+    @Test
+    void pipelinedWritesSendInvalidationsOnceTheyAreApplied() throws IOException {
+        try (RawConnection tracker = new RawConnection(port); Jedis writer = jedis()) {
+            tracker.send("HELLO 3\r\n").read();
+            assertThat(tracker.send("CLIENT TRACKING ON BCAST\r\n").read()).isEqualTo(Replies.OK);
+            Pipeline pipeline = writer.pipelined();
+            pipeline.set("p1", "a");
+            pipeline.set("p2", "b");
+            pipeline.sync();
+            List<RespValue> invalidated = new ArrayList<>();
+            while (invalidated.size() < 2) {
+                RespValue push = tracker.read();
+                assertThat(push).isInstanceOf(RespValue.Push.class);
+                invalidated.addAll(((RespValue.Array) ((RespValue.Push) push).elements().get(1)).elements());
+            }
+            assertThat(invalidated).containsExactly(Replies.bulk("p1"), Replies.bulk("p2"));
+        }
+    }
+
+    @Test
     void theAssignmentsCommandsWorkOnARawSocket() throws IOException {
         try (RawConnection raw = new RawConnection(port)) {
             assertThat(raw.send("PUT Fname = Sayali\r\n").read()).isEqualTo(Replies.OK);

@@ -38,19 +38,22 @@ public class RespConnection<S> extends TcpNetConnection {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final S session;
     private final String address;
-    private final Runnable onClose;
+    private volatile Runnable onClose;
     private volatile String rejection;
     private volatile Thread reader;
+    /** The reader has flushed everything and waits for input (guarded by writeLock). */
+    private boolean idle;
 
     /**
      * @param session the service's state for this client
-     * @param onClose runs once the connection closes (e.g. to forget the session)
+     * @param onClose runs once the connection closes (e.g. to forget the session); may be set
+     *                later with {@link #onClose(Runnable)}
      */
     public RespConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, S session,
                           Runnable onClose) {
         super(socket, true, false, publisher, factoryName);
         this.session = session;
-        this.onClose = onClose;
+        this.onClose = onClose == null ? () -> { } : onClose;
         this.address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         try {
             this.input = new RespInput(socket.getInputStream(), 16 * 1024);
@@ -74,6 +77,15 @@ public class RespConnection<S> extends TcpNetConnection {
     /** Runs before buffered replies reach the socket, on whichever thread flushes them. */
     public void setBeforeSend(Runnable hook) {
         output.setBeforeSend(hook);
+    }
+
+    public void onClose(Runnable hook) {
+        this.onClose = hook;
+    }
+
+    /** True on the thread that reads this connection and runs its commands. */
+    public boolean onReaderThread() {
+        return Thread.currentThread() == reader;
     }
 
     /** Instead of serving this client, tell it {@code message} (e.g. max clients reached) and close. */
@@ -110,6 +122,9 @@ public class RespConnection<S> extends TcpNetConnection {
         boolean closeAfter = reply instanceof Reply r && r.closeAfterWrite();
         writeLock.lock();
         try {
+            if (Thread.currentThread() == reader) {
+                idle = false;
+            }
             ((Serializer<Object>) getSerializer()).serialize(reply, output);
             if (closeAfter || Thread.currentThread() != reader) {
                 output.flush();
@@ -128,8 +143,9 @@ public class RespConnection<S> extends TcpNetConnection {
     }
 
     /**
-     * Writes a RESP3 push (an invalidation) from any thread. On the reader thread it joins the
-     * batch of replies; from elsewhere it is flushed at once.
+     * Writes a RESP3 push (an invalidation) from any thread. It goes after the replies already
+     * buffered. If the reader is busy, the push leaves with the reader's next flush (the reader
+     * decides when its replies may leave); if the reader waits for input, it is flushed at once.
      */
     public void push(RespValue value) {
         if (!isOpen()) {
@@ -138,7 +154,7 @@ public class RespConnection<S> extends TcpNetConnection {
         writeLock.lock();
         try {
             RespEncoder.write(value, 3, output);
-            if (Thread.currentThread() != reader) {
+            if (idle && Thread.currentThread() != reader) {
                 output.flush();
             }
         }
@@ -151,12 +167,12 @@ public class RespConnection<S> extends TcpNetConnection {
     }
 
     private void flushQuietly() {
-        if (!output.pending()) {
-            return;
-        }
         writeLock.lock();
         try {
-            output.flush();
+            if (output.pending()) {
+                output.flush();
+            }
+            idle = true;
         }
         catch (IOException | RuntimeException e) {
             // The peer went away, or the before-send hook failed (then nothing was sent):

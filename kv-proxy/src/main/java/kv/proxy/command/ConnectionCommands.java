@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import kv.protocol.command.Hello;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -21,8 +22,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectionCommands implements CommandGroup {
 
-    /** The Redis version whose replies kv's commands follow; clients read it to pick features. */
-    static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
 
     private final ClientRegistry clients;
 
@@ -51,42 +50,17 @@ public class ConnectionCommands implements CommandGroup {
         return request.size() == 1 ? Replies.PONG : Replies.bulk(request.arg(1));
     }
 
-    /** {@code HELLO [protover [SETNAME name]]}, as Redis 6+ answers it. */
+    /** {@code HELLO [protover [SETNAME name]]}: switches this connection's protocol version. */
     RespValue hello(Request request, ClientSession session) {
-        int protocol = session.protocol();
-        int i = 1;
-        if (request.size() > 1) {
-            String version = request.argString(1);
-            if (!version.equals("2") && !version.equals("3")) {
-                return Replies.error("NOPROTO unsupported protocol version");
-            }
-            protocol = Integer.parseInt(version);
-            i = 2;
+        Hello hello = Hello.parse(request, session.protocol());
+        if (hello.error() != null) {
+            return hello.error();
         }
-        String name = null;
-        for (; i < request.size(); i++) {
-            if (request.argIs(i, "setname") && i + 1 < request.size()) {
-                name = request.argString(++i);
-            }
-            else if (request.argIs(i, "auth") && i + 2 < request.size()) {
-                return Replies.error("ERR AUTH is not supported: kv has no users; bind it to a private address");
-            }
-            else {
-                return Replies.error("ERR Syntax error in HELLO option '" + request.argString(i) + "'");
-            }
+        session.protocol(hello.protocol());
+        if (hello.name() != null) {
+            session.name(hello.name());
         }
-        session.protocol(protocol);
-        if (name != null) {
-            session.name(name);
-        }
-        return new RespValue.Map(List.of(
-                Replies.bulk("server"), Replies.bulk("kv-proxy"),
-                Replies.bulk("version"), Replies.bulk(REDIS_COMPATIBLE_VERSION),
-                Replies.bulk("proto"), Replies.integer(protocol),
-                Replies.bulk("id"), Replies.integer(session.id()),
-                Replies.bulk("mode"), Replies.bulk("standalone"),
-                Replies.bulk("role"), Replies.bulk("master"),
-                Replies.bulk("modules"), Replies.EMPTY_ARRAY));
+        return hello.reply("kv-proxy", session.id());
     }
 
     RespValue client(Request request, ClientSession session) {

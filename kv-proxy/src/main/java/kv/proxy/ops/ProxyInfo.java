@@ -72,7 +72,7 @@ public class ProxyInfo {
     private void server(StringBuilder text) {
         text.append("# Server\r\n")
                 .append("kv_role:proxy\r\n")
-                .append("redis_version:7.0.0\r\n")
+                .append("redis_version:").append(kv.protocol.command.Hello.REDIS_COMPATIBLE_VERSION).append("\r\n")
                 .append("tcp_port:").append(properties.port()).append("\r\n")
                 .append("uptime_in_seconds:")
                 .append(ManagementFactory.getRuntimeMXBean().getUptime() / 1000).append("\r\n")

@@ -41,12 +41,15 @@ public class CommandDispatcher {
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final InvalidationHub invalidations;
+    private final WriteBatcher batcher;
 
     private record Command(CommandSpec spec, CommandHandler handler, CommandStats stats, Timer timer) {
     }
 
-    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters, InvalidationHub invalidations) {
+    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters, InvalidationHub invalidations,
+                             WriteBatcher batcher) {
         this.invalidations = invalidations;
+        this.batcher = batcher;
         Map<String, CommandHandler> handlers = new HashMap<>();
         groups.forEach(group -> group.register(handlers));
         for (CommandSpec spec : CommandTable.all()) {
@@ -99,6 +102,10 @@ public class CommandDispatcher {
         long start = System.nanoTime();
         RespValue reply;
         try {
+            if (!session.stagedWrites().isEmpty() && !WriteBatcher.STAGEABLE.contains(name)) {
+                // Any other command sees the pipeline's writes so far (read-your-writes).
+                commitOrAbort(session);
+            }
             reply = command.handler().handle(request, session);
             if (command.spec().is(CommandFlag.WRITE)) {
                 session.wrote();
@@ -118,6 +125,17 @@ public class CommandDispatcher {
         command.stats().called(elapsed, reply instanceof RespValue.Error);
         command.timer().record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
         return reply;
+    }
+
+    private void commitOrAbort(ClientSession session) {
+        try {
+            batcher.commit(session);
+        }
+        catch (RuntimeException e) {
+            // The +OKs of the failed writes are still buffered: they must never be sent.
+            session.abort();
+            throw e;
+        }
     }
 
     private static List<byte[]> keysOf(CommandSpec spec, Request request) {

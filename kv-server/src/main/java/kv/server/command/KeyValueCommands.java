@@ -28,13 +28,16 @@ public class KeyValueCommands implements CommandGroup {
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
     private final ClientRegistry clients;
+    private final WriteBatcher batcher;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
-    public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients) {
+    public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients,
+                            WriteBatcher batcher) {
         this.store = store;
         this.invalidations = invalidations;
         this.clients = clients;
+        this.batcher = batcher;
     }
 
     @Override
@@ -74,8 +77,7 @@ public class KeyValueCommands implements CommandGroup {
         else {
             return Replies.error("ERR syntax error: use PUT key value, or PUT key = value");
         }
-        store.put(request.arg(1), value);
-        invalidations.written(session, List.of(request.arg(1)));
+        batcher.stage(session, List.of(new Entry(request.arg(1), value)));
         return Replies.OK;
     }
 
@@ -85,8 +87,7 @@ public class KeyValueCommands implements CommandGroup {
             return Replies.error("ERR SET options (EX, PX, NX, XX, GET, ...) are not supported by kv;"
                     + " use SET key value");
         }
-        store.put(request.arg(1), request.arg(2));
-        invalidations.written(session, List.of(request.arg(1)));
+        batcher.stage(session, List.of(new Entry(request.arg(1), request.arg(2))));
         return Replies.OK;
     }
 
@@ -114,8 +115,7 @@ public class KeyValueCommands implements CommandGroup {
         for (int i = 1; i < request.size(); i += 2) {
             entries.add(new Entry(request.arg(i), request.arg(i + 1)));
         }
-        store.putAll(entries);
-        invalidations.written(session, keys(request, 1, 2));
+        batcher.stage(session, entries);
         return Replies.OK;
     }
 

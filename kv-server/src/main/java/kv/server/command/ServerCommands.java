@@ -13,6 +13,7 @@ import java.util.Set;
 import kv.protocol.Glob;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
+import kv.protocol.command.Hello;
 import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -91,7 +92,7 @@ public class ServerCommands implements CommandGroup {
         switch (name) {
             case "server" -> {
                 long uptime = Duration.between(started, Instant.now()).toSeconds();
-                fields.put("redis_version", ConnectionCommands.REDIS_COMPATIBLE_VERSION);
+                fields.put("redis_version", Hello.REDIS_COMPATIBLE_VERSION);
                 fields.put("kv_version", version());
                 fields.put("redis_mode", "standalone");
                 fields.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "

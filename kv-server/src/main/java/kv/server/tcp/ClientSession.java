@@ -1,9 +1,12 @@
 package kv.server.tcp;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import kv.protocol.resp.RespValue;
+import kv.server.store.KeyValueStore;
 import kv.server.tracking.TrackingMode;
 
 /**
@@ -21,7 +24,10 @@ public final class ClientSession {
     private volatile boolean closeRequested;
     private volatile TrackingMode tracking;
     private volatile boolean unloggedWrites;
+    private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
+    private long stagedBytes;
     private volatile Consumer<RespValue> pushSink = value -> { };
+    private volatile Runnable abort = () -> { };
 
     public ClientSession(long id, String address, Instant connectedAt) {
         this.id = id;
@@ -93,6 +99,15 @@ public final class ClientSession {
         this.pushSink = sink;
     }
 
+    /** Closes the connection at once, dropping replies not yet sent (staged writes failed). */
+    public void abort() {
+        abort.run();
+    }
+
+    void abortWith(Runnable abort) {
+        this.abort = abort;
+    }
+
     /** This client made writes whose acknowledgements must wait for the log (see RocksDbStore). */
     public void wrote() {
         this.unloggedWrites = true;
@@ -105,5 +120,22 @@ public final class ClientSession {
         }
         unloggedWrites = false;
         return true;
+    }
+
+    /** Writes staged by this connection's pipeline, not yet applied (see WriteBatcher); reader thread only. */
+    public List<KeyValueStore.Entry> stagedWrites() {
+        return stagedWrites;
+    }
+
+    /** Adds the size of {@code entries} to the staged bytes and returns the total; null resets it. */
+    public long addStagedBytes(List<KeyValueStore.Entry> entries) {
+        if (entries == null) {
+            stagedBytes = 0;
+            return 0;
+        }
+        for (KeyValueStore.Entry entry : entries) {
+            stagedBytes += entry.key().length + entry.value().length;
+        }
+        return stagedBytes;
     }
 }

@@ -3,6 +3,7 @@ package kv.server.tcp;
 import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.resp.RespLimits;
 import kv.server.command.CommandDispatcher;
+import kv.server.command.WriteBatcher;
 import kv.server.config.KvServerProperties;
 import kv.server.store.KeyValueStore;
 import org.springframework.context.annotation.Bean;
@@ -22,10 +23,10 @@ class ServerTcpConfiguration {
 
     @Bean
     KvServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry,
-                                                  KeyValueStore store) {
+                                                  KeyValueStore store, WriteBatcher batcher) {
         KvServerProperties.Limits limits = properties.limits();
         return RespEndpoint.configure(new KvServerConnectionFactory(properties.port()), properties.bind(),
-                new KvConnectionSupport(registry, properties.maxClients(), store::makeDurable),
+                new KvConnectionSupport(registry, properties.maxClients(), store::makeDurable, batcher),
                 new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1));
     }
 

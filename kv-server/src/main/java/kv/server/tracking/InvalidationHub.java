@@ -9,7 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.annotation.PreDestroy;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -25,8 +29,8 @@ import org.springframework.stereotype.Component;
  * each key (the keys are recorded <em>before</em> the read runs, so a write that races the read
  * still invalidates it); a write sends one push to each of them and forgets the key, as Redis
  * does. BCAST connections are told about every write matching their prefixes. Pushes are
- * written before the writer's reply, so once a write is acknowledged its invalidations are on
- * their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
+ * queued once the new values are readable and before the writer's reply leaves, so once a write
+ * is acknowledged its invalidations are on their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
  * entries are invalidated early, which is always safe.
  */
 @Component
@@ -37,6 +41,16 @@ public class InvalidationHub {
     private final List<ClientSession> broadcast = new CopyOnWriteArrayList<>();
     private final Map<ByteBuffer, Set<ClientSession>> readers = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
+    /**
+     * Pushes are handed to one delivery thread: a writer never waits for, or locks, another
+     * client's connection (two tracking clients writing to each other could otherwise deadlock),
+     * and each client gets its pushes in the order the writes were applied.
+     */
+    private final ExecutorService deliveries = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "kv-invalidations");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Starts or changes tracking for {@code session}. */
     public void enable(ClientSession session, TrackingMode mode) {
@@ -132,7 +146,13 @@ public class InvalidationHub {
 
     private void push(ClientSession session, RespValue keys) {
         sent.increment();
-        session.push(new RespValue.Push(List.of(Replies.bulk("invalidate"), keys)));
+        RespValue push = new RespValue.Push(List.of(Replies.bulk("invalidate"), keys));
+        deliveries.execute(() -> session.push(push));
+    }
+
+    @PreDestroy
+    void stop() {
+        deliveries.shutdown();
     }
 
     private void evictSome() {
