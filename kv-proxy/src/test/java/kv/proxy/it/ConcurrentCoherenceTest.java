@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
-import org.junit.jupiter.api.Test;
+import kv.server.testing.KvServerProcess;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /**
- * Writers on both paths (through the proxy and directly on the server) and readers through the
+ * Run in front of Redis and of kv-server: writers on both paths (through the proxy and directly on the server) and readers through the
  * proxy, at once, on a few hot keys. Two properties are checked:
  * <ul>
  * <li>no reader ever sees a value older than one it wrote itself: "older" in real time, the
@@ -47,10 +49,28 @@ class ConcurrentCoherenceTest {
     private final Map<String, Written> writes = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    @Test
-    void readersNeverGoBackBeforeTheirOwnWritesAndAllKeysConverge() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        try (RedisServerProcess redis = RedisServerProcess.start(work);
+    /** The backend under the proxy: Debian's redis-server or a kv-server process. */
+    private record Server(int port, AutoCloseable process) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            process.close();
+        }
+    }
+
+    private Server start(String backend) throws Exception {
+        if (backend.equals("redis-server")) {
+            assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+            RedisServerProcess redis = RedisServerProcess.start(work);
+            return new Server(redis.port(), redis);
+        }
+        KvServerProcess kv = KvServerProcess.start(work);
+        return new Server(kv.port(), kv);
+    }
+
+    @ParameterizedTest(name = "in front of {0}")
+    @ValueSource(strings = {"redis-server", "kv-server"})
+    void readersNeverGoBackBeforeTheirOwnWritesAndAllKeysConverge(String backend) throws Exception {
+        try (Server redis = start(backend);
              ProxyRunner proxy = ProxyRunner.start(List.of(redis.port()))) {
             Await.until("subscription", Duration.ofSeconds(10),
                     () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
