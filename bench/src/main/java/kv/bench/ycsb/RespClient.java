@@ -9,6 +9,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.Vector;
 
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
@@ -42,7 +45,12 @@ public class RespClient extends DB {
         int port = Integer.parseInt(props.getProperty("resp.port", "6379"));
         int timeout = Integer.parseInt(props.getProperty("resp.timeout", "10000"));
         try {
-            jedis = new Jedis(host, port, timeout);
+            // No CLIENT SETINFO on connect: twemproxy closes the connection on commands it
+            // does not know.
+            jedis = new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder()
+                    .timeoutMillis(timeout)
+                    .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                    .build());
             jedis.ping();
         }
         catch (RuntimeException e) {
