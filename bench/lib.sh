@@ -138,15 +138,25 @@ EOF
     start_bg "twemproxy-$1" nutcracker -c "$conf" -s "$3" -a 127.0.0.1 -v 4
 }
 
-# preload PORT COUNT VALUE_SIZE: SET key:%012d (redis-benchmark's key names) for 0..COUNT-1
-# straight into a server, through redis-cli --pipe.
+# preload PORT COUNT VALUE_SIZE [random]: SET key:%012d (redis-benchmark's key names) for
+# 0..COUNT-1 straight into a server, through redis-cli --pipe. Values are 'x' repeated, like
+# redis-benchmark's; with "random" they cycle through 1,024 random printable strings, so block
+# compression (RocksDB's LZ4) cannot shrink them much more than Redis can.
 preload() {
-    local port=$1 count=$2 size=$3
-    awk -v n="$count" -v size="$size" 'BEGIN {
-        v = sprintf("%*s", size, ""); gsub(/ /, "x", v)
+    local port=$1 count=$2 size=$3 random=${4:-}
+    awk -v n="$count" -v size="$size" -v random="$random" 'BEGIN {
+        srand(1)
+        pool = random == "" ? 1 : 1024
+        for (p = 0; p < pool; p++) {
+            v = ""
+            for (j = 0; j < size; j++) {
+                v = v (random == "" ? "x" : sprintf("%c", 33 + int(rand() * 94)))
+            }
+            values[p] = v
+        }
         for (i = 0; i < n; i++) {
             k = sprintf("key:%012d", i)
-            printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
+            printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, values[i % pool]
         }
     }' | redis-cli -p "$port" --pipe >/dev/null
 }
