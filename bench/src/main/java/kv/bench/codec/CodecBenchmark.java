@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The codec on what redis-benchmark sends with {@code -P 16}: a batch of 16 requests (SET or GET,
- * 16-byte keys) decoded from one buffer, and the 16 replies encoded into one buffer. Scores are
+ * 16-byte keys) decoded from one connection buffer, and the 16 replies encoded into one buffer. Scores are
  * per request (one invocation handles {@value #BATCH}).
  */
 @State(Scope.Thread)
@@ -52,6 +52,8 @@ public class CodecBenchmark {
     public int valueSize;
 
     private byte[] batch;
+    private RespDecoder decoder;
+    private RespInput in;
     private List<RespValue> replies;
     private final ReusableOutput out = new ReusableOutput();
 
@@ -73,16 +75,15 @@ public class CodecBenchmark {
             }
         }
         batch = requests.toByteArray();
+        decoder = new RespDecoder();
+        in = new RespInput(new RepeatingInput(batch));
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void decodePipelinedBatch(Blackhole blackhole) throws IOException {
-        RespDecoder decoder = new RespDecoder();
-        RespInput in = new RespInput(new ByteArrayInputStream(batch));
-        Request request;
-        while ((request = decoder.readRequest(in)) != null) {
-            blackhole.consume(request);
+        for (int i = 0; i < BATCH; i++) {
+            blackhole.consume(decoder.readRequest(in));
         }
     }
 
@@ -98,6 +99,25 @@ public class CodecBenchmark {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The batch again on every read once it is consumed, as a socket delivers one pipelined batch
+     * per read: the decoder and its connection buffer live as long as the connection, as in the
+     * server, so their allocation is not part of the score.
+     */
+    static final class RepeatingInput extends ByteArrayInputStream {
+        RepeatingInput(byte[] batch) {
+            super(batch);
+        }
+
+        @Override
+        public synchronized int read(byte[] target, int offset, int length) {
+            if (available() == 0) {
+                reset();
+            }
+            return super.read(target, offset, length);
+        }
     }
 
     /** A ByteArrayOutputStream without its synchronized methods, reused between invocations. */
