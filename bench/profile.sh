@@ -30,8 +30,43 @@ redis-benchmark -p "$KV_PORT" -c 50 -t set,get -d 100 -r 100000 -P "$PIPELINE" -
 log "measured run: SET and GET, pipeline $PIPELINE, $REQUESTS requests each"
 jcmd "$KV_PID" JFR.stop >/dev/null 2>&1
 jcmd "$KV_PID" JFR.start name=measured filename="$JFR" settings=profile >/dev/null
+cpu() { # user and system clock ticks of the process, and context switches of all its threads
+    local ticks switches
+    ticks=$(awk '{ print $14, $15 }' "/proc/$1/stat")
+    switches=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }')
+    echo "$ticks $switches"
+}
+BEFORE=$(cpu "$KV_PID")
 redis-benchmark -p "$KV_PORT" -c 50 -t set,get -d 100 -r 100000 -P "$PIPELINE" -n "$REQUESTS" --csv 2>/dev/null
+AFTER=$(cpu "$KV_PID")
+echo "$BEFORE $AFTER" | awk -v hz="$(getconf CLK_TCK)" -v n="$(( 2 * REQUESTS ))" '{
+    u = ($4 - $1) / hz; s = ($5 - $2) / hz; cs = $6 - $3
+    printf "kv-server CPU over the run: user %.1f s, system %.1f s (%.0f%% in the kernel), %.1f µs per request, %.2f context switches per request\n",
+        u, s, 100 * s / (u + s), 1e6 * (u + s) / n, cs / n }'
 jcmd "$KV_PID" JFR.dump name=measured filename="$JFR" >/dev/null
+if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
+    log "perf: kernel and native symbols during a second run"
+    perf record -q -F 999 -p "$KV_PID" -o "$WORK/perf.data" -- sleep 8 >/dev/null 2>&1 &
+    PERF_PID=$!
+    redis-benchmark -p "$KV_PORT" -c 50 -t set,get -d 100 -r 100000 -P "$PIPELINE" -n "$REQUESTS" -q >/dev/null 2>&1
+    wait "$PERF_PID"
+    echo
+    echo "-- perf: top symbols (kernel, libc, RocksDB; JIT-compiled Java shows as [unknown]) --"
+    perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30
+fi
+# The same run against Redis, for the CPU cost per request.
+next_port REDIS_PORT
+start_redis "$REDIS_PORT" "$WORK/redis"; REDIS_PID=$BG_PID
+wait_ping "$REDIS_PORT" "$REDIS_PID" 20 && {
+    redis-benchmark -p "$REDIS_PORT" -c 50 -t set,get -d 100 -r 100000 -P "$PIPELINE" -n 200000 -q >/dev/null 2>&1
+    BEFORE=$(cpu "$REDIS_PID")
+    redis-benchmark -p "$REDIS_PORT" -c 50 -t set,get -d 100 -r 100000 -P "$PIPELINE" -n "$REQUESTS" --csv 2>/dev/null | tail -2
+    AFTER=$(cpu "$REDIS_PID")
+    echo "$BEFORE $AFTER" | awk -v hz="$(getconf CLK_TCK)" -v n="$(( 2 * REQUESTS ))" '{
+        u = ($4 - $1) / hz; s = ($5 - $2) / hz; cs = $6 - $3
+        printf "Redis (same run shape) CPU: user %.1f s, system %.1f s (%.0f%% in the kernel), %.1f µs per request, %.2f context switches per request\n",
+            u, s, 100 * s / (u + s), 1e6 * (u + s) / n, cs / n }'
+}
 jcmd "$KV_PID" JFR.stop name=measured >/dev/null 2>&1
 
 jfr print --events jdk.ExecutionSample "$JFR" >"$WORK/samples.txt"
