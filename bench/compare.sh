@@ -14,7 +14,7 @@ MODE=full
 for arg in "$@"; do
     case "$arg" in
         --quick) MODE=quick ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
