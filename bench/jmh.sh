@@ -15,7 +15,7 @@ if [ "${1:-}" = --quick ]; then
 fi
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package) || exit 1
 SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-OUT="$ROOT/bench/results/$(date -u +%F)-$SHORT-jmh$SUFFIX.txt"
+OUT="$ROOT/bench/results/$(date -u +%F)-$SHORT-jmh$SUFFIX-$(date -u +%H%M%S).txt"
 mkdir -p "$ROOT/bench/results"
 {
     echo "# kv JMH: $(date -u '+%F %H:%M UTC'), commit $SHORT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
