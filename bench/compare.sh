@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Side by side: redis-benchmark against Redis, kv-server, twemproxy (in front of that Redis) and
+# kv-proxy (once in front of that Redis, once in front of kv-server), same workloads, targets
+# alternated so drift hits all alike, median of the repetitions. See bench/README.md.
+#
+#   bench/compare.sh [--quick]     (--quick: one repetition, shorter runs, no 1 KB pipeline 16)
+#
+# Environment: KV_JAVA_OPTS (JVM flags for kv-server and kv-proxy), REDIS_ARGS (persistence
+# flags for redis-server; default AOF everysec like kv-server), REPEAT (repetitions, full mode),
+# CLIENTS (50).
+set -uo pipefail
+
+MODE=full
+for arg in "$@"; do
+    case "$arg" in
+        --quick) MODE=quick ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+CLIENTS=${CLIENTS:-50}
+KEYS=100000
+if [ "$MODE" = quick ]; then
+    REPEAT=1; N1=20000; N16=100000; WARM1=20000; WARM16=100000
+else
+    REPEAT=${REPEAT:-3}; N1=100000; N16=500000; WARM1=50000; WARM16=300000
+fi
+
+ensure_tools
+ensure_jars kv-server/target/kv-server.jar kv-proxy/target/kv-proxy.jar
+
+TARGETS=(redis kv-server twemproxy kvproxy-redis kvproxy-kv)
+declare -A LABEL=([redis]="Redis" [kv-server]="kv-server" [twemproxy]="twemproxy→Redis"
+    [kvproxy-redis]="kv-proxy→Redis" [kvproxy-kv]="kv-proxy→kv-server")
+declare -A PORT HTTP PID UP
+for t in "${TARGETS[@]}"; do next_port "PORT[$t]"; done
+for t in kv-server kvproxy-redis kvproxy-kv; do next_port "HTTP[$t]"; done
+next_port TWEM_STATS
+
+log "starting targets (work dir $WORK)"
+start_redis "${PORT[redis]}" "$WORK/redis"; PID[redis]=$BG_PID
+start_kv_server "${PORT[kv-server]}" "${HTTP[kv-server]}" "$WORK/kv-data"; PID[kv-server]=$BG_PID
+wait_ping "${PORT[redis]}" "${PID[redis]}" 20 || { log "Redis did not start"; cat "$WORK"/redis-*.log; exit 1; }
+start_twemproxy "${PORT[twemproxy]}" "${PORT[redis]}" "$TWEM_STATS"; PID[twemproxy]=$BG_PID
+start_kv_proxy "${PORT[kvproxy-redis]}" "${HTTP[kvproxy-redis]}" "${PORT[redis]}"; PID[kvproxy-redis]=$BG_PID
+wait_ping "${PORT[kv-server]}" "${PID[kv-server]}" 120 "${HTTP[kv-server]}" ||
+    { log "kv-server did not answer PING"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
+start_kv_proxy "${PORT[kvproxy-kv]}" "${HTTP[kvproxy-kv]}" "${PORT[kv-server]}"; PID[kvproxy-kv]=$BG_PID
+for t in "${TARGETS[@]}"; do
+    if wait_ping "${PORT[$t]}" "${PID[$t]}" 90 "${HTTP[$t]:-}"; then
+        UP[$t]=1
+    else
+        UP[$t]=0
+        log "${LABEL[$t]} does not answer PING on ${PORT[$t]}: its rows are n/a"
+        kill "${PID[$t]}" 2>/dev/null
+    fi
+done
+
+# rb PORT ARGS...: one redis-benchmark run; prints "rps p50 p99" (ms) or "err".
+rb() {
+    local port=$1
+    shift
+    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" --csv "$@" 2>/dev/null |
+        awk -F, 'NR > 1 && NF >= 8 { gsub(/"/, ""); print $2, $5, $7; found = 1 }
+                     END { if (!found) print "err" }' | tail -1
+}
+
+log "warming up"
+for t in "${TARGETS[@]}"; do
+    [ "${UP[$t]}" = 1 ] || continue
+    rb "${PORT[$t]}" -t set,get -d 100 -r $KEYS -P 16 -n $WARM16 >/dev/null
+    rb "${PORT[$t]}" -t set,get -d 100 -r $KEYS -P 1 -n $WARM1 >/dev/null
+done
+log "preloading $KEYS keys of 100 B into Redis and kv-server"
+preload "${PORT[redis]}" $KEYS 100
+preload "${PORT[kv-server]}" $KEYS 100
+settle "${PORT[redis]}"
+
+ALL="redis kv-server twemproxy kvproxy-redis kvproxy-kv"
+PROXIES="twemproxy kvproxy-redis kvproxy-kv"
+# id|label|targets|before (once, or "hot" before each run)|redis-benchmark arguments
+WORKLOADS="set-100-p1|SET 100 B, P1|$ALL||-t set -d 100 -r $KEYS -P 1 -n $N1
+get-100-p1|GET 100 B, P1|$ALL||-t get -d 100 -r $KEYS -P 1 -n $N1
+set-100-p16|SET 100 B, P16|$ALL||-t set -d 100 -r $KEYS -P 16 -n $N16
+get-100-p16|GET 100 B, P16|$ALL||-t get -d 100 -r $KEYS -P 16 -n $N16
+hit-p1|GET cached (1k hot keys), P1|$PROXIES|hot|-t get -r 1000 -P 1 -n $N1
+hit-p16|GET cached (1k hot keys), P16|$PROXIES|hot|-t get -r 1000 -P 16 -n $N16
+miss-p1|GET miss (fresh keys), P1|$PROXIES||-t get -r 100000000 -P 1 -n $N1
+miss-p16|GET miss (fresh keys), P16|$PROXIES||-t get -r 100000000 -P 16 -n $N16
+set-1k-p1|SET 1 KB, P1|$ALL|preload1k|-t set -d 1024 -r $KEYS -P 1 -n $N1
+get-1k-p1|GET 1 KB, P1|$ALL||-t get -d 1024 -r $KEYS -P 1 -n $N1"
+if [ "$MODE" = full ]; then
+    WORKLOADS="$WORKLOADS
+set-1k-p16|SET 1 KB, P16|$ALL||-t set -d 1024 -r $KEYS -P 16 -n $N16
+get-1k-p16|GET 1 KB, P16|$ALL||-t get -d 1024 -r $KEYS -P 16 -n $N16"
+fi
+
+RAW="$WORK/raw.txt"
+: >"$RAW"
+while IFS='|' read -r id label targets before args; do
+    if [ "$before" = preload1k ]; then
+        log "preloading $KEYS keys of 1 KB into Redis and kv-server"
+        preload "${PORT[redis]}" $KEYS 1024
+        preload "${PORT[kv-server]}" $KEYS 1024
+        settle "${PORT[redis]}"
+    fi
+    read -r -a order <<<"$targets"
+    for rep in $(seq 1 "$REPEAT"); do
+        # Round-robin, starting one target later each repetition.
+        n=${#order[@]}
+        for i in $(seq 0 $(( n - 1 ))); do
+            t=${order[$(( (i + rep - 1) % n ))]}
+            [ "${UP[$t]}" = 1 ] || continue
+            # shellcheck disable=SC2086
+            [ "$before" = hot ] && rb "${PORT[$t]}" -t get -r 1000 -P 16 -n 20000 >/dev/null
+            # shellcheck disable=SC2086
+            result=$(rb "${PORT[$t]}" $args)
+            echo "$id $t $rep $result" >>"$RAW"
+            log "$label | ${LABEL[$t]} | rep $rep: $result"
+        done
+    done
+done <<<"$WORKLOADS"
+
+# ---- report ----
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print v[int((NR + 1) / 2)] }'; }
+stat() { # ID TARGET COLUMN(4 rps, 5 p50, 6 p99)
+    awk -v id="$1" -v t="$2" -v c="$3" '$1 == id && $2 == t && $4 != "err" { print $c }' "$RAW" | median
+}
+krps() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f×", a / b }'; }
+
+DATE=$(date -u +%F)
+SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+SUFFIX=""; [ "$MODE" = quick ] && SUFFIX="-quick"
+mkdir -p "$ROOT/bench/results"
+OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
+{
+    echo "# kv compare ($MODE): $DATE, commit $SHORT"
+    echo
+    machine_header
+    echo "- redis-benchmark: $CLIENTS clients, keys key:0..$(( KEYS - 1 )) (-r $KEYS), -n $N1 at P1 and $N16 at P16,"
+    echo "  $REPEAT repetition(s), targets alternated, median shown; Redis: ${REDIS_ARGS:---appendonly yes --appendfsync everysec}"
+    echo
+    echo "Each cell: requests/s · p50 ms · p99 ms. Ratios: requests/s (p99)."
+    echo
+    header="| workload |"; rule="|---|"
+    for t in "${TARGETS[@]}"; do header="$header ${LABEL[$t]} |"; rule="$rule---|"; done
+    echo "$header kv-server/Redis | kv-proxy/twemproxy |"
+    echo "$rule---|---|"
+    while IFS='|' read -r id label targets _ _; do
+        row="| $label |"
+        for t in "${TARGETS[@]}"; do
+            if [[ " $targets " != *" $t "* ]]; then
+                row="$row — |"
+            elif [ "${UP[$t]}" != 1 ]; then
+                row="$row n/a |"
+            else
+                r=$(stat "$id" "$t" 4)
+                if [ -z "$r" ]; then row="$row err |"; else
+                    row="$row $(krps "$r") · $(stat "$id" "$t" 5) · $(stat "$id" "$t" 6) |"
+                fi
+            fi
+        done
+        kr=$(ratio "$(stat "$id" kv-server 4)" "$(stat "$id" redis 4)")
+        kp=$(ratio "$(stat "$id" kv-server 6)" "$(stat "$id" redis 6)")
+        pr=$(ratio "$(stat "$id" kvproxy-redis 4)" "$(stat "$id" twemproxy 4)")
+        pp=$(ratio "$(stat "$id" kvproxy-redis 6)" "$(stat "$id" twemproxy 6)")
+        cell1="$kr ($kp)"; [ "$kr" = "—" ] && cell1="—"
+        cell2="$pr ($pp)"; [ "$pr" = "—" ] && cell2="—"
+        echo "$row $cell1 | $cell2 |"
+    done <<<"$WORKLOADS"
+    echo
+    echo "How the proxy rows are made: *GET cached* reads 1,000 keys (-r 1000) after an unmeasured"
+    echo "pass over the same keys, so a caching proxy answers every read itself; *GET miss* reads"
+    echo "random keys out of 10^8 that were never written or read, so each read goes to the backend."
+    echo "The 100 B and 1 KB GET rows read 100,000 preloaded keys. kv-proxy/twemproxy compares"
+    echo "kv-proxy→Redis with twemproxy→Redis (same backend)."
+    echo
+    echo "<details><summary>Every run (workload target repetition rps p50 p99)</summary>"
+    echo
+    echo '```'
+    cat "$RAW"
+    echo '```'
+    echo "</details>"
+} >"$OUT"
+echo
+cat "$OUT" | sed '/<details>/,$d'
+log "saved $OUT"

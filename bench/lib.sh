@@ -1,0 +1,186 @@
+# Shared by compare.sh, ycsb.sh and memory.sh: tools, ports, starting and stopping targets.
+# Source it; it sets ROOT (the repository), WORK (a temp dir) and a trap that kills every
+# process started through start_bg and removes WORK.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kv-bench.XXXXXX")
+PIDS=()
+KV_JAVA_OPTS=${KV_JAVA_OPTS:-}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Installs redis-server, redis-tools and nutcracker from Debian if any is missing.
+ensure_tools() {
+    local missing=()
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+    command -v nutcracker >/dev/null || [ -x /usr/sbin/nutcracker ] || missing+=(nutcracker)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        local sudo=
+        [ "$(id -u)" -ne 0 ] && sudo=sudo
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    export PATH="$PATH:/usr/sbin"
+}
+
+# Builds the jars if missing (the README asks for `mvn -DskipTests package` first).
+ensure_jars() {
+    local jar
+    for jar in "$@"; do
+        if [ ! -f "$ROOT/$jar" ]; then
+            log "building (missing $jar)"
+            (cd "$ROOT" && mvn -B -q -DskipTests package) || exit 1
+            return
+        fi
+    done
+}
+
+# next_port VAR: sets VAR to a free loopback TCP port, a different one on each call (no
+# subshell, so the counter survives).
+LAST_PORT=$(( 20000 + RANDOM % 20000 ))
+next_port() {
+    local p=$LAST_PORT
+    while :; do
+        p=$(( p + 1 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            LAST_PORT=$p
+            printf -v "$1" '%s' "$p"
+            return
+        fi
+    done
+}
+
+# start_bg NAME CMD...: runs CMD in the background, output to $WORK/NAME.log; sets BG_PID.
+start_bg() {
+    local name=$1
+    shift
+    "$@" >"$WORK/$name.log" 2>&1 &
+    BG_PID=$!
+    PIDS+=("$BG_PID")
+}
+
+# wait_ping PORT PID SECONDS [HTTP_PORT]: 0 once PORT answers PING, 1 if PID died or time ran
+# out; with HTTP_PORT, also gives up 5 s after the app's Actuator is up with no RESP listener
+# (an application that does not serve RESP yet).
+wait_ping() {
+    local port=$1 pid=$2 seconds=$3 http=${4:-} http_up_since=
+    local deadline=$(( $(date +%s) + seconds ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+        if redis-cli -p "$port" PING 2>/dev/null | grep -q PONG; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        if [ -n "$http" ] && [ -z "$http_up_since" ] &&
+                curl -fs -o /dev/null "http://127.0.0.1:$http/actuator/health" 2>/dev/null; then
+            http_up_since=$(date +%s)
+        fi
+        if [ -n "$http_up_since" ] && [ $(( $(date +%s) - http_up_since )) -ge 5 ]; then
+            return 1
+        fi
+        sleep 0.3
+    done
+    return 1
+}
+
+start_redis() { # PORT DIR -> BG_PID
+    mkdir -p "$2"
+    # Redis with the durability kv-server has by default: an append-only log synced every
+    # second, no RDB snapshots. Override with REDIS_ARGS.
+    start_bg "redis-$1" redis-server --port "$1" --bind 127.0.0.1 --dir "$2" --save "" \
+        ${REDIS_ARGS:---appendonly yes --appendfsync everysec} --daemonize no
+}
+
+start_kv_server() { # PORT HTTP DIR -> BG_PID
+    # shellcheck disable=SC2086
+    start_bg "kv-server-$1" java $KV_JAVA_OPTS -jar "$ROOT/kv-server/target/kv-server.jar" \
+        --kv.server.port="$1" --kv.server.data-dir="$3" --server.port="$2"
+}
+
+start_kv_proxy() { # PORT HTTP BACKEND_PORT -> BG_PID
+    # shellcheck disable=SC2086
+    start_bg "kv-proxy-$1" java $KV_JAVA_OPTS -jar "$ROOT/kv-proxy/target/kv-proxy.jar" \
+        --kv.proxy.port="$1" --kv.proxy.bind=127.0.0.1 \
+        --kv.proxy.backends="127.0.0.1:$3" --server.port="$2"
+}
+
+start_twemproxy() { # PORT REDIS_PORT STATS_PORT -> BG_PID
+    local conf="$WORK/nutcracker-$1.yml"
+    cat >"$conf" <<EOF
+kv:
+  listen: 127.0.0.1:$1
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  server_retry_timeout: 2000
+  server_failure_limit: 1
+  servers:
+   - 127.0.0.1:$2:1
+EOF
+    start_bg "twemproxy-$1" nutcracker -c "$conf" -s "$3" -a 127.0.0.1 -v 4
+}
+
+# preload PORT COUNT VALUE_SIZE [random]: SET key:%012d (redis-benchmark's key names) for
+# 0..COUNT-1 straight into a server, through redis-cli --pipe. Values are 'x' repeated, like
+# redis-benchmark's; with "random" they cycle through 1,024 random printable strings, so block
+# compression (RocksDB's LZ4) cannot shrink them much more than Redis can.
+preload() {
+    local port=$1 count=$2 size=$3 random=${4:-}
+    awk -v n="$count" -v size="$size" -v random="$random" 'BEGIN {
+        srand(1)
+        pool = random == "" ? 1 : 1024
+        for (p = 0; p < pool; p++) {
+            v = ""
+            for (j = 0; j < size; j++) {
+                v = v (random == "" ? "x" : sprintf("%c", 33 + int(rand() * 94)))
+            }
+            values[p] = v
+        }
+        for (i = 0; i < n; i++) {
+            k = sprintf("key:%012d", i)
+            printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, values[i % pool]
+        }
+    }' | redis-cli -p "$port" --pipe >/dev/null
+}
+
+# settle REDIS_PORT: after a bulk load, wait (at most 60 s) for Redis's AOF rewrite to end and
+# give RocksDB's flush a moment, so the next measurement does not compete with a fork.
+settle() {
+    local port=$1
+    for _ in $(seq 1 120); do
+        redis-cli -p "$port" INFO persistence 2>/dev/null |
+            grep -Eq '^aof_rewrite_(in_progress|scheduled):1' || break
+        sleep 0.5
+    done
+    sleep 2
+}
+
+# The machine, for results headers.
+machine_header() {
+    local commit
+    commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- commit: $commit$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+    echo "- cores: $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+    echo "- JDK: $(java -version 2>&1 | head -2 | tail -1)"
+    echo "- Redis: $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), twemproxy $(nutcracker --version 2>&1 | sed -n 's/^This is nutcracker-//p')"
+    echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
