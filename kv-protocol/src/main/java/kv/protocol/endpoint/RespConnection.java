@@ -12,6 +12,7 @@ import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespOutput;
 import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
@@ -119,7 +120,8 @@ public class RespConnection<S> extends TcpNetConnection {
     @SuppressWarnings("unchecked")
     public void send(Message<?> message) {
         Object reply = getMapper().fromMessage(message);
-        boolean closeAfter = reply instanceof Reply r && r.closeAfterWrite();
+        boolean closeAfter = reply instanceof Reply r && r.closeAfterWrite()
+                || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
         writeLock.lock();
         try {
             if (Thread.currentThread() == reader) {

@@ -1,10 +1,15 @@
 package kv.protocol.endpoint;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiFunction;
 
 import kv.protocol.resp.RespDecoder;
 import kv.protocol.resp.RespLimits;
+import kv.protocol.resp.Request;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.RequestBatch;
 import kv.protocol.tcp.RespRequestDeserializer;
 import kv.protocol.tcp.RespSerializer;
 import org.springframework.integration.channel.DirectChannel;
@@ -50,8 +55,9 @@ public final class RespEndpoint {
 
     /**
      * The handler behind the gateway: hands each request (a {@code Request} or a
-     * {@code MalformedRequest}) and the client's session to {@code dispatch}, and subscribes
-     * itself to {@code requests}. Request headers are not copied into replies: nothing reads them.
+     * {@code MalformedRequest}, one by one also from a {@link RequestBatch}) and the client's
+     * session to {@code dispatch}, and subscribes itself to {@code requests}. Request headers are
+     * not copied into replies: nothing reads them.
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
                                                                     BiFunction<Object, S, Reply> dispatch) {
@@ -59,7 +65,11 @@ public final class RespEndpoint {
             @Override
             protected Object handleRequestMessage(Message<?> request) {
                 S session = request.getHeaders().get(SessionMessageMapper.SESSION, sessionType);
-                return dispatch.apply(request.getPayload(), session);
+                Object payload = request.getPayload();
+                if (payload instanceof RequestBatch batch) {
+                    return dispatchAll(batch, session, dispatch);
+                }
+                return dispatch.apply(payload, session);
             }
 
             @Override
@@ -69,5 +79,21 @@ public final class RespEndpoint {
         };
         requests.subscribe(handler);
         return handler;
+    }
+
+    /** Runs a pipelined batch in order; stops after a reply that closes the connection (QUIT). */
+    private static <S> ReplyBatch dispatchAll(RequestBatch batch, S session, BiFunction<Object, S, Reply> dispatch) {
+        List<Reply> replies = new ArrayList<>(batch.requests().size() + 1);
+        for (Request request : batch.requests()) {
+            Reply reply = dispatch.apply(request, session);
+            replies.add(reply);
+            if (reply.closeAfterWrite()) {
+                return new ReplyBatch(replies);
+            }
+        }
+        if (batch.malformed() != null) {
+            replies.add(dispatch.apply(batch.malformed(), session));
+        }
+        return new ReplyBatch(replies);
     }
 }

@@ -55,6 +55,40 @@ public final class RespDecoder {
         }
     }
 
+    /**
+     * Reads the next request and then every further request already whole in the buffer, up to
+     * {@code max}: the batch a pipelining client sent together. Never waits on the socket after
+     * the first request. A malformed request ends the batch as a {@link RespProtocolException}
+     * in {@code errors}; the requests before it are returned.
+     *
+     * @return the requests, or null if the stream ended cleanly before the first
+     */
+    public List<Request> readPipeline(RespInput in, int max, List<RespProtocolException> errors) throws IOException {
+        Request first = readRequest(in);
+        if (first == null) {
+            return null;
+        }
+        if (in.buffered() == 0 || !in.hasCompleteRequest()) {
+            return List.of(first);
+        }
+        List<Request> batch = new ArrayList<>(16);
+        batch.add(first);
+        while (batch.size() < max && in.buffered() > 0 && in.hasCompleteRequest()) {
+            try {
+                Request next = readRequest(in);
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+            }
+            catch (RespProtocolException e) {
+                errors.add(e);
+                break;
+            }
+        }
+        return batch;
+    }
+
     private Request readMultibulk(RespInput in) throws IOException {
         in.next(); // '*'
         long count = in.readLongLine("multibulk length");

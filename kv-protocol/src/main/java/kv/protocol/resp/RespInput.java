@@ -156,6 +156,92 @@ public final class RespInput extends InputStream {
         }
     }
 
+    /**
+     * True if the buffered bytes hold at least one whole request, so it can be read without
+     * waiting on the socket. Malformed bytes count as whole: reading them reports the error.
+     */
+    boolean hasCompleteRequest() {
+        int p = position;
+        while (p < limit) {
+            if (buffer[p] != '*') {
+                int end = indexOf((byte) '\n', p);
+                if (end < 0) {
+                    return false;
+                }
+                for (int i = p; i < end; i++) {
+                    if (buffer[i] > ' ') {
+                        return true;
+                    }
+                }
+                p = end + 1; // a blank line: skipped by the decoder, look past it
+                continue;
+            }
+            long count = lengthAt(p + 1);
+            if (count == INCOMPLETE) {
+                return false;
+            }
+            if (count < 0) {
+                return true;
+            }
+            p = indexOf((byte) '\n', p) + 1;
+            if (count == 0) {
+                continue; // an empty array: skipped by the decoder too
+            }
+            for (long n = 0; n < count; n++) {
+                if (p >= limit) {
+                    return false;
+                }
+                if (buffer[p] != '$') {
+                    return true;
+                }
+                long length = lengthAt(p + 1);
+                if (length == INCOMPLETE) {
+                    return false;
+                }
+                if (length < 0) {
+                    return true;
+                }
+                p = indexOf((byte) '\n', p) + 1;
+                if (length > limit - p - 2) {
+                    return false;
+                }
+                p += (int) length + 2;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static final long INCOMPLETE = Long.MIN_VALUE;
+
+    /** The decimal number at {@code from} up to CR LF; INCOMPLETE if cut off, -1 if not a number. */
+    private long lengthAt(int from) {
+        long value = 0;
+        for (int i = from; i < limit; i++) {
+            byte b = buffer[i];
+            if (b == '\r') {
+                if (i + 1 >= limit) {
+                    return INCOMPLETE;
+                }
+                return i == from ? -1 : value;
+            }
+            if (b < '0' || b > '9' || i - from > 18) {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return INCOMPLETE;
+    }
+
+    private int indexOf(byte b, int from) {
+        for (int i = from; i < limit; i++) {
+            if (buffer[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Looks at the next byte without consuming it; -1 at end of stream. */
     int peek() throws IOException {
         return ensure() ? buffer[position] & 0xff : -1;

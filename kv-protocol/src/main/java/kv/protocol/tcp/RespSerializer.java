@@ -9,7 +9,7 @@ import kv.protocol.resp.Request;
 import org.springframework.core.serializer.Serializer;
 
 /**
- * Writes {@link Reply}s (server side), {@link Request}s (client side) and bare
+ * Writes {@link Reply}s and {@link ReplyBatch}es (server side), {@link Request}s (client side) and bare
  * {@link RespValue}s (as RESP2).
  */
 public final class RespSerializer implements Serializer<Object> {
@@ -18,6 +18,11 @@ public final class RespSerializer implements Serializer<Object> {
     public void serialize(Object object, OutputStream out) throws IOException {
         if (object instanceof Reply reply) {
             RespEncoder.write(reply.value(), reply.protocol(), out);
+        }
+        else if (object instanceof ReplyBatch batch) {
+            for (Reply reply : batch.replies()) {
+                RespEncoder.write(reply.value(), reply.protocol(), out);
+            }
         }
         else if (object instanceof Request request) {
             RespEncoder.write(request, out);

@@ -110,6 +110,40 @@ class RespDecoderTest {
         assertThat(decoder.readRequest(in)).as("clean end of stream").isNull();
     }
 
+    @Test
+    void aPipelineIsReadAsOneBatchWithoutWaitingForItsUnfinishedTail() throws IOException {
+        // The last request is cut off: reading it would block, so the batch stops before it.
+        byte[] wire = "*1\r\n$4\r\nPING\r\nGET a\r\n\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n*2\r\n$3\r\nGET\r\n$1"
+                .getBytes(StandardCharsets.US_ASCII);
+        InputStream never = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the decoder waited for bytes it did not need");
+            }
+        };
+        RespInput in = new RespInput(new java.io.SequenceInputStream(new ByteArrayInputStream(wire), never));
+        List<RespProtocolException> errors = new java.util.ArrayList<>();
+        assertThat(decoder.readPipeline(in, 100, errors))
+                .containsExactly(Request.of("PING"), Request.of("GET", "a"), Request.of("GET", "b"));
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void aMalformedRequestEndsTheBatchAfterTheGoodOnes() throws IOException {
+        RespInput in = whole("GET a\r\n*1\r\n$-5\r\nGET b\r\n".getBytes(StandardCharsets.US_ASCII));
+        List<RespProtocolException> errors = new java.util.ArrayList<>();
+        assertThat(decoder.readPipeline(in, 100, errors)).containsExactly(Request.of("GET", "a"));
+        assertThat(errors).singleElement().extracting(Throwable::getMessage).isEqualTo("invalid bulk length");
+    }
+
+    @Test
+    void aBatchIsBoundedByItsLimit() throws IOException {
+        RespInput in = whole("PING\r\n".repeat(10).getBytes(StandardCharsets.US_ASCII));
+        assertThat(decoder.readPipeline(in, 4, new java.util.ArrayList<>())).hasSize(4);
+        assertThat(decoder.readPipeline(in, 4, new java.util.ArrayList<>())).hasSize(4);
+        assertThat(decoder.readPipeline(in, 4, new java.util.ArrayList<>())).hasSize(2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "*1\r\n$-5\r\nabc\r\n",                 // negative bulk length

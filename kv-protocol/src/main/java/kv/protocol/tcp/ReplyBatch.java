@@ -1,0 +1,11 @@
+package kv.protocol.tcp;
+
+import java.util.List;
+
+/** The replies to a {@link RequestBatch}, in order; the connection closes after them if the last says so. */
+public record ReplyBatch(List<Reply> replies) {
+
+    public boolean closeAfterWrite() {
+        return !replies.isEmpty() && replies.get(replies.size() - 1).closeAfterWrite();
+    }
+}
