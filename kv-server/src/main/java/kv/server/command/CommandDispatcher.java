@@ -107,9 +107,6 @@ public class CommandDispatcher {
                 commitOrAbort(session);
             }
             reply = command.handler().handle(request, session);
-            if (command.spec().is(CommandFlag.WRITE)) {
-                session.wrote();
-            }
         }
         catch (StoreException e) {
             reply = Replies.error("ERR " + e.getMessage());

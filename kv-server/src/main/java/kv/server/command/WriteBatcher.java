@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Design note: a staged write is acknowledged only in the sense that its {@code +OK} sits in
  * the connection's output buffer; nothing leaves for the client before {@link #commit} has
- * applied the batch and the log has it (the connection runs {@code commit} and then
- * {@code makeDurable} just before its buffer reaches the socket). The batch is also applied
+ * applied the batch, through the write-ahead log (the connection runs {@code commit} just before
+ * its buffer reaches the socket). The batch is also applied
  * before any other command of the same connection runs, so a client always reads its own writes,
  * and its invalidations are sent only once the new values are readable, so a cache that re-reads
  * after an invalidation cannot fetch the old value. If applying fails, the connection is closed

@@ -4,9 +4,8 @@ import java.util.List;
 
 /**
  * What the commands need from storage. Keys and values are bytes. Implementations are thread
- * safe. A write is visible to readers as soon as it returns, and durable (as the configured
- * fsync mode promises) once {@link #makeDurable()} has returned after it: the server calls that
- * before any acknowledgement leaves for the client.
+ * safe; a write that returns normally is readable and durable as the configured fsync mode
+ * promises (at least: it survives a crash of the process).
  */
 public interface KeyValueStore extends AutoCloseable {
 
@@ -26,12 +25,6 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** How many of the keys exist (a key named twice counts twice, as in Redis). */
     long countExisting(List<byte[]> keys);
-
-    /**
-     * Makes every write that has returned so far survive a crash of this process (and, with
-     * fsync {@code always}, of the machine). Cheap when there is nothing new to write out.
-     */
-    void makeDurable();
 
     /** A consistent, read-only view for listing; close it when done. */
     Snapshot snapshot();

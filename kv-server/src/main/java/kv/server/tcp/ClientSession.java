@@ -23,7 +23,6 @@ public final class ClientSession {
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private volatile TrackingMode tracking;
-    private volatile boolean unloggedWrites;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
     private volatile Consumer<RespValue> pushSink = value -> { };
@@ -106,20 +105,6 @@ public final class ClientSession {
 
     void abortWith(Runnable abort) {
         this.abort = abort;
-    }
-
-    /** This client made writes whose acknowledgements must wait for the log (see RocksDbStore). */
-    public void wrote() {
-        this.unloggedWrites = true;
-    }
-
-    /** True once per batch of writes: the caller makes them durable before replying. */
-    boolean takeUnloggedWrites() {
-        if (!unloggedWrites) {
-            return false;
-        }
-        unloggedWrites = false;
-        return true;
     }
 
     /** Writes staged by this connection's pipeline, not yet applied (see WriteBatcher); reader thread only. */

@@ -11,19 +11,17 @@ import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport
 /**
  * Creates the server's client connections: refuses clients beyond {@code kv.server.max-clients},
  * routes invalidation pushes to the connection, and, just before replies leave, applies the
- * writes staged by the pipeline and makes them durable (see {@link WriteBatcher}).
+ * writes staged by the pipeline (see {@link WriteBatcher}).
  */
 final class KvConnectionSupport implements TcpNetConnectionSupport {
 
     private final ClientRegistry registry;
     private final int maxClients;
-    private final Runnable makeDurable;
     private final WriteBatcher batcher;
 
-    KvConnectionSupport(ClientRegistry registry, int maxClients, Runnable makeDurable, WriteBatcher batcher) {
+    KvConnectionSupport(ClientRegistry registry, int maxClients, WriteBatcher batcher) {
         this.registry = registry;
         this.maxClients = maxClients;
-        this.makeDurable = makeDurable;
         this.batcher = batcher;
     }
 
@@ -44,9 +42,6 @@ final class KvConnectionSupport implements TcpNetConnectionSupport {
         connection.setBeforeSend(() -> {
             if (connection.onReaderThread()) {
                 batcher.commit(session); // staged writes belong to the reader thread alone
-            }
-            if (session.takeUnloggedWrites()) {
-                makeDurable.run();
             }
         });
         return connection;

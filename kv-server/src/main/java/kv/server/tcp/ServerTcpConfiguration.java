@@ -5,7 +5,6 @@ import kv.protocol.resp.RespLimits;
 import kv.server.command.CommandDispatcher;
 import kv.server.command.WriteBatcher;
 import kv.server.config.KvServerProperties;
-import kv.server.store.KeyValueStore;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,10 +23,10 @@ class ServerTcpConfiguration {
 
     @Bean
     KvServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry,
-                                                  KeyValueStore store, WriteBatcher batcher) {
+                                                  WriteBatcher batcher) {
         KvServerProperties.Limits limits = properties.limits();
         return RespEndpoint.configure(new KvServerConnectionFactory(properties.port()), properties.bind(),
-                new KvConnectionSupport(registry, properties.maxClients(), store::makeDurable, batcher),
+                new KvConnectionSupport(registry, properties.maxClients(), batcher),
                 new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1));
     }
 
