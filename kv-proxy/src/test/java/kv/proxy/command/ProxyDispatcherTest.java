@@ -2,7 +2,6 @@ package kv.proxy.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 
 import kv.protocol.resp.Replies;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The dispatcher's checks, without sockets or backends. */
 class ProxyDispatcherTest {
 
-    private final ClientSession session = new ClientSession(1, "127.0.0.1:1", Instant.now());
+    private final ClientSession session = new kv.proxy.tcp.ClientRegistry().open("127.0.0.1:1");
     private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(
             handlers -> handlers.put("ping", (request, s) -> Replies.PONG)));
 

@@ -1,66 +1,30 @@
 package kv.server.tcp;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import kv.protocol.endpoint.Client;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
 import kv.server.tracking.TrackingMode;
 
 /**
- * What the server knows about one connection: its id and address, the RESP version it chose
- * with HELLO, its name, whether it asked to be closed.
+ * What the server knows about one client connection beyond every service's {@link Client}: the
+ * last command, its CLIENT TRACKING mode, the writes its pipeline has staged, and how to reach
+ * its connection (pushes, abort).
  */
-public final class ClientSession {
+public final class ClientSession extends Client {
 
-    private final long id;
-    private final String address;
-    private final Instant connectedAt;
-    private volatile int protocol = 2;
-    private volatile String name = "";
     private volatile String lastCommand = "NULL";
-    private volatile boolean closeRequested;
     private volatile TrackingMode tracking;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
     private volatile Consumer<RespValue> pushSink = value -> { };
     private volatile Runnable abort = () -> { };
 
-    public ClientSession(long id, String address, Instant connectedAt) {
-        this.id = id;
-        this.address = address;
-        this.connectedAt = connectedAt;
-    }
-
-    public long id() {
-        return id;
-    }
-
-    /** Remote address as {@code 127.0.0.1:53842}. */
-    public String address() {
-        return address;
-    }
-
-    public Instant connectedAt() {
-        return connectedAt;
-    }
-
-    public int protocol() {
-        return protocol;
-    }
-
-    public void protocol(int protocol) {
-        this.protocol = protocol;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public void name(String name) {
-        this.name = name;
+    ClientSession(long id, String address) {
+        super(id, address);
     }
 
     public String lastCommand() {
@@ -69,15 +33,6 @@ public final class ClientSession {
 
     public void lastCommand(String lastCommand) {
         this.lastCommand = lastCommand;
-    }
-
-    public boolean closeRequested() {
-        return closeRequested;
-    }
-
-    /** The connection closes once the current reply is written (QUIT). */
-    public void requestClose() {
-        this.closeRequested = true;
     }
 
     /** How this connection tracks keys for invalidation, or null. */

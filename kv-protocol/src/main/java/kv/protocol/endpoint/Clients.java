@@ -1,0 +1,53 @@
+package kv.protocol.endpoint;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+/** The connected clients of a service: ids, counts, and the list CLIENT LIST and INFO show. */
+public class Clients<C extends Client> {
+
+    private final ConcurrentHashMap<Long, C> connected = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong rejectedConnections = new AtomicLong();
+    private final BiFunction<Long, String, C> factory;
+
+    /** @param factory makes a client from its id and address */
+    public Clients(BiFunction<Long, String, C> factory) {
+        this.factory = factory;
+    }
+
+    public C open(String address) {
+        C client = factory.apply(nextId.incrementAndGet(), address);
+        connected.put(client.id(), client);
+        totalConnections.incrementAndGet();
+        return client;
+    }
+
+    public void close(C client) {
+        connected.remove(client.id());
+    }
+
+    public void rejected() {
+        rejectedConnections.incrementAndGet();
+    }
+
+    public int connected() {
+        return connected.size();
+    }
+
+    public long totalConnections() {
+        return totalConnections.get();
+    }
+
+    public long rejectedConnections() {
+        return rejectedConnections.get();
+    }
+
+    public Collection<C> all() {
+        return Collections.unmodifiableCollection(connected.values());
+    }
+}
