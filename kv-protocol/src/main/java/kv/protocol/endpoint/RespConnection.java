@@ -168,6 +168,32 @@ public class RespConnection<S> extends TcpNetConnection {
         }
     }
 
+    /**
+     * Like {@link #push} but never waits for this connection's lock: false if another thread
+     * holds it (then the caller delivers the push some other way). A thread that holds its own
+     * connection's lock can therefore push to others without risking a deadlock.
+     */
+    public boolean tryPush(RespValue value) {
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (isOpen()) {
+                RespEncoder.write(value, 3, output);
+                if (idle && Thread.currentThread() != reader) {
+                    output.flush();
+                }
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            closeConnection(true);
+        }
+        finally {
+            writeLock.unlock();
+        }
+        return true;
+    }
+
     private void flushQuietly() {
         writeLock.lock();
         try {
@@ -184,6 +210,16 @@ public class RespConnection<S> extends TcpNetConnection {
         finally {
             writeLock.unlock();
         }
+    }
+
+    /** A client that resets its connection is routine, not an error worth a log line. */
+    @Override
+    protected boolean handleReadException(Exception exception) {
+        if (exception instanceof java.net.SocketException
+                || exception.getCause() instanceof java.net.SocketException) {
+            setNoReadErrorOnClose(true);
+        }
+        return super.handleReadException(exception);
     }
 
     @Override

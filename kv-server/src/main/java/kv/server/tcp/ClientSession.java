@@ -3,6 +3,7 @@ package kv.server.tcp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import kv.protocol.endpoint.Client;
 import kv.protocol.resp.RespValue;
@@ -21,6 +22,7 @@ public final class ClientSession extends Client {
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
     private volatile Consumer<RespValue> pushSink = value -> { };
+    private volatile Predicate<RespValue> tryPushSink = value -> true;
     private volatile Runnable abort = () -> { };
 
     ClientSession(long id, String address) {
@@ -49,8 +51,14 @@ public final class ClientSession extends Client {
         pushSink.accept(value);
     }
 
-    void pushSink(Consumer<RespValue> sink) {
+    /** Pushes without waiting for the connection; false if it is busy (see RespConnection#tryPush). */
+    public boolean tryPush(RespValue value) {
+        return tryPushSink.test(value);
+    }
+
+    void pushSink(Consumer<RespValue> sink, Predicate<RespValue> trySink) {
         this.pushSink = sink;
+        this.tryPushSink = trySink;
     }
 
     /** Closes the connection at once, dropping replies not yet sent (staged writes failed). */

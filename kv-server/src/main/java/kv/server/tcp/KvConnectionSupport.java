@@ -37,7 +37,7 @@ final class KvConnectionSupport implements TcpNetConnectionSupport {
             registry.rejected();
             connection.reject("ERR max number of clients reached");
         }
-        session.pushSink(connection::push);
+        session.pushSink(connection::push, connection::tryPush);
         session.abortWith(connection::close);
         connection.setBeforeSend(() -> {
             if (connection.onReaderThread()) {

@@ -28,9 +28,9 @@ import org.springframework.stereotype.Component;
  * <p>Design note: in the default mode the server remembers which tracking connections read
  * each key (the keys are recorded <em>before</em> the read runs, so a write that races the read
  * still invalidates it); a write sends one push to each of them and forgets the key, as Redis
- * does. BCAST connections are told about every write matching their prefixes. Pushes are
- * queued once the new values are readable and before the writer's reply leaves, so once a write
- * is acknowledged its invalidations are on their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
+ * does. BCAST connections are told about every write matching their prefixes. Pushes are sent
+ * (or queued, if the target connection is busy) once the new values are readable and before the
+ * writer's reply leaves, so once a write is acknowledged its invalidations are on their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
  * entries are invalidated early, which is always safe.
  */
 @Component
@@ -42,9 +42,10 @@ public class InvalidationHub {
     private final Map<ByteBuffer, Set<ClientSession>> readers = new ConcurrentHashMap<>();
     private final LongAdder sent = new LongAdder();
     /**
-     * Pushes are handed to one delivery thread: a writer never waits for, or locks, another
-     * client's connection (two tracking clients writing to each other could otherwise deadlock),
-     * and each client gets its pushes in the order the writes were applied.
+     * A push goes out on the writer's thread if the target connection is free at that instant,
+     * else through this one delivery thread: a writer never waits for another client's
+     * connection (two tracking clients writing to each other could otherwise deadlock). The order
+     * of pushes does not matter: each only says "drop these keys".
      */
     private final ExecutorService deliveries = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kv-invalidations");
@@ -147,7 +148,9 @@ public class InvalidationHub {
     private void push(ClientSession session, RespValue keys) {
         sent.increment();
         RespValue push = new RespValue.Push(List.of(Replies.bulk("invalidate"), keys));
-        deliveries.execute(() -> session.push(push));
+        if (!session.tryPush(push)) {
+            deliveries.execute(() -> session.push(push));
+        }
     }
 
     @PreDestroy
