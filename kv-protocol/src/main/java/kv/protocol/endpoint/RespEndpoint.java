@@ -61,13 +61,20 @@ public final class RespEndpoint {
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
                                                                     BiFunction<Object, S, Reply> dispatch) {
+        return handler(requests, sessionType, dispatch, (batch, session) -> dispatchAll(batch, session, dispatch));
+    }
+
+    /** As above, with the service's own way of running a pipelined batch. */
+    public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
+                                                                    BiFunction<Object, S, Reply> dispatch,
+                                                                    BiFunction<RequestBatch, S, ReplyBatch> dispatchBatch) {
         AbstractReplyProducingMessageHandler handler = new AbstractReplyProducingMessageHandler() {
             @Override
             protected Object handleRequestMessage(Message<?> request) {
                 S session = request.getHeaders().get(SessionMessageMapper.SESSION, sessionType);
                 Object payload = request.getPayload();
                 if (payload instanceof RequestBatch batch) {
-                    return dispatchAll(batch, session, dispatch);
+                    return dispatchBatch.apply(batch, session);
                 }
                 return dispatch.apply(payload, session);
             }

@@ -27,6 +27,11 @@ public final class RespSerializer implements Serializer<Object> {
         else if (object instanceof Request request) {
             RespEncoder.write(request, out);
         }
+        else if (object instanceof RequestBatch batch) {
+            for (Request request : batch.requests()) {
+                RespEncoder.write(request, out); // a client pipelining to a server
+            }
+        }
         else if (object instanceof RespValue value) {
             RespEncoder.write(value, 2, out);
         }

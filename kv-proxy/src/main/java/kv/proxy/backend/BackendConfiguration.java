@@ -6,7 +6,6 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import kv.protocol.tcp.RespSerializer;
-import kv.protocol.tcp.RespValueDeserializer;
 import kv.proxy.config.BackendAddress;
 import kv.proxy.config.ProxyProperties;
 import kv.protocol.endpoint.SessionMessageMapper;
@@ -44,7 +43,7 @@ class BackendConfiguration {
         target.setConnectTimeout((int) Math.max(1, timeouts.connect().toSeconds()));
         target.setMapper(new SessionMessageMapper());
         target.setSerializer(new RespSerializer());
-        target.setDeserializer(new RespValueDeserializer());
+        target.setDeserializer(new BackendReplyDeserializer());
         target.setLookupHost(false);
         target.setTcpNetConnectionSupport(new BackendConnection.Support());
         target.setBeanFactory(beanFactory);

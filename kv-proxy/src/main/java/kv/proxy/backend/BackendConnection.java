@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import kv.protocol.resp.RespInput;
+import kv.protocol.tcp.RequestBatch;
+import org.springframework.messaging.Message;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
@@ -18,7 +22,12 @@ import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport
  */
 final class BackendConnection extends TcpNetConnection {
 
+    /** The connection whose reader thread this is, so its deserializer knows how many replies to read. */
+    private static final ThreadLocal<BackendConnection> READING = new ThreadLocal<>();
+
     private final RespInput input;
+    /** Replies owed per request message sent, in order: 1, or the size of a pipelined batch. */
+    private final Queue<Integer> expected = new ConcurrentLinkedQueue<>();
 
     private BackendConnection(Socket socket, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
                               String factoryName) {
@@ -34,6 +43,26 @@ final class BackendConnection extends TcpNetConnection {
     @Override
     protected InputStream inputStream() {
         return input;
+    }
+
+    @Override
+    public void send(Message<?> message) {
+        Object payload = message.getPayload();
+        expected.add(payload instanceof RequestBatch batch ? batch.requests().size() : 1);
+        super.send(message);
+    }
+
+    @Override
+    public void run() {
+        READING.set(this);
+        super.run();
+    }
+
+    /** How many replies the message being read now consists of (1 unless a batch was sent). */
+    static int repliesOwedOnThisThread() {
+        BackendConnection connection = READING.get();
+        Integer owed = connection == null ? null : connection.expected.poll();
+        return owed == null ? 1 : owed;
     }
 
     /** Plugs {@link BackendConnection} into a client connection factory. */

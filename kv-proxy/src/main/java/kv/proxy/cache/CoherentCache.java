@@ -69,21 +69,76 @@ public class CoherentCache {
 
     /** {@code GET key} on its owner, answered from the cache when it coherently can. */
     public Read get(Backend owner, byte[] keyBytes) {
+        PendingRead pending = begin(owner, keyBytes);
+        RespValue fetched = null;
+        if (pending.mustFetch()) {
+            try {
+                fetched = fetch(owner, keyBytes);
+            }
+            catch (RuntimeException e) {
+                failed(pending, e); // every placeholder is completed, or its waiters would hang
+                throw e;
+            }
+        }
+        return finish(pending, fetched);
+    }
+
+    /**
+     * A GET split in two, so that a pipelined batch can fetch all its misses from one backend in
+     * one round trip: {@link #begin} joins the cache (a hit, a read in flight to wait for, or a
+     * placeholder this caller must fill), the caller fetches what {@link PendingRead#mustFetch}
+     * says, and {@link #finish} completes the placeholder and gives the answer.
+     */
+    public final class PendingRead {
+        private final Backend owner;
+        private final byte[] keyBytes;
+        private final long generation;
+        private final CompletableFuture<CachedValue> future;
+        private final CachingReader.Ticket ticket;
+
+        private PendingRead(Backend owner, byte[] keyBytes, long generation, CompletableFuture<CachedValue> future,
+                            CachingReader.Ticket ticket) {
+            this.owner = owner;
+            this.keyBytes = keyBytes;
+            this.generation = generation;
+            this.future = future;
+            this.ticket = ticket;
+        }
+
+        /** True if the caller must send {@code GET key} to the owner and pass the reply to finish. */
+        public boolean mustFetch() {
+            return future == null || ticket != null;
+        }
+    }
+
+    public PendingRead begin(Backend owner, byte[] keyBytes) {
         long generation = generation(owner);
         if (!enabled || generation == 0) {
             stats.bypasses.increment();
-            return new Read(fetch(owner, keyBytes), false);
+            return new PendingRead(owner, keyBytes, generation, null, null);
         }
-        CacheKey key = new CacheKey(keyBytes);
-        CompletableFuture<CachedValue> future = reader.read(key);
+        CompletableFuture<CachedValue> future = reader.read(new CacheKey(keyBytes));
         CachingReader.Ticket ticket = CachingReader.claimTicket();
         if (ticket != null) {
             stats.misses.increment();
-            load(ticket, owner, generation);
+        }
+        return new PendingRead(owner, keyBytes, generation, future, ticket);
+    }
+
+    /**
+     * @param fetched the owner's reply to the GET if {@link PendingRead#mustFetch}, else null;
+     *                a {@link BackendUnavailableException} instead if the fetch failed
+     */
+    public Read finish(PendingRead pending, RespValue fetched) {
+        if (pending.future == null) {
+            return new Read(fetched, false);
+        }
+        if (pending.ticket != null) {
+            complete(pending.ticket, fetched, pending.generation);
         }
         CachedValue value;
         try {
-            value = future.get(waitMillis, TimeUnit.MILLISECONDS);
+            value = pending.future.get(waitMillis, TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UncacheableReply uncacheable) {
@@ -95,40 +150,45 @@ public class CoherentCache {
             throw new IllegalStateException(e.getCause());
         }
         catch (TimeoutException e) {
-            throw new BackendUnavailableException(owner, e);
+            throw new BackendUnavailableException(pending.owner, e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendUnavailableException(owner, e);
+            throw new BackendUnavailableException(pending.owner, e);
         }
-        if (ticket != null) {
+        if (pending.ticket != null) {
             return new Read(value.reply(), false);
         }
-        if (value.generation() != generation(owner)) {
+        if (value.generation() != generation(pending.owner)) {
             // Cached under an invalidation stream that has since broken: it may have missed a
             // withdrawal. Drop it and read through.
             stats.staleRejected.increment();
-            cache.synchronous().invalidate(key);
-            return new Read(fetch(owner, keyBytes), false);
+            cache.synchronous().invalidate(new CacheKey(pending.keyBytes));
+            return new Read(fetch(pending.owner, pending.keyBytes), false);
         }
         stats.hits.increment();
         return new Read(value.reply(), true);
     }
 
-    private void load(CachingReader.Ticket ticket, Backend owner, long generation) {
-        try {
-            RespValue reply = fetch(owner, ticket.key().bytes());
-            if (reply instanceof RespValue.BulkString || reply instanceof RespValue.Null) {
-                ticket.future().complete(new CachedValue(reply, generation));
-            }
-            else {
-                ticket.future().completeExceptionally(new UncacheableReply(reply));
-            }
+    /** The fetch for a placeholder failed: its waiters must not hang until their timeout. */
+    public void failed(PendingRead pending, RuntimeException error) {
+        if (pending.ticket != null) {
+            pending.ticket.future().completeExceptionally(error);
         }
-        catch (RuntimeException | Error e) {
-            // Every ticket is completed, or its waiters would hang until their timeout.
-            ticket.future().completeExceptionally(e);
+    }
+
+    private static void complete(CachingReader.Ticket ticket, RespValue reply, long generation) {
+        if (reply instanceof RespValue.BulkString || reply instanceof RespValue.Null) {
+            ticket.future().complete(new CachedValue(reply, generation));
         }
+        else {
+            ticket.future().completeExceptionally(new UncacheableReply(reply));
+        }
+    }
+
+    /** {@code GET key} as sent to a backend. */
+    public static Request getRequest(byte[] key) {
+        return new Request(new byte[][] {GET, key});
     }
 
     private static RespValue fetch(Backend owner, byte[] key) {

@@ -62,7 +62,11 @@ public class KeyCommands implements CommandGroup {
     /** GET: from the cache when it coherently can; marked with its source for clients that asked. */
     RespValue get(Request request, ClientSession session) {
         byte[] key = request.arg(1);
-        CoherentCache.Read read = cache.get(backends.owner(key), key);
+        return marked(cache.get(backends.owner(key), key), session);
+    }
+
+    /** The reply to a GET, with its source for clients that asked (CLIENT KVSOURCE ON). */
+    static RespValue marked(CoherentCache.Read read, ClientSession session) {
         RespValue reply = read.reply();
         if (session.wantsSource() && !(reply instanceof RespValue.Error)) {
             return new RespValue.Attributed(read.fromCache() ? FROM_CACHE : FROM_BACKEND, reply);

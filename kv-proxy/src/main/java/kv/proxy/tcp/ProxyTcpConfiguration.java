@@ -2,6 +2,7 @@ package kv.proxy.tcp;
 
 import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.resp.RespLimits;
+import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -39,9 +40,9 @@ class ProxyTcpConfiguration {
     }
 
     @Bean
-    AbstractReplyProducingMessageHandler proxyCommandHandler(ProxyDispatcher dispatcher,
+    AbstractReplyProducingMessageHandler proxyCommandHandler(ProxyDispatcher dispatcher, PipelineForwarder pipelines,
                                                              DirectChannel proxyRequests) {
-        return RespEndpoint.handler(proxyRequests, ClientSession.class, dispatcher::dispatch);
+        return RespEndpoint.handler(proxyRequests, ClientSession.class, dispatcher::dispatch, pipelines::dispatch);
     }
 
     /**

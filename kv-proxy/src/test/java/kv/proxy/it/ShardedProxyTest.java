@@ -59,6 +59,48 @@ class ShardedProxyTest {
     }
 
     @Test
+    void aPipelineOfGetsAndSetsOverTwoBackendsAnswersAsOneAtATimeWould() {
+        try (Jedis client = client(); Jedis onA = new Jedis("127.0.0.1", a.port());
+             Jedis onB = new Jedis("127.0.0.1", b.port())) {
+            for (int i = 0; i < 50; i++) {
+                client.set("pipe-" + i, "old-" + i);
+                client.get("pipe-" + i); // cached now
+            }
+            // A model of what one request at a time would answer.
+            java.util.Map<String, String> model = new java.util.HashMap<>();
+            for (int i = 0; i < 50; i++) {
+                model.put("pipe-" + i, "old-" + i);
+            }
+            redis.clients.jedis.Pipeline pipeline = client.pipelined();
+            List<redis.clients.jedis.Response<String>> replies = new java.util.ArrayList<>();
+            List<String> expected = new java.util.ArrayList<>();
+            java.util.Random random = new java.util.Random(7);
+            for (int n = 0; n < 2000; n++) {
+                String key = "pipe-" + random.nextInt(60); // some never written: misses that read null
+                if (random.nextInt(3) == 0) {
+                    String value = "new-" + n;
+                    replies.add(pipeline.set(key, value));
+                    expected.add("OK");
+                    model.put(key, value);
+                }
+                else {
+                    replies.add(pipeline.get(key));
+                    expected.add(model.get(key));
+                }
+            }
+            pipeline.sync();
+            for (int n = 0; n < replies.size(); n++) {
+                assertThat(replies.get(n).get()).as("reply " + n).isEqualTo(expected.get(n));
+            }
+            for (java.util.Map.Entry<String, String> entry : model.entrySet()) {
+                assertThat(client.get(entry.getKey())).isEqualTo(entry.getValue());
+                String direct = onA.get(entry.getKey());
+                assertThat(direct != null ? direct : onB.get(entry.getKey())).isEqualTo(entry.getValue());
+            }
+        }
+    }
+
+    @Test
     void keysAreSpreadOverBothBackendsAndCountedTogether() {
         try (Jedis client = client(); Jedis onA = new Jedis("127.0.0.1", a.port());
              Jedis onB = new Jedis("127.0.0.1", b.port())) {
