@@ -55,7 +55,7 @@ public class RespConnection<S> extends TcpNetConnection {
         super(socket, true, false, publisher, factoryName);
         this.session = session;
         this.onClose = onClose == null ? () -> { } : onClose;
-        this.address = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.address = addressOf(socket);
         try {
             this.input = new RespInput(socket.getInputStream(), 16 * 1024);
             this.output = new RespOutput(socket.getOutputStream(), 16 * 1024);

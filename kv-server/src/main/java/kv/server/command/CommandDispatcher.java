@@ -104,7 +104,7 @@ public class CommandDispatcher {
         try {
             if (!session.stagedWrites().isEmpty() && !WriteBatcher.STAGEABLE.contains(name)) {
                 // Any other command sees the pipeline's writes so far (read-your-writes).
-                commitOrAbort(session);
+                batcher.commit(session);
             }
             reply = command.handler().handle(request, session);
         }
@@ -122,17 +122,6 @@ public class CommandDispatcher {
         command.stats().called(elapsed, reply instanceof RespValue.Error);
         command.timer().record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
         return reply;
-    }
-
-    private void commitOrAbort(ClientSession session) {
-        try {
-            batcher.commit(session);
-        }
-        catch (RuntimeException e) {
-            // The +OKs of the failed writes are still buffered: they must never be sent.
-            session.abort();
-            throw e;
-        }
     }
 
     private static List<byte[]> keysOf(CommandSpec spec, Request request) {

@@ -58,11 +58,18 @@ public class WriteBatcher {
         List<Entry> batch = new ArrayList<>(staged);
         staged.clear();
         session.addStagedBytes(null);
-        if (batch.size() == 1) {
-            store.put(batch.get(0).key(), batch.get(0).value());
+        try {
+            if (batch.size() == 1) {
+                store.put(batch.get(0).key(), batch.get(0).value());
+            }
+            else {
+                store.putAll(batch);
+            }
         }
-        else {
-            store.putAll(batch);
+        catch (RuntimeException e) {
+            // The +OKs of these writes may already sit in the output buffer: they must never leave.
+            session.abort();
+            throw e;
         }
         List<byte[]> keys = new ArrayList<>(batch.size());
         batch.forEach(entry -> keys.add(entry.key()));
