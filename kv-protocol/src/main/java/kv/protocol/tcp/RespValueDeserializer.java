@@ -1,12 +1,12 @@
 package kv.protocol.tcp;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 import kv.protocol.resp.RespDecoder;
 import kv.protocol.resp.RespValue;
 import org.springframework.core.serializer.Deserializer;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * Client side: reads replies (and RESP3 pushes) from a server.
@@ -31,7 +31,10 @@ public final class RespValueDeserializer implements Deserializer<RespValue> {
     public RespValue deserialize(InputStream inputStream) throws IOException {
         RespValue value = decoder.readValue(buffers.of(inputStream));
         if (value == null) {
-            throw new SoftEndOfStreamException("connection closed by the server");
+            // Not a "soft" end of stream: Spring Integration tells a waiting outbound gateway
+            // only about other exceptions, so a request in flight when the server goes away
+            // fails at once ("connection lost") instead of waiting out its reply timeout.
+            throw new EOFException("connection closed by the server");
         }
         return value;
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 
 import kv.protocol.resp.Replies;
 import org.junit.jupiter.api.Test;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 class RespValueDeserializerTest {
 
@@ -20,6 +19,7 @@ class RespValueDeserializerTest {
         RespValueDeserializer deserializer = new RespValueDeserializer();
         assertThat(deserializer.deserialize(stream)).isEqualTo(Replies.OK);
         assertThat(deserializer.deserialize(stream)).isEqualTo(Replies.integer(7));
-        assertThatThrownBy(() -> deserializer.deserialize(stream)).isInstanceOf(SoftEndOfStreamException.class);
+        assertThatThrownBy(() -> deserializer.deserialize(stream)).isInstanceOf(java.io.EOFException.class)
+                .as("a hard end of stream, so a request in flight fails at once");
     }
 }
