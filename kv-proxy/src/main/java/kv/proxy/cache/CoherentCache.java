@@ -170,6 +170,17 @@ public class CoherentCache {
         return new Read(value.reply(), true);
     }
 
+    /**
+     * Fills this read's placeholder with the fetched reply, if it holds one. A batch fills all
+     * its placeholders before it waits on any read in flight elsewhere: two batches each waiting
+     * for the other's placeholder would otherwise deadlock.
+     */
+    public void fill(PendingRead pending, RespValue fetched) {
+        if (pending.ticket != null) {
+            complete(pending.ticket, fetched, pending.generation);
+        }
+    }
+
     /** The fetch for a placeholder failed: its waiters must not hang until their timeout. */
     public void failed(PendingRead pending, RuntimeException error) {
         if (pending.ticket != null) {

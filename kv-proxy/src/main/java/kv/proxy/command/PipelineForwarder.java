@@ -131,6 +131,12 @@ public class PipelineForwarder {
         }
         // Withdrawn whatever the outcome, before the client hears back (read-your-writes).
         cache.written(written);
+        // Every placeholder of this batch is filled before it waits on anyone else's.
+        for (int i = 0; i < run.size(); i++) {
+            if (reads[i] != null && !unreachable[i]) {
+                cache.fill(reads[i], replies[i]);
+            }
+        }
         List<RespValue> out = new ArrayList<>(run.size());
         for (int i = 0; i < run.size(); i++) {
             if (reads[i] == null) {
