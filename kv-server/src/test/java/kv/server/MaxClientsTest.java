@@ -3,28 +3,16 @@ package kv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 import kv.protocol.resp.Replies;
 import kv.server.tcp.KvServerConnectionFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kv.server.port=0", "kv.server.max-clients=2"})
-class MaxClientsTest {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("kv.server.data-dir", () -> dataDir.toString());
-    }
+class MaxClientsTest extends RunningServerTest {
 
     @Autowired
     KvServerConnectionFactory connectionFactory;

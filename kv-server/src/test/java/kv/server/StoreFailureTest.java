@@ -3,19 +3,15 @@ package kv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
 import kv.server.tcp.KvServerConnectionFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * When storage stops accepting writes (here: closed under the server, as a full or failed disk
@@ -24,15 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
 @DirtiesContext
-class StoreFailureTest {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("kv.server.data-dir", () -> dataDir.toString());
-    }
+class StoreFailureTest extends RunningServerTest {
 
     @Autowired
     KvServerConnectionFactory connectionFactory;
