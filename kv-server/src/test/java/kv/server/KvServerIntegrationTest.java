@@ -101,7 +101,7 @@ class KvServerIntegrationTest extends RunningServerTest {
     }
 
     @Test
-    void pipelinedWritesSendInvalidationsOnceTheyAreApplied() throws IOException {
+    void pipelinedWritesSendAnInvalidationForEveryKey() throws IOException {
         try (RawConnection tracker = new RawConnection(port); Jedis writer = jedis()) {
             tracker.send("HELLO 3\r\n").read();
             assertThat(tracker.send("CLIENT TRACKING ON BCAST\r\n").read()).isEqualTo(Replies.OK);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import kv.protocol.command.Hello;
+import kv.protocol.endpoint.ClientCommands;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -37,7 +37,7 @@ public class ConnectionCommands implements CommandGroup {
             session.requestClose();
             return Replies.OK;
         });
-        handlers.put("hello", this::hello);
+        handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv-proxy"));
         handlers.put("select", (request, session) -> request.argIs(1, "0") ? Replies.OK
                 : Replies.error("ERR DB index is out of range"));
         handlers.put("client", this::client);
@@ -50,35 +50,13 @@ public class ConnectionCommands implements CommandGroup {
         return request.size() == 1 ? Replies.PONG : Replies.bulk(request.arg(1));
     }
 
-    /** {@code HELLO [protover [SETNAME name]]}: switches this connection's protocol version. */
-    RespValue hello(Request request, ClientSession session) {
-        Hello hello = Hello.parse(request, session.protocol());
-        if (hello.error() != null) {
-            return hello.error();
-        }
-        session.protocol(hello.protocol());
-        if (hello.name() != null) {
-            session.name(hello.name());
-        }
-        return hello.reply("kv-proxy", session.id());
-    }
-
     RespValue client(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(Locale.ROOT);
+        RespValue common = ClientCommands.common(sub, request, session);
+        if (common != null) {
+            return common;
+        }
         switch (sub) {
-            case "id":
-                return Replies.integer(session.id());
-            case "getname":
-                return session.name().isEmpty() ? Replies.NULL : Replies.bulk(session.name());
-            case "setname":
-                if (request.size() != 3) {
-                    return Replies.error("ERR wrong number of arguments for 'client|setname' command");
-                }
-                session.name(request.argString(2));
-                return Replies.OK;
-            case "setinfo":
-                return request.size() == 4 ? Replies.OK
-                        : Replies.error("ERR wrong number of arguments for 'client|setinfo' command");
             case "info":
                 return Replies.bulk(describe(session) + "\n");
             case "list": {

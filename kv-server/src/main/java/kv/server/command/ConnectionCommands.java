@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import kv.protocol.command.Hello;
+import kv.protocol.endpoint.ClientCommands;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -34,7 +34,7 @@ public class ConnectionCommands implements CommandGroup {
         handlers.put("ping", this::ping);
         handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
         handlers.put("quit", this::quit);
-        handlers.put("hello", this::hello);
+        handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv"));
         handlers.put("select", this::select);
         handlers.put("client", this::client);
     }
@@ -56,41 +56,13 @@ public class ConnectionCommands implements CommandGroup {
         return request.argIs(1, "0") ? Replies.OK : Replies.error("ERR DB index is out of range");
     }
 
-    /** {@code HELLO [protover [SETNAME name]]}: switches this connection's protocol version. */
-    RespValue hello(Request request, ClientSession session) {
-        Hello hello = Hello.parse(request, session.protocol());
-        if (hello.error() != null) {
-            return hello.error();
-        }
-        session.protocol(hello.protocol());
-        if (hello.name() != null) {
-            session.name(hello.name());
-        }
-        return hello.reply("kv", session.id());
-    }
-
     RespValue client(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(java.util.Locale.ROOT);
+        RespValue common = ClientCommands.common(sub, request, session);
+        if (common != null) {
+            return common;
+        }
         switch (sub) {
-            case "id":
-                return Replies.integer(session.id());
-            case "getname":
-                return session.name().isEmpty() ? Replies.NULL : Replies.bulk(session.name());
-            case "setname": {
-                if (request.size() != 3) {
-                    return Replies.error("ERR wrong number of arguments for 'client|setname' command");
-                }
-                String name = request.argString(2);
-                if (name.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-                    return Replies.error("ERR Client names cannot contain spaces, newlines or special characters.");
-                }
-                session.name(name);
-                return Replies.OK;
-            }
-            case "setinfo":
-                // Client libraries announce their name and version; accepted and ignored.
-                return request.size() == 4 ? Replies.OK
-                        : Replies.error("ERR wrong number of arguments for 'client|setinfo' command");
             case "tracking":
                 return tracking(request, session);
             case "trackinginfo":
