@@ -15,7 +15,7 @@ import java.util.Random;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
-import kv.server.tcp.KvServerConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +31,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class KvServerIntegrationTest extends RunningServerTest {
 
     @Autowired
-    KvServerConnectionFactory connectionFactory;
+    RespServerConnectionFactory connectionFactory;
 
     @LocalServerPort
     int httpPort;

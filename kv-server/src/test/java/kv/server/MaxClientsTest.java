@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 
 import kv.protocol.resp.Replies;
-import kv.server.tcp.KvServerConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,7 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 class MaxClientsTest extends RunningServerTest {
 
     @Autowired
-    KvServerConnectionFactory connectionFactory;
+    RespServerConnectionFactory connectionFactory;
 
     @Test
     void aClientBeyondMaxClientsIsToldSoAndTheOthersKeepWorking() throws IOException {

@@ -7,7 +7,7 @@ import java.io.IOException;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
-import kv.server.tcp.KvServerConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +23,7 @@ import org.springframework.test.annotation.DirtiesContext;
 class StoreFailureTest extends RunningServerTest {
 
     @Autowired
-    KvServerConnectionFactory connectionFactory;
+    RespServerConnectionFactory connectionFactory;
 
     @Autowired
     KeyValueStore store;

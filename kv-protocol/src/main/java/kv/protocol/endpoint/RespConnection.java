@@ -1,92 +1,105 @@
 package kv.protocol.endpoint;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLSession;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespEncoder;
 import kv.protocol.resp.RespInput;
-import kv.protocol.resp.RespOutput;
+import kv.protocol.resp.RespProtocolException;
 import kv.protocol.resp.RespValue;
+import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.RespRequestDeserializer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
-import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
- * One RESP client connection of a kv service (server or proxy): a Spring Integration
- * {@link TcpNetConnection} whose reads are buffered and whose replies are flushed once per
- * pipelined batch. {@code S} is the service's own per-client state, carried to its dispatcher.
+ * One RESP client connection of a kv service (server or proxy), served by an {@link EventLoop}:
+ * a Spring Integration {@link TcpConnectionSupport} whose requests are decoded from a
+ * non-blocking channel and handed to the inbound gateway on the loop's thread. {@code S} is the
+ * service's own per-client state, carried to its dispatcher.
  *
- * <p>Design note: the stock connection flushes after every reply and lets the deserializer read
- * the raw socket a byte at a time. Here the reader thread (which also runs the command, through
- * a direct channel: that is what keeps pipelined replies in order) writes replies into a buffer
- * and flushes it only when it is about to block waiting for more input (see {@link RespInput}).
- * A pipeline of N commands thus costs one read and one write system call, and a lone command is
- * still answered at once. A hook runs just before buffered bytes reach the socket: the server
- * makes the batch's writes durable there. Pushes sent from other threads are flushed at once.
+ * <p>Design note: replies are written into an output buffer; the loop sends each connection's
+ * buffer once per round (see {@link EventLoop}), so a pipeline of N commands costs one read and
+ * one write system call. Requests of one connection run one after the other on one thread, so
+ * replies keep the order of requests. A client that does not read its replies is not read
+ * either once {@link #OUTPUT_HIGH_WATER} of them wait, so a flooding client cannot make the
+ * server buffer without bound. Pushes (invalidations) may be written from any thread; they go
+ * after the replies already buffered.
  */
-public class RespConnection<S> extends TcpNetConnection {
+public class RespConnection<S> extends TcpConnectionSupport {
 
-    private final RespInput input;
-    private final RespOutput output;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Unsent reply bytes at which the connection stops reading requests until the client catches up. */
+    static final int OUTPUT_HIGH_WATER = 1024 * 1024;
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final SocketChannel channel;
     private final S session;
     private final String address;
+    private final int port;
+    private final RespInput input = RespInput.fedBy(BUFFER_SIZE);
+    private final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
+    /** Guards {@link #output}: replies and pushes may come from several threads. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
     private volatile Runnable onClose;
     private volatile String rejection;
-    private volatile Thread reader;
-    /** The reader has flushed everything and waits for input (guarded by writeLock). */
-    private boolean idle;
+    private volatile EventLoop loop;
+    private SelectionKey key;
+    private Object payload;
+    /** On the loop's list of connections to flush this round (loop thread only). */
+    private boolean dirty;
+    /** A reply asked to close the connection once it has been sent (QUIT, a protocol error). */
+    private volatile boolean closeAfterFlush;
 
     /**
      * @param session the service's state for this client
      * @param onClose runs once the connection closes (e.g. to forget the session); may be set
      *                later with {@link #onClose(Runnable)}
      */
-    public RespConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, S session,
+    public RespConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName, S session,
                           Runnable onClose) {
-        super(socket, true, false, publisher, factoryName);
+        super(channel.socket(), true, false, publisher, factoryName);
+        this.channel = channel;
         this.session = session;
         this.onClose = onClose == null ? () -> { } : onClose;
-        this.address = addressOf(socket);
-        try {
-            this.input = new RespInput(socket.getInputStream(), 16 * 1024);
-            this.output = new RespOutput(socket.getOutputStream(), 16 * 1024);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.input.setBeforeBlockingRead(this::flushQuietly);
+        this.address = addressOf(channel.socket());
+        this.port = channel.socket().getPort();
     }
 
     /** The remote address as {@code 127.0.0.1:53842}. */
     public static String addressOf(Socket socket) {
-        return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
     public S session() {
         return session;
     }
 
-    /** Runs before buffered replies reach the socket, on whichever thread flushes them. */
-    public void setBeforeSend(Runnable hook) {
-        output.setBeforeSend(hook);
-    }
-
     public void onClose(Runnable hook) {
         this.onClose = hook;
     }
 
-    /** True on the thread that reads this connection and runs its commands. */
-    public boolean onReaderThread() {
-        return Thread.currentThread() == reader;
+    /** True on the event loop thread that reads this connection and runs its commands. */
+    public boolean onLoopThread() {
+        EventLoop current = loop;
+        return current != null && current.inLoop();
     }
 
     /** Instead of serving this client, tell it {@code message} (e.g. max clients reached) and close. */
@@ -94,27 +107,96 @@ public class RespConnection<S> extends TcpNetConnection {
         this.rejection = message;
     }
 
-    @Override
-    protected InputStream inputStream() {
-        return input;
+    /** Publishes the connection-open event (for listeners of Spring Integration's TCP events). */
+    void opened() {
+        publishConnectionOpenEvent();
     }
 
-    @Override
-    public void run() {
-        reader = Thread.currentThread();
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Called by the loop once the channel is registered with it. */
+    void attach(EventLoop eventLoop, SelectionKey selectionKey) {
+        this.loop = eventLoop;
+        this.key = selectionKey;
         if (rejection != null) {
+            writeLock.lock();
             try {
                 RespEncoder.write(Replies.error(rejection), 2, output);
-                output.flush();
+                closeAfterFlush = true;
             }
-            catch (IOException ignored) {
-                // the client is gone already
+            catch (IOException e) {
+                close();
+                return;
             }
+            finally {
+                writeLock.unlock();
+            }
+            key.interestOps(0);
+            markDirty();
+        }
+    }
+
+    // ---- loop thread: reading and running requests
+
+    void onReadable() {
+        int n;
+        try {
+            n = input.fill(channel);
+        }
+        catch (RespProtocolException e) {
+            dispatch(new MalformedRequest(e.getMessage()));
+            return;
+        }
+        catch (IOException e) {
+            logger.debug("Read from " + address + " failed: " + e);
+            close(); // a client that resets its connection is routine, not an error worth a log line
+            return;
+        }
+        if (n < 0) {
             close();
             return;
         }
-        super.run();
+        handleRequests();
     }
+
+    /** Runs every whole request buffered, unless replies pile up unsent. */
+    void handleRequests() {
+        RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
+        try {
+            while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && deserializer.hasRequest(input)) {
+                dispatch(deserializer.deserialize(input));
+            }
+        }
+        catch (IOException e) {
+            // Cannot happen: a whole request is buffered. Treat it as malformed input.
+            dispatch(new MalformedRequest(e.getMessage()));
+        }
+    }
+
+    private boolean closing() {
+        return closeAfterFlush;
+    }
+
+    private void dispatch(Object request) {
+        payload = request;
+        Message<?> message = getMapper().toMessage(this);
+        payload = null;
+        TcpListener listener = getListener();
+        if (message == null || listener == null) {
+            return;
+        }
+        try {
+            listener.onMessage(message);
+        }
+        catch (RuntimeException e) {
+            logger.error("Request from " + address + " failed; closing the connection", e);
+            close();
+        }
+    }
+
+    // ---- any thread: writing
 
     @Override
     @SuppressWarnings("unchecked")
@@ -124,48 +206,35 @@ public class RespConnection<S> extends TcpNetConnection {
                 || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
         writeLock.lock();
         try {
-            if (Thread.currentThread() == reader) {
-                idle = false;
+            if (!isOpen()) {
+                return; // aborted: the reply must not leave
             }
             ((Serializer<Object>) getSerializer()).serialize(reply, output);
-            if (closeAfter || Thread.currentThread() != reader) {
-                output.flush();
-            }
+            closeAfterFlush |= closeAfter;
         }
         catch (IOException | RuntimeException e) {
-            closeConnection(true);
+            close();
             throw new MessagingException(message, "reply to " + address + " failed", e);
         }
         finally {
             writeLock.unlock();
         }
-        if (closeAfter) {
-            close();
-        }
+        requestFlush();
     }
 
     /**
      * Writes a RESP3 push (an invalidation) from any thread. It goes after the replies already
-     * buffered. If the reader is busy, the push leaves with the reader's next flush (the reader
-     * decides when its replies may leave); if the reader waits for input, it is flushed at once.
+     * buffered and leaves with the loop's next round, after that round's writes are applied.
      */
     public void push(RespValue value) {
-        if (!isOpen()) {
-            return;
-        }
         writeLock.lock();
         try {
-            RespEncoder.write(value, 3, output);
-            if (idle && Thread.currentThread() != reader) {
-                output.flush();
-            }
-        }
-        catch (IOException | RuntimeException e) {
-            closeConnection(true);
+            writePush(value);
         }
         finally {
             writeLock.unlock();
         }
+        requestFlush();
     }
 
     /**
@@ -178,53 +247,156 @@ public class RespConnection<S> extends TcpNetConnection {
             return false;
         }
         try {
-            if (isOpen()) {
-                RespEncoder.write(value, 3, output);
-                if (idle && Thread.currentThread() != reader) {
-                    output.flush();
-                }
-            }
-        }
-        catch (IOException | RuntimeException e) {
-            closeConnection(true);
+            writePush(value);
         }
         finally {
             writeLock.unlock();
         }
+        requestFlush();
         return true;
     }
 
-    private void flushQuietly() {
-        writeLock.lock();
+    private void writePush(RespValue value) {
+        if (!isOpen()) {
+            return;
+        }
         try {
-            if (output.pending()) {
-                output.flush();
-            }
-            idle = true;
+            RespEncoder.write(value, 3, output);
         }
         catch (IOException | RuntimeException e) {
-            // The peer went away, or the before-send hook failed (then nothing was sent):
-            // either way the connection closes, and the read that follows notices.
-            closeConnection(true);
+            close();
+        }
+    }
+
+    private void requestFlush() {
+        EventLoop current = loop;
+        if (current == null) {
+            return; // not registered yet: attach() sends what is buffered
+        }
+        if (current.inLoop()) {
+            markDirty();
+        }
+        else if (flushRequested.compareAndSet(false, true)) {
+            current.requestFlush(this);
+        }
+    }
+
+    /** The loop took this connection's flush request from its queue (loop thread). */
+    void flushRequestTaken() {
+        flushRequested.set(false);
+        markDirty();
+    }
+
+    private void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            loop.markDirty(this);
+        }
+    }
+
+    void onWritable() {
+        markDirty(); // sent with the round's other replies, after its writes are applied
+    }
+
+    /**
+     * Sends what the channel takes of the buffered replies (loop thread, after the round's
+     * before-flush hook), then decides what to wait for: more requests, or room to send.
+     */
+    void flush() {
+        dirty = false;
+        boolean sent = false;
+        boolean failed = false;
+        int pending = 0;
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                return;
+            }
+            sent = output.sendTo(channel);
+            pending = output.pending();
+        }
+        catch (IOException e) {
+            logger.debug("Write to " + address + " failed: " + e);
+            failed = true;
         }
         finally {
             writeLock.unlock();
         }
+        boolean closeNow = failed || sent && closeAfterFlush;
+        if (closeNow) {
+            close();
+            return;
+        }
+        if (!key.isValid()) {
+            return;
+        }
+        if (sent) {
+            key.interestOps(SelectionKey.OP_READ);
+            if (!closing() && ((RespRequestDeserializer) getDeserializer()).hasRequest(input)) {
+                loop.resume(this); // requests held back while replies piled up
+            }
+        }
+        else {
+            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing();
+            key.interestOps(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
+        }
     }
 
-    /** A client that resets its connection is routine, not an error worth a log line. */
+    // ---- TcpConnection
+
     @Override
-    protected boolean handleReadException(Exception exception) {
-        if (exception instanceof java.net.SocketException
-                || exception.getCause() instanceof java.net.SocketException) {
-            setNoReadErrorOnClose(true);
-        }
-        return super.handleReadException(exception);
+    public boolean isOpen() {
+        return open.get();
     }
 
     @Override
     public void close() {
-        onClose.run();
-        super.close();
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
+        try {
+            onClose.run();
+        }
+        finally {
+            writeLock.lock();
+            try {
+                output.clear();
+            }
+            finally {
+                writeLock.unlock();
+            }
+            try {
+                channel.close();
+            }
+            catch (IOException ignored) {
+                // closing anyway
+            }
+            super.close();
+        }
+    }
+
+    /** The event loop drives this connection; there is no reader thread to run. */
+    @Override
+    public void run() {
+    }
+
+    @Override
+    public Object getPayload() {
+        return payload;
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @Override
+    public Object getDeserializerStateKey() {
+        return input;
+    }
+
+    @Override
+    public SSLSession getSslSession() {
+        return null;
     }
 }

@@ -14,16 +14,15 @@ import kv.protocol.tcp.RespRequestDeserializer;
 import kv.protocol.tcp.RespSerializer;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
-import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
-import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
 import org.springframework.messaging.Message;
 
 /**
- * Builds the pieces of a kv service's RESP endpoint, the same for the server and the proxy: a
- * blocking ("Net") connection factory (one thread per connection keeps pipelined replies in
- * order), a {@link TcpInboundGateway} and a direct channel to the service's dispatcher, which
- * runs on the connection's own thread and writes its reply back on it.
+ * Builds the pieces of a kv service's RESP endpoint, the same for the server and the proxy: an
+ * event-loop connection factory ({@link RespServerConnectionFactory}: each connection's requests
+ * run in order on its loop's thread, which keeps pipelined replies in order), a
+ * {@link TcpInboundGateway} and a direct channel to the service's dispatcher, which runs on that
+ * thread and writes its reply back on it.
  */
 public final class RespEndpoint {
 
@@ -31,22 +30,23 @@ public final class RespEndpoint {
     }
 
     /** A listener on {@code bind:port} (port 0: any free port) with kv's codec and connections. */
-    public static <F extends TcpNetServerConnectionFactory> F configure(F factory, String bind,
-                                                                       TcpNetConnectionSupport connections,
-                                                                       RespLimits limits) {
+    public static <F extends RespServerConnectionFactory> F configure(F factory, String bind,
+                                                                     RespServerConnectionFactory.ConnectionCreator connections,
+                                                                     RespLimits limits, int ioThreads) {
         factory.setLocalAddress(bind);
+        factory.setIoThreads(ioThreads);
         factory.setSoTcpNoDelay(true);
         factory.setSoKeepAlive(true);
         factory.setBacklog(511);
         factory.setLookupHost(false);
-        factory.setTcpNetConnectionSupport(connections);
+        factory.setConnectionCreator(connections);
         factory.setMapper(new SessionMessageMapper());
         factory.setDeserializer(new RespRequestDeserializer(new RespDecoder(limits)));
         factory.setSerializer(new RespSerializer());
         return factory;
     }
 
-    public static TcpInboundGateway gateway(TcpNetServerConnectionFactory factory, DirectChannel requests) {
+    public static TcpInboundGateway gateway(RespServerConnectionFactory factory, DirectChannel requests) {
         TcpInboundGateway gateway = new TcpInboundGateway();
         gateway.setConnectionFactory(factory);
         gateway.setRequestChannel(requests);

@@ -68,12 +68,12 @@ public final class RespDecoder {
         if (first == null) {
             return null;
         }
-        if (in.buffered() == 0 || !in.hasCompleteRequest()) {
+        if (in.buffered() == 0 || !in.hasCompleteRequest(limits)) {
             return List.of(first);
         }
         List<Request> batch = new ArrayList<>(16);
         batch.add(first);
-        while (batch.size() < max && in.buffered() > 0 && in.hasCompleteRequest()) {
+        while (batch.size() < max && in.buffered() > 0 && in.hasCompleteRequest(limits)) {
             try {
                 Request next = readRequest(in);
                 if (next == null) {

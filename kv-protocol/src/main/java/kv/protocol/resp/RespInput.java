@@ -3,6 +3,9 @@ package kv.protocol.resp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
 
 /**
  * A buffered, unsynchronized input stream for one connection, read by one thread.
@@ -13,11 +16,20 @@ import java.io.InputStream;
  * Before it blocks on the socket it runs {@link #beforeBlockingRead}: the server uses that
  * hook to flush the replies it has written for a pipelined batch, so one batch costs one
  * write system call instead of one per reply, and no reply ever waits behind a read.
+ *
+ * <p>An input made with {@link #fedBy} has no stream behind it: an event loop fills it from a
+ * non-blocking channel ({@link #fill}) and decodes only once {@link #hasCompleteRequest(RespLimits)}
+ * says a whole request is buffered, so decoding never waits. Its buffer grows as bytes arrive
+ * (never from a declared length) up to {@link #MAX_BUFFERED}, and shrinks back once drained.
  */
 public final class RespInput extends InputStream {
 
+    /** Most bytes a fed input holds for one request, as Redis's client-query-buffer-limit (1 GB). */
+    public static final int MAX_BUFFERED = 1024 * 1024 * 1024;
+
     private final InputStream source;
-    private final byte[] buffer;
+    private final int initialSize;
+    private byte[] buffer;
     private int position;
     private int limit;
     private volatile Runnable beforeBlockingRead = () -> { };
@@ -28,7 +40,49 @@ public final class RespInput extends InputStream {
 
     public RespInput(InputStream source, int bufferSize) {
         this.source = source;
+        this.initialSize = bufferSize;
         this.buffer = new byte[bufferSize];
+    }
+
+    /** An input filled by its owner with {@link #fill}; reading past what was filled finds end of stream. */
+    public static RespInput fedBy(int bufferSize) {
+        return new RespInput(null, bufferSize);
+    }
+
+    /**
+     * Reads what {@code channel} has (without blocking, if it is non-blocking) into the buffer,
+     * first making room: the consumed part is dropped, and a buffer full of one unfinished
+     * request doubles.
+     *
+     * @return the bytes read, 0 if none were waiting, -1 at end of stream
+     * @throws RespProtocolException if one request would need more than {@link #MAX_BUFFERED}
+     */
+    public int fill(ReadableByteChannel channel) throws IOException {
+        if (position == limit) {
+            position = 0;
+            limit = 0;
+            if (buffer.length > initialSize) {
+                buffer = new byte[initialSize]; // a large request has been handled: give its memory back
+            }
+        }
+        else if (limit == buffer.length) {
+            if (position > 0) {
+                System.arraycopy(buffer, position, buffer, 0, limit - position);
+                limit -= position;
+                position = 0;
+            }
+            else if (buffer.length >= MAX_BUFFERED) {
+                throw new RespProtocolException("request larger than " + MAX_BUFFERED + " bytes");
+            }
+            else {
+                buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, MAX_BUFFERED));
+            }
+        }
+        int n = channel.read(ByteBuffer.wrap(buffer, limit, buffer.length - limit));
+        if (n > 0) {
+            limit += n;
+        }
+        return n;
     }
 
     public void setBeforeBlockingRead(Runnable hook) {
@@ -44,6 +98,9 @@ public final class RespInput extends InputStream {
     boolean ensure() throws IOException {
         if (position < limit) {
             return true;
+        }
+        if (source == null) {
+            return false;
         }
         beforeBlockingRead.run();
         int n = source.read(buffer, 0, buffer.length);
@@ -158,15 +215,17 @@ public final class RespInput extends InputStream {
 
     /**
      * True if the buffered bytes hold at least one whole request, so it can be read without
-     * waiting on the socket. Malformed bytes count as whole: reading them reports the error.
+     * waiting on the socket. Malformed bytes count as whole: reading them reports the error. So
+     * do a length or count beyond {@code limits} and an overlong inline line: the decoder
+     * rejects them without waiting for the rest (null: no limits checked here).
      */
-    boolean hasCompleteRequest() {
+    public boolean hasCompleteRequest(RespLimits limits) {
         int p = position;
         while (p < limit) {
             if (buffer[p] != '*') {
                 int end = indexOf((byte) '\n', p);
                 if (end < 0) {
-                    return false;
+                    return limits != null && limit - p > limits.maxInlineBytes() + 2;
                 }
                 for (int i = p; i < end; i++) {
                     if (buffer[i] > ' ') {
@@ -180,7 +239,7 @@ public final class RespInput extends InputStream {
             if (count == INCOMPLETE) {
                 return false;
             }
-            if (count < 0) {
+            if (count < 0 || limits != null && count > limits.maxArrayLength()) {
                 return true;
             }
             p = indexOf((byte) '\n', p) + 1;
@@ -198,7 +257,7 @@ public final class RespInput extends InputStream {
                 if (length == INCOMPLETE) {
                     return false;
                 }
-                if (length < 0) {
+                if (length < 0 || limits != null && length > limits.maxBulkBytes()) {
                     return true;
                 }
                 p = indexOf((byte) '\n', p) + 1;

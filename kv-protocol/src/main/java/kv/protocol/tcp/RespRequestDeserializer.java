@@ -30,6 +30,11 @@ public final class RespRequestDeserializer implements Deserializer<Object> {
         this.decoder = decoder;
     }
 
+    /** True if {@code in} already holds a whole request, so {@link #deserialize} will not wait for bytes. */
+    public boolean hasRequest(RespInput in) {
+        return in.hasCompleteRequest(decoder.limits());
+    }
+
     @Override
     public Object deserialize(InputStream inputStream) throws IOException {
         RespInput in = buffers.of(inputStream);

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param cache the read cache
  * @param timeouts how long the proxy waits for a backend
  * @param poolSize data connections per backend (each blocks for one request at a time)
+ * @param ioThreads event loop threads serving the client connections
  */
 @ConfigurationProperties("kv.proxy")
 public record ProxyProperties(
@@ -27,7 +28,8 @@ public record ProxyProperties(
         @DefaultValue("127.0.0.1:7379") List<BackendAddress> backends,
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
-        @DefaultValue("32") int poolSize) {
+        @DefaultValue("32") int poolSize,
+        @DefaultValue("1") int ioThreads) {
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)

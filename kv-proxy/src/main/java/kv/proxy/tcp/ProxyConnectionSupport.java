@@ -1,14 +1,13 @@
 package kv.proxy.tcp;
 
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 import kv.protocol.endpoint.RespConnection;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
-import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
 
 /** Creates the proxy's client connections, each with its {@link ClientSession}. */
-final class ProxyConnectionSupport implements TcpNetConnectionSupport {
+final class ProxyConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
     private final ClientRegistry registry;
 
@@ -17,9 +16,9 @@ final class ProxyConnectionSupport implements TcpNetConnectionSupport {
     }
 
     @Override
-    public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
-                                                ApplicationEventPublisher publisher, String factoryName) {
-        ClientSession session = registry.open(RespConnection.addressOf(socket));
-        return new RespConnection<>(socket, publisher, factoryName, session, () -> registry.close(session));
+    public RespConnection<ClientSession> create(SocketChannel channel, ApplicationEventPublisher publisher,
+                                                String factoryName) {
+        ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
+        return new RespConnection<>(channel, publisher, factoryName, session, () -> registry.close(session));
     }
 }

@@ -1,6 +1,7 @@
 package kv.proxy.tcp;
 
 import kv.protocol.endpoint.RespEndpoint;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
 import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
@@ -10,7 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
-import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
 
 /**
@@ -23,9 +23,9 @@ import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
 class ProxyTcpConfiguration {
 
     @Bean
-    TcpNetServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry) {
-        return RespEndpoint.configure(new TcpNetServerConnectionFactory(properties.port()), properties.bind(),
-                new ProxyConnectionSupport(registry), RespLimits.DEFAULTS);
+    RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry) {
+        return RespEndpoint.configure(new RespServerConnectionFactory(properties.port()), properties.bind(),
+                new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
     }
 
     @Bean
@@ -34,7 +34,7 @@ class ProxyTcpConfiguration {
     }
 
     @Bean
-    TcpInboundGateway proxyInboundGateway(TcpNetServerConnectionFactory proxyConnectionFactory,
+    TcpInboundGateway proxyInboundGateway(RespServerConnectionFactory proxyConnectionFactory,
                                           DirectChannel proxyRequests) {
         return RespEndpoint.gateway(proxyConnectionFactory, proxyRequests);
     }

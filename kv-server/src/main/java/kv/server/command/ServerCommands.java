@@ -22,7 +22,7 @@ import kv.server.config.KvServerProperties;
 import kv.server.store.KeyValueStore;
 import kv.server.tcp.ClientRegistry;
 import kv.server.tcp.ClientSession;
-import kv.server.tcp.KvServerConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -37,12 +37,12 @@ public class ServerCommands implements CommandGroup {
     private final ClientRegistry clients;
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
-    private final ObjectProvider<KvServerConnectionFactory> connectionFactory;
+    private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
-                          ObjectProvider<KvServerConnectionFactory> connectionFactory) {
+                          ObjectProvider<RespServerConnectionFactory> connectionFactory) {
         this.properties = properties;
         this.store = store;
         this.clients = clients;
@@ -150,7 +150,7 @@ public class ServerCommands implements CommandGroup {
     }
 
     private int port() {
-        KvServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
         return factory == null ? properties.port() : factory.getPort();
     }
 

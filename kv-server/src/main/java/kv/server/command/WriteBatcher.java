@@ -11,17 +11,20 @@ import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit for one client's pipeline: consecutive SET/PUT/MSET of a connection are staged
- * and applied to the store as one atomic batch, instead of one RocksDB write each.
+ * Group commit: consecutive SET/PUT/MSET of a connection are staged, and at the end of each
+ * event loop round the writes staged by every client of the round are applied to the store as
+ * one atomic batch, instead of one RocksDB write (and, with {@code fsync always}, one fsync) each.
  *
  * <p>Design note: a staged write is acknowledged only in the sense that its {@code +OK} sits in
- * the connection's output buffer; nothing leaves for the client before {@link #commit} has
- * applied the batch, through the write-ahead log (the connection runs {@code commit} just before
- * its buffer reaches the socket). The batch is also applied
- * before any other command of the same connection runs, so a client always reads its own writes,
- * and its invalidations are sent only once the new values are readable, so a cache that re-reads
- * after an invalidation cannot fetch the old value. If applying fails, the connection is closed
- * with its buffered replies unsent: the client sees no acknowledgement for writes that failed.
+ * the connection's output buffer; nothing leaves for the client before {@link #commitAll} has
+ * applied the batch through the write-ahead log (the event loop runs it just before the round's
+ * replies are sent). A connection's batch is also applied before any other command of the same
+ * connection runs, so a client always reads its own writes, and invalidations are sent only once
+ * the new values are readable, so a cache that re-reads after an invalidation cannot fetch the
+ * old value. Other clients may read the old value until then: the write is not acknowledged
+ * yet, so either answer is one a serial order allows. If applying fails, every connection with
+ * writes in the batch is closed with its buffered replies unsent: no client sees an
+ * acknowledgement for a write that failed.
  */
 @Component
 public class WriteBatcher {
@@ -51,13 +54,27 @@ public class WriteBatcher {
 
     /** Applies what {@code session} staged, if anything, and tells tracking clients. */
     public void commit(ClientSession session) {
-        List<Entry> staged = session.stagedWrites();
-        if (staged.isEmpty()) {
+        commitAll(List.of(session));
+    }
+
+    /** Applies what {@code sessions} staged as one batch, and tells tracking clients. */
+    public void commitAll(List<ClientSession> sessions) {
+        List<ClientSession> writers = new ArrayList<>();
+        List<List<Entry>> written = new ArrayList<>();
+        List<Entry> batch = new ArrayList<>();
+        for (ClientSession session : sessions) {
+            List<Entry> staged = session.stagedWrites();
+            if (!staged.isEmpty()) {
+                writers.add(session);
+                written.add(List.copyOf(staged));
+                batch.addAll(staged);
+                staged.clear();
+                session.addStagedBytes(null);
+            }
+        }
+        if (batch.isEmpty()) {
             return;
         }
-        List<Entry> batch = new ArrayList<>(staged);
-        staged.clear();
-        session.addStagedBytes(null);
         try {
             if (batch.size() == 1) {
                 store.put(batch.get(0).key(), batch.get(0).value());
@@ -67,12 +84,14 @@ public class WriteBatcher {
             }
         }
         catch (RuntimeException e) {
-            // The +OKs of these writes may already sit in the output buffer: they must never leave.
-            session.abort();
+            // The +OKs of these writes sit in output buffers: they must never leave.
+            writers.forEach(ClientSession::abort);
             throw e;
         }
-        List<byte[]> keys = new ArrayList<>(batch.size());
-        batch.forEach(entry -> keys.add(entry.key()));
-        invalidations.written(session, keys);
+        for (int i = 0; i < writers.size(); i++) {
+            List<byte[]> keys = new ArrayList<>(written.get(i).size());
+            written.get(i).forEach(entry -> keys.add(entry.key()));
+            invalidations.written(writers.get(i), keys);
+        }
     }
 }

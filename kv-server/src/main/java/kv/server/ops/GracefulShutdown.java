@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import kv.server.command.CommandDispatcher;
 import kv.server.config.KvServerProperties;
-import kv.server.tcp.KvServerConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,12 +20,12 @@ class GracefulShutdown implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
 
-    private final KvServerConnectionFactory factory;
+    private final RespServerConnectionFactory factory;
     private final CommandDispatcher dispatcher;
     private final Duration timeout;
     private volatile boolean running;
 
-    GracefulShutdown(KvServerConnectionFactory factory, CommandDispatcher dispatcher, KvServerProperties properties) {
+    GracefulShutdown(RespServerConnectionFactory factory, CommandDispatcher dispatcher, KvServerProperties properties) {
         this.factory = factory;
         this.dispatcher = dispatcher;
         this.timeout = properties.shutdownTimeout();

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import kv.protocol.endpoint.Client;
+import kv.protocol.endpoint.RespConnection;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
 import kv.server.tracking.TrackingMode;
@@ -70,7 +71,18 @@ public final class ClientSession extends Client {
         this.abort = abort;
     }
 
-    /** Writes staged by this connection's pipeline, not yet applied (see WriteBatcher); reader thread only. */
+    /** The sessions of {@code connections} (each of the server's connections carries one). */
+    public static List<ClientSession> of(List<RespConnection<?>> connections) {
+        List<ClientSession> sessions = new ArrayList<>(connections.size());
+        for (RespConnection<?> connection : connections) {
+            if (connection.session() instanceof ClientSession session) {
+                sessions.add(session);
+            }
+        }
+        return sessions;
+    }
+
+    /** Writes staged by this connection, not yet applied (see WriteBatcher); its event loop thread only. */
     public List<KeyValueStore.Entry> stagedWrites() {
         return stagedWrites;
     }

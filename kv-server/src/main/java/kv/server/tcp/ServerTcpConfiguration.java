@@ -1,6 +1,7 @@
 package kv.server.tcp;
 
 import kv.protocol.endpoint.RespEndpoint;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
 import kv.server.command.CommandDispatcher;
 import kv.server.command.WriteBatcher;
@@ -16,18 +17,23 @@ import org.springframework.util.SimpleIdGenerator;
 
 /**
  * The server's RESP endpoint (built as {@link RespEndpoint} describes): a TCP inbound gateway
- * whose requests go down a direct channel to the {@link CommandDispatcher}.
+ * on event loops, whose requests go down a direct channel to the {@link CommandDispatcher}.
  */
 @Configuration(proxyBeanMethods = false)
 class ServerTcpConfiguration {
 
     @Bean
-    KvServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry,
-                                                  WriteBatcher batcher) {
+    RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry registry,
+                                                    WriteBatcher batcher) {
         KvServerProperties.Limits limits = properties.limits();
-        return RespEndpoint.configure(new KvServerConnectionFactory(properties.port()), properties.bind(),
-                new KvConnectionSupport(registry, properties.maxClients(), batcher),
-                new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1));
+        RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
+                properties.bind(), new KvConnectionSupport(registry, properties.maxClients()),
+                new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1),
+                properties.ioThreads());
+        // The writes of a whole round of requests, from every client, become one logged batch
+        // before any of the round's replies leave.
+        factory.setBeforeFlush(connections -> batcher.commitAll(ClientSession.of(connections)));
+        return factory;
     }
 
     @Bean
@@ -36,7 +42,7 @@ class ServerTcpConfiguration {
     }
 
     @Bean
-    TcpInboundGateway kvInboundGateway(KvServerConnectionFactory factory, DirectChannel kvRequests) {
+    TcpInboundGateway kvInboundGateway(RespServerConnectionFactory factory, DirectChannel kvRequests) {
         return RespEndpoint.gateway(factory, kvRequests);
     }
 
