@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +16,7 @@ import kv.protocol.resp.RespEncoder;
 import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespProtocolException;
 import kv.protocol.resp.RespValue;
+import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
@@ -57,6 +59,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean flushRequested = new AtomicBoolean();
+    /** Replies waiting behind a {@link DeferredReply} not yet resolved, in order (guarded by writeLock). */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private volatile Runnable onClose;
     private volatile String rejection;
     private volatile EventLoop loop;
@@ -209,8 +213,16 @@ public class RespConnection<S> extends TcpConnectionSupport {
             if (!isOpen()) {
                 return; // aborted: the reply must not leave
             }
-            ((Serializer<Object>) getSerializer()).serialize(reply, output);
-            closeAfterFlush |= closeAfter;
+            if (reply instanceof DeferredReply deferred && deferred.resolved() == null || !waiting.isEmpty()) {
+                waiting.add(reply);
+                if (reply instanceof DeferredReply deferred) {
+                    deferred.whenResolved(this::requestFlush);
+                }
+            }
+            else {
+                ((Serializer<Object>) getSerializer()).serialize(reply, output);
+                closeAfterFlush |= closeAfter;
+            }
         }
         catch (IOException | RuntimeException e) {
             close();
@@ -312,8 +324,9 @@ public class RespConnection<S> extends TcpConnectionSupport {
             if (!isOpen()) {
                 return;
             }
+            writeResolved();
             sent = output.sendTo(channel);
-            pending = output.pending();
+            pending = output.pending() + waiting.size();
         }
         catch (IOException e) {
             logger.debug("Write to " + address + " failed: " + e);
@@ -339,6 +352,22 @@ public class RespConnection<S> extends TcpConnectionSupport {
         else {
             boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing();
             key.interestOps(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
+        }
+    }
+
+    /** Moves the replies whose turn has come from {@link #waiting} to the output (writeLock held). */
+    @SuppressWarnings("unchecked")
+    private void writeResolved() throws IOException {
+        while (!waiting.isEmpty()) {
+            Object next = waiting.peek();
+            Object reply = next instanceof DeferredReply deferred ? deferred.resolved() : next;
+            if (reply == null) {
+                return;
+            }
+            waiting.poll();
+            ((Serializer<Object>) getSerializer()).serialize(reply, output);
+            closeAfterFlush |= reply instanceof Reply r && r.closeAfterWrite()
+                    || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
         }
     }
 

@@ -64,10 +64,13 @@ public final class RespEndpoint {
         return handler(requests, sessionType, dispatch, (batch, session) -> dispatchAll(batch, session, dispatch));
     }
 
-    /** As above, with the service's own way of running a pipelined batch. */
+    /**
+     * As above, with the service's own way of running a pipelined batch. Either function may
+     * answer with a {@link kv.protocol.tcp.DeferredReply}, resolved before the loop's round ends.
+     */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
-                                                                    BiFunction<Object, S, Reply> dispatch,
-                                                                    BiFunction<RequestBatch, S, ReplyBatch> dispatchBatch) {
+                                                                    BiFunction<Object, S, ?> dispatch,
+                                                                    BiFunction<RequestBatch, S, ?> dispatchBatch) {
         AbstractReplyProducingMessageHandler handler = new AbstractReplyProducingMessageHandler() {
             @Override
             protected Object handleRequestMessage(Message<?> request) {

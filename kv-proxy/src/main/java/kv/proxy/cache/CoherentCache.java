@@ -105,6 +105,11 @@ public class CoherentCache {
             this.ticket = ticket;
         }
 
+        /** True if the cache holds the answer already: {@link #finish} will not wait. */
+        public boolean answered() {
+            return ticket == null && future != null && future.isDone();
+        }
+
         /** True if the caller must send {@code GET key} to the owner and pass the reply to finish. */
         public boolean mustFetch() {
             return future == null || ticket != null;

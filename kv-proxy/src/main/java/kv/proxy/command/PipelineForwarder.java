@@ -1,7 +1,10 @@
 package kv.proxy.command;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.Set;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RequestBatch;
@@ -18,27 +22,38 @@ import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.tcp.ClientSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Forwards a client's pipelined batch the way twemproxy does: the GET misses and SETs bound for
- * one backend leave as one pipelined write, so a batch costs one round trip per backend instead
- * of one per request.
+ * Forwards GETs and SETs the way twemproxy does, pipelined: the GET misses and SETs bound for one
+ * backend leave as one pipelined write, so many requests cost one round trip per backend instead
+ * of one each.
  *
- * <p>Design note: the batch is cut into runs of {@code GET key} and {@code SET key value} in
- * which no key appears twice; everything else (and a key seen again) is handled alone, in order,
- * by the {@link ProxyDispatcher}, so the client gets what it would get one request at a time.
- * Within a run each GET first joins the cache ({@link CoherentCache#begin}: a hit needs nothing,
- * a miss places its placeholder before anything is sent), then every backend's share is sent at
- * once, then placeholders are filled and the SETs' keys withdrawn from the cache, all before the
- * replies leave. The coherence rules are those of a single GET or SET.
+ * <p>Design note: a client's request (or pipelined batch) of {@code GET key} and
+ * {@code SET key value} in which no key appears twice is a <em>run</em>. Each GET of a run first
+ * joins the cache ({@link CoherentCache#begin}: a hit needs nothing, a miss places its
+ * placeholder before anything is sent). A run answered entirely from the cache is answered at
+ * once. Any other run waits for the end of the event loop's round ({@link #runRound}, the
+ * loop's before-flush hook, which the client's reply is sent after): then the runs of every
+ * client of the round are sent at once, one pipeline per backend, placeholders are filled and
+ * the SETs' keys withdrawn from the cache, and each client's {@link DeferredReply} is resolved.
+ * Everything else (and a run that repeats a key) goes through the {@link ProxyDispatcher} one
+ * request at a time, in order, after the round so far has been forwarded; so does a client's
+ * second run in one round. A client thus gets what it would get one request at a time, and the
+ * coherence rules are those of a single GET or SET.
  */
 @Component
 public class PipelineForwarder {
 
+    private static final Log log = LogFactory.getLog(PipelineForwarder.class);
+
     private final ProxyDispatcher dispatcher;
     private final CoherentCache cache;
     private final Backends backends;
+    /** The runs waiting for the end of the round, one list per event loop thread. */
+    private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
     public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends) {
         this.dispatcher = dispatcher;
@@ -46,12 +61,137 @@ public class PipelineForwarder {
         this.backends = backends;
     }
 
-    public ReplyBatch dispatch(RequestBatch batch, ClientSession session) {
+    /** A client's run of GETs and SETs and what is known of it so far. */
+    private final class Run {
+        final ClientSession session;
+        final List<Request> requests;
+        final boolean single;
+        final CoherentCache.PendingRead[] reads;
+        final RespValue[] replies;
+        final boolean[] unreachable;
+        DeferredReply deferred;
+
+        Run(ClientSession session, List<Request> requests, boolean single) {
+            this.session = session;
+            this.requests = requests;
+            this.single = single;
+            this.reads = new CoherentCache.PendingRead[requests.size()];
+            this.replies = new RespValue[requests.size()];
+            this.unreachable = new boolean[requests.size()];
+        }
+
+        /** Joins the cache for every GET; true if no request needs a backend. */
+        boolean begin() {
+            boolean allAnswered = true;
+            for (int i = 0; i < requests.size(); i++) {
+                Request request = requests.get(i);
+                if (isGet(request)) {
+                    reads[i] = cache.begin(backends.owner(request.arg(1)), request.arg(1));
+                    allAnswered &= reads[i].answered();
+                }
+                else {
+                    allAnswered = false;
+                }
+            }
+            return allAnswered;
+        }
+
+        /** The reply to the whole run, once every backend reply is in. */
+        Object reply() {
+            List<Reply> out = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                out.add(new Reply(answer(i), session.protocol(), false));
+            }
+            return single ? out.get(0) : new ReplyBatch(out);
+        }
+
+        private RespValue answer(int i) {
+            if (reads[i] == null || unreachable[i]) {
+                return replies[i]; // a SET's reply, or the error of a failed fetch
+            }
+            try {
+                return KeyCommands.marked(cache.finish(reads[i], replies[i]), session);
+            }
+            catch (BackendUnavailableException e) {
+                return Replies.error(e.getMessage());
+            }
+        }
+    }
+
+    /** A single request from a client. */
+    public Object dispatch(Object payload, ClientSession session) {
+        if (payload instanceof Request request && forwardable(request)) {
+            return forwardOrDefer(new Run(session, List.of(request), true));
+        }
+        runRound();
+        return dispatcher.dispatch(payload, session);
+    }
+
+    /** A client's pipelined batch. */
+    public Object dispatch(RequestBatch batch, ClientSession session) {
+        if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+            return forwardOrDefer(new Run(session, batch.requests(), false));
+        }
+        runRound();
+        return dispatchInOrder(batch, session);
+    }
+
+    private Object forwardOrDefer(Run run) {
+        List<Run> round = rounds.get();
+        for (Run waiting : round) {
+            if (waiting.session == run.session) {
+                runRound(); // this client's earlier run first: it may write what this one reads
+                break;
+            }
+        }
+        if (run.begin()) {
+            return run.reply(); // all from the cache
+        }
+        run.deferred = new DeferredReply();
+        round.add(run);
+        return run.deferred;
+    }
+
+    /**
+     * Sends every run waiting in this loop's round, one pipeline per backend, and resolves their
+     * replies. The event loop runs it before it sends the round's replies.
+     */
+    public void runRound() {
+        List<Run> round = rounds.get();
+        if (round.isEmpty()) {
+            return;
+        }
+        List<Run> runs = new ArrayList<>(round);
+        round.clear();
+        try {
+            forward(runs);
+            for (Run run : runs) {
+                run.deferred.resolve(run.reply());
+            }
+        }
+        catch (RuntimeException e) {
+            log.error("Forwarding a round of " + runs.size() + " client request(s) failed", e);
+            for (Run run : runs) {
+                if (run.deferred.resolved() == null) {
+                    run.deferred.resolve(failure(run, e));
+                }
+            }
+        }
+    }
+
+    private static Object failure(Run run, RuntimeException e) {
+        List<Reply> out = Collections.nCopies(run.requests.size(),
+                new Reply(Replies.error("ERR kv-proxy: " + e.getMessage()), run.session.protocol(), false));
+        return run.single ? out.get(0) : new ReplyBatch(out);
+    }
+
+    /** A batch that is not one run: runs forwarded together, everything else one by one, in order. */
+    private ReplyBatch dispatchInOrder(RequestBatch batch, ClientSession session) {
         List<Request> requests = batch.requests();
         List<Reply> replies = new ArrayList<>(requests.size() + 1);
         int i = 0;
         while (i < requests.size()) {
-            int end = runEnd(requests, i);
+            int end = runEnd(requests, i, 2);
             if (end == i) {
                 Reply reply = dispatcher.dispatch(requests.get(i), session);
                 replies.add(reply);
@@ -61,9 +201,10 @@ public class PipelineForwarder {
                 i++;
                 continue;
             }
-            for (RespValue value : forward(requests.subList(i, end), session)) {
-                replies.add(new Reply(value, session.protocol(), false));
-            }
+            Run run = new Run(session, requests.subList(i, end), false);
+            run.begin();
+            forward(List.of(run));
+            replies.addAll(((ReplyBatch) run.reply()).replies());
             i = end;
         }
         if (batch.malformed() != null) {
@@ -72,88 +213,76 @@ public class PipelineForwarder {
         return new ReplyBatch(replies);
     }
 
-    /** End (exclusive) of the run of forwardable requests from {@code start}; start if there is none. */
-    private static int runEnd(List<Request> requests, int start) {
-        Set<java.nio.ByteBuffer> keys = new HashSet<>();
+    /**
+     * End (exclusive) of the run of forwardable requests with distinct keys from {@code start};
+     * start if it would be shorter than {@code minimum}.
+     */
+    private static int runEnd(List<Request> requests, int start, int minimum) {
+        Set<ByteBuffer> keys = new HashSet<>();
         int i = start;
-        while (i < requests.size() && forwardable(requests.get(i))
-                && keys.add(java.nio.ByteBuffer.wrap(requests.get(i).arg(1)))) {
+        while (i < requests.size() && forwardable(requests.get(i)) && keys.add(ByteBuffer.wrap(requests.get(i).arg(1)))) {
             i++;
         }
-        return i - start >= 2 ? i : start;
+        return i - start >= Math.min(minimum, requests.size() - start) ? i : start;
     }
 
     private static boolean forwardable(Request request) {
-        return request.size() == 2 && request.argIs(0, "get") || request.size() == 3 && request.argIs(0, "set");
+        return isGet(request) || request.size() == 3 && request.argIs(0, "set");
     }
 
-    private List<RespValue> forward(List<Request> run, ClientSession session) {
-        RespValue[] replies = new RespValue[run.size()];
-        boolean[] unreachable = new boolean[run.size()];
-        CoherentCache.PendingRead[] reads = new CoherentCache.PendingRead[run.size()];
-        Map<Backend, List<Integer>> sends = new LinkedHashMap<>();
-        for (int i = 0; i < run.size(); i++) {
-            Request request = run.get(i);
-            Backend owner = backends.owner(request.arg(1));
-            if (request.argIs(0, "get")) {
-                reads[i] = cache.begin(owner, request.arg(1));
-                if (!reads[i].mustFetch()) {
-                    continue;
-                }
-            }
-            sends.computeIfAbsent(owner, b -> new ArrayList<>()).add(i);
-        }
+    private static boolean isGet(Request request) {
+        return request.size() == 2 && request.argIs(0, "get");
+    }
+
+    /** Sends what {@code runs} need from the backends, one pipeline per backend, and fills the cache. */
+    private void forward(List<Run> runs) {
+        Map<Backend, List<int[]>> sends = new LinkedHashMap<>();
+        Map<Backend, List<Request>> pipelines = new IdentityHashMap<>();
         List<byte[]> written = new ArrayList<>();
-        for (Map.Entry<Backend, List<Integer>> send : sends.entrySet()) {
-            List<Request> pipelined = new ArrayList<>(send.getValue().size());
-            for (int i : send.getValue()) {
-                Request request = run.get(i);
-                pipelined.add(reads[i] != null ? CoherentCache.getRequest(request.arg(1)) : request);
-                if (reads[i] == null) {
+        for (int r = 0; r < runs.size(); r++) {
+            Run run = runs.get(r);
+            for (int i = 0; i < run.requests.size(); i++) {
+                Request request = run.requests.get(i);
+                if (run.reads[i] != null && !run.reads[i].mustFetch()) {
+                    continue; // a hit, or a read another request is fetching
+                }
+                Backend owner = backends.owner(request.arg(1));
+                sends.computeIfAbsent(owner, b -> new ArrayList<>()).add(new int[] {r, i});
+                pipelines.computeIfAbsent(owner, b -> new ArrayList<>())
+                        .add(run.reads[i] != null ? CoherentCache.getRequest(request.arg(1)) : request);
+                if (run.reads[i] == null) {
                     written.add(request.arg(1));
                 }
             }
+        }
+        for (Map.Entry<Backend, List<int[]>> send : sends.entrySet()) {
             try {
-                List<RespValue> answers = send.getKey().callAll(pipelined);
+                List<RespValue> answers = send.getKey().callAll(pipelines.get(send.getKey()));
                 for (int k = 0; k < answers.size(); k++) {
-                    replies[send.getValue().get(k)] = answers.get(k);
+                    int[] at = send.getValue().get(k);
+                    runs.get(at[0]).replies[at[1]] = answers.get(k);
                 }
             }
             catch (BackendUnavailableException e) {
-                for (int i : send.getValue()) {
-                    replies[i] = Replies.error(e.getMessage());
-                    unreachable[i] = true;
-                    if (reads[i] != null) {
-                        cache.failed(reads[i], e);
+                for (int[] at : send.getValue()) {
+                    Run run = runs.get(at[0]);
+                    run.replies[at[1]] = Replies.error(e.getMessage());
+                    run.unreachable[at[1]] = true;
+                    if (run.reads[at[1]] != null) {
+                        cache.failed(run.reads[at[1]], e);
                     }
                 }
             }
         }
-        // Withdrawn whatever the outcome, before the client hears back (read-your-writes).
+        // Withdrawn whatever the outcome, before the clients hear back (read-your-writes).
         cache.written(written);
-        // Every placeholder of this batch is filled before it waits on anyone else's.
-        for (int i = 0; i < run.size(); i++) {
-            if (reads[i] != null && !unreachable[i]) {
-                cache.fill(reads[i], replies[i]);
-            }
-        }
-        List<RespValue> out = new ArrayList<>(run.size());
-        for (int i = 0; i < run.size(); i++) {
-            if (reads[i] == null) {
-                out.add(replies[i]);
-            }
-            else if (unreachable[i]) {
-                out.add(replies[i]); // the fetch failed; its placeholder was failed above
-            }
-            else {
-                try {
-                    out.add(KeyCommands.marked(cache.finish(reads[i], replies[i]), session));
-                }
-                catch (BackendUnavailableException e) {
-                    out.add(Replies.error(e.getMessage()));
+        // Every placeholder of these runs is filled before any waits on anyone else's.
+        for (Run run : runs) {
+            for (int i = 0; i < run.requests.size(); i++) {
+                if (run.reads[i] != null && !run.unreachable[i]) {
+                    cache.fill(run.reads[i], run.replies[i]);
                 }
             }
         }
-        return out;
     }
 }

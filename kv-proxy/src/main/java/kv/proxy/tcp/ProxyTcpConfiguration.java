@@ -14,18 +14,23 @@ import org.springframework.integration.handler.AbstractReplyProducingMessageHand
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
 
 /**
- * The client-facing RESP endpoint: a Spring Integration TCP inbound gateway on a blocking ("Net")
- * connection factory, one thread per client connection, which keeps pipelined replies in order.
- * Each request goes down a direct channel to the {@link ProxyDispatcher}, and its reply is written
- * back on the same thread, mirroring kv-server's endpoint.
+ * The client-facing RESP endpoint, built like kv-server's: a Spring Integration TCP inbound
+ * gateway on event loops, each request going down a direct channel to the
+ * {@link PipelineForwarder} (GETs and SETs, forwarded a round at a time) and through it to the
+ * {@link ProxyDispatcher} (everything else).
  */
 @Configuration(proxyBeanMethods = false)
 class ProxyTcpConfiguration {
 
     @Bean
-    RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry) {
-        return RespEndpoint.configure(new RespServerConnectionFactory(properties.port()), properties.bind(),
-                new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
+    RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry,
+                                                       PipelineForwarder forwarder) {
+        RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
+                properties.bind(), new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
+        // GET misses and SETs of every client of a round go to the backends together, one
+        // pipeline per backend, before the round's replies are sent.
+        factory.setBeforeFlush(connections -> forwarder.runRound());
+        return factory;
     }
 
     @Bean
@@ -40,9 +45,8 @@ class ProxyTcpConfiguration {
     }
 
     @Bean
-    AbstractReplyProducingMessageHandler proxyCommandHandler(ProxyDispatcher dispatcher, PipelineForwarder pipelines,
-                                                             DirectChannel proxyRequests) {
-        return RespEndpoint.handler(proxyRequests, ClientSession.class, dispatcher::dispatch, pipelines::dispatch);
+    AbstractReplyProducingMessageHandler proxyCommandHandler(PipelineForwarder pipelines, DirectChannel proxyRequests) {
+        return RespEndpoint.handler(proxyRequests, ClientSession.class, pipelines::dispatch, pipelines::dispatch);
     }
 
     /**
