@@ -1,6 +1,7 @@
 package kv.protocol.endpoint;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -83,20 +84,40 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         return channel == null ? null : channel.socket().getLocalSocketAddress();
     }
 
-    /** The accept loop, on the factory's task executor. */
+    /**
+     * Binds the port before returning, so a started factory is listening (and a port in use
+     * fails the start with a clear error), then accepts on the factory's task executor.
+     */
     @Override
-    public void run() {
-        EventLoop[] started = new EventLoop[ioThreads];
-        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+    public void start() {
+        if (isActive()) {
+            return;
+        }
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open();
             String bind = getLocalAddress();
             server.bind(bind == null ? new InetSocketAddress(super.getPort())
                     : new InetSocketAddress(InetAddress.getByName(bind), super.getPort()), Math.abs(getBacklog()));
-            for (int i = 0; i < started.length; i++) {
-                started[i] = new EventLoop(getComponentName() + "-io-" + (i + 1), beforeFlush);
-                started[i].start();
-            }
-            loops = started;
             serverChannel = server;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + getLocalAddress() + ":" + super.getPort(), e);
+        }
+        EventLoop[] started = new EventLoop[ioThreads];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = new EventLoop(getComponentName() + "-io-" + (i + 1), beforeFlush);
+            started[i].start();
+        }
+        loops = started;
+        super.start();
+    }
+
+    /** The accept loop, on the factory's task executor. */
+    @Override
+    public void run() {
+        ServerSocketChannel server = serverChannel;
+        EventLoop[] started = loops;
+        try (server) {
             setListening(true);
             logger.info(() -> this + " listening on " + getPort() + " with " + started.length + " event loop(s)");
             publishServerListeningEvent(getPort());

@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
  * @param fsync when the write-ahead log is synced to disk
  * @param maxClients connections beyond this are refused with an error
  * @param shutdownTimeout how long a SIGTERM waits for commands in flight
+ * @param cacheSize memory for recently read and written values in front of RocksDB (0: none)
  * @param ioThreads event loop threads serving the connections (1, as Redis; more on a large
  *                  machine whose clients are many and busy)
  * @param limits request size limits
@@ -31,6 +32,7 @@ public record KvServerProperties(
         @DefaultValue("10000") int maxClients,
         @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue("1") int ioThreads,
+        @DefaultValue("64MB") DataSize cacheSize,
         @DefaultValue Limits limits) {
 
     /**

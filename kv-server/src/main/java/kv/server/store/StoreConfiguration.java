@@ -10,6 +10,8 @@ class StoreConfiguration {
     /** Closed by Spring after the TCP endpoint has stopped (see {@code GracefulShutdown}). */
     @Bean(destroyMethod = "close")
     KeyValueStore keyValueStore(KvServerProperties properties) {
-        return new RocksDbStore(properties.dataDir(), properties.fsync());
+        RocksDbStore store = new RocksDbStore(properties.dataDir(), properties.fsync());
+        long cacheBytes = properties.cacheSize().toBytes();
+        return cacheBytes > 0 ? new CachedStore(store, cacheBytes) : store;
     }
 }

@@ -1,0 +1,161 @@
+package kv.server.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import kv.server.config.Fsync;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The value cache in front of RocksDB never answers with a value older than the store's. */
+class CachedStoreTest {
+
+    @TempDir
+    Path directory;
+
+    RocksDbStore rocks;
+
+    @BeforeEach
+    void open() {
+        rocks = new RocksDbStore(directory, Fsync.NO);
+    }
+
+    @AfterEach
+    void close() {
+        rocks.close();
+    }
+
+    @Test
+    void readsSeeEveryWriteDeleteAndClear() {
+        CachedStore store = new CachedStore(rocks, 1024 * 1024);
+        assertThat(store.get(bytes("k"))).as("absent, and remembered as absent").isNull();
+        store.put(bytes("k"), bytes("1"));
+        assertThat(store.get(bytes("k"))).isEqualTo(bytes("1"));
+        store.putAll(List.of(new KeyValueStore.Entry(bytes("k"), bytes("2")), new KeyValueStore.Entry(bytes("j"), bytes("3"))));
+        assertThat(store.getAll(List.of(bytes("k"), bytes("j"), bytes("x")))).containsExactly(bytes("2"), bytes("3"), null);
+        assertThat(store.delete(List.of(bytes("k"), bytes("x")))).isEqualTo(1);
+        assertThat(store.get(bytes("k"))).isNull();
+        store.clear();
+        assertThat(store.get(bytes("j"))).isNull();
+        assertThat(rocks.get(bytes("j"))).isNull();
+    }
+
+    /**
+     * A reader fetches the old value from RocksDB; before it can cache it, a write replaces the
+     * value and the write's cache entry is evicted. The reader must not cache the old value.
+     */
+    @Test
+    void aReadRacingAWriteNeverCachesTheOldValue() throws Exception {
+        CountDownLatch fetched = new CountDownLatch(1);
+        CountDownLatch writeDone = new CountDownLatch(1);
+        KeyValueStore slowReads = new Delegating(rocks) {
+            @Override
+            public byte[] get(byte[] key) {
+                byte[] value = super.get(key);
+                if (new String(key, UTF_8).equals("k")) {
+                    fetched.countDown();
+                    await(writeDone);
+                }
+                return value;
+            }
+        };
+        CachedStore store = new CachedStore(slowReads, 400); // room for about two entries
+        rocks.put(bytes("k"), bytes("old"));
+
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> store.get(bytes("k")));
+        assertThat(fetched.await(5, TimeUnit.SECONDS)).isTrue();
+        store.put(bytes("k"), bytes("new"));
+        for (int i = 0; i < 20; i++) {
+            store.put(bytes("filler" + i), new byte[100]); // evicts k's fresh entry
+        }
+        writeDone.countDown();
+
+        assertThat(read.get(5, TimeUnit.SECONDS)).as("the racing read itself may answer the old value").isEqualTo(bytes("old"));
+        assertThat(store.get(bytes("k"))).as("but it is not cached").isEqualTo(bytes("new"));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Passes everything to the real store; tests override what they slow down. */
+    private static class Delegating implements KeyValueStore {
+        private final KeyValueStore store;
+
+        Delegating(KeyValueStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public byte[] get(byte[] key) {
+            return store.get(key);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<byte[]> keys) {
+            return store.getAll(keys);
+        }
+
+        @Override
+        public void put(byte[] key, byte[] value) {
+            store.put(key, value);
+        }
+
+        @Override
+        public void putAll(List<Entry> entries) {
+            store.putAll(entries);
+        }
+
+        @Override
+        public long delete(List<byte[]> keys) {
+            return store.delete(keys);
+        }
+
+        @Override
+        public long countExisting(List<byte[]> keys) {
+            return store.countExisting(keys);
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            return store.snapshot();
+        }
+
+        @Override
+        public long estimatedSize() {
+            return store.estimatedSize();
+        }
+
+        @Override
+        public void clear() {
+            store.clear();
+        }
+
+        @Override
+        public String problem() {
+            return store.problem();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+}
