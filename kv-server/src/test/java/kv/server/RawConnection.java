@@ -18,7 +18,12 @@ final class RawConnection implements AutoCloseable {
     private final RespDecoder decoder = new RespDecoder();
 
     RawConnection(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** Over a socket the test has set up itself (buffer sizes, no delay) and connected. */
+    RawConnection(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new RespInput(socket.getInputStream());
@@ -37,6 +42,10 @@ final class RawConnection implements AutoCloseable {
     /** The next reply, or null if the server closed the connection. */
     RespValue read() throws IOException {
         return decoder.readValue(in);
+    }
+
+    Socket socket() {
+        return socket;
     }
 
     boolean closedByServer() throws IOException {
