@@ -13,6 +13,8 @@ import java.util.Arrays;
  */
 final class ChannelOutput extends OutputStream {
 
+    private static final int MAX_SLICE = 256 * 1024;
+
     private final int initialSize;
     private byte[] buffer;
     /** First byte not yet sent. */
@@ -50,7 +52,9 @@ final class ChannelOutput extends OutputStream {
      */
     boolean sendTo(WritableByteChannel channel) throws IOException {
         while (start < end) {
-            int n = channel.write(ByteBuffer.wrap(buffer, start, end - start));
+            // In slices: the JDK copies a heap buffer into a direct one of the same size per
+            // write, so a large backlog would be copied whole each time the socket took a little.
+            int n = channel.write(ByteBuffer.wrap(buffer, start, Math.min(end - start, MAX_SLICE)));
             if (n == 0) {
                 return false;
             }

@@ -239,12 +239,12 @@ public final class RespInput extends InputStream {
             if (count == INCOMPLETE) {
                 return false;
             }
-            if (count < 0 || limits != null && count > limits.maxArrayLength()) {
+            if (count == MALFORMED || limits != null && count > limits.maxArrayLength()) {
                 return true;
             }
             p = indexOf((byte) '\n', p) + 1;
-            if (count == 0) {
-                continue; // an empty array: skipped by the decoder too
+            if (count <= 0) {
+                continue; // an empty or null array: skipped by the decoder too
             }
             for (long n = 0; n < count; n++) {
                 if (p >= limit) {
@@ -257,7 +257,7 @@ public final class RespInput extends InputStream {
                 if (length == INCOMPLETE) {
                     return false;
                 }
-                if (length < 0 || limits != null && length > limits.maxBulkBytes()) {
+                if (length == MALFORMED || length < 0 || limits != null && length > limits.maxBulkBytes()) {
                     return true;
                 }
                 p = indexOf((byte) '\n', p) + 1;
@@ -272,20 +272,26 @@ public final class RespInput extends InputStream {
     }
 
     private static final long INCOMPLETE = Long.MIN_VALUE;
+    private static final long MALFORMED = Long.MIN_VALUE + 1;
 
-    /** The decimal number at {@code from} up to CR LF; INCOMPLETE if cut off, -1 if not a number. */
+    /**
+     * The signed decimal number at {@code from} up to CR LF, as the decoder reads it; INCOMPLETE
+     * if cut off, MALFORMED if not a number or not ended by CR LF.
+     */
     private long lengthAt(int from) {
+        boolean negative = from < limit && buffer[from] == '-';
+        int digits = negative ? from + 1 : from;
         long value = 0;
-        for (int i = from; i < limit; i++) {
+        for (int i = digits; i < limit; i++) {
             byte b = buffer[i];
             if (b == '\r') {
                 if (i + 1 >= limit) {
                     return INCOMPLETE;
                 }
-                return i == from ? -1 : value;
+                return i == digits || buffer[i + 1] != '\n' ? MALFORMED : negative ? -value : value;
             }
-            if (b < '0' || b > '9' || i - from > 18) {
-                return -1;
+            if (b < '0' || b > '9' || i - digits >= 18) {
+                return MALFORMED;
             }
             value = value * 10 + (b - '0');
         }
