@@ -34,7 +34,6 @@ class CacheConfiguration {
                 // Maintenance on the caller's thread: no dependency on the common pool, and
                 // evictions are visible as soon as the call returns (tests rely on it).
                 .executor(Runnable::run)
-                .recordStats()
                 .removalListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         stats.evictions.increment();

@@ -30,7 +30,7 @@ public class CachingReader {
     record Ticket(CacheKey key, CompletableFuture<CachedValue> future) {
     }
 
-    @Cacheable(cacheNames = CACHE, key = "#key", sync = true)
+    @Cacheable(cacheNames = CACHE, sync = true) // the one argument is the key: no key expression to evaluate
     public CompletableFuture<CachedValue> read(CacheKey key) {
         Ticket ticket = new Ticket(key, new CompletableFuture<>());
         TICKET.set(ticket);
