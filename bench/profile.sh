@@ -42,7 +42,7 @@ else
     start_kv_server "$PORT" "$HTTP" "$WORK/kv-data"; PID=$BG_PID
     PEER_PORT=$REDIS_PORT; PEER_PID=$REDIS_PID; PEER=Redis
 fi
-wait_ping "$PORT" "$PID" 120 "$HTTP" || { log "$TARGET does not answer PING"; exit 1; }
+wait_ping "$PORT" "$PID" 120 "$HTTP" || { log "$TARGET does not answer PING"; tail -20 "$WORK"/kv-*.log; exit 1; }
 wait_ping "$PEER_PORT" "$PEER_PID" 20 || { log "$PEER does not answer PING"; exit 1; }
 
 bench() { # PORT REQUESTS [--csv|-q]

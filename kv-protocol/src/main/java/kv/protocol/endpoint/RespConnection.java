@@ -145,6 +145,10 @@ public class RespConnection<S> extends TcpConnectionSupport {
     // ---- loop thread: reading and running requests
 
     void onReadable() {
+        if (awaitingReply()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
+            return;
+        }
         int n;
         try {
             n = input.fill(channel);
@@ -169,7 +173,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
     void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
         try {
-            while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && deserializer.hasRequest(input)) {
+            while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()
+                    && deserializer.hasRequest(input)) {
                 dispatch(deserializer.deserialize(input));
             }
         }
@@ -181,6 +186,20 @@ public class RespConnection<S> extends TcpConnectionSupport {
 
     private boolean closing() {
         return closeAfterFlush;
+    }
+
+    /**
+     * True while a reply of this client is not known yet (a {@link DeferredReply}): its next
+     * request waits, as it would if the client sent one request at a time.
+     */
+    private boolean awaitingReply() {
+        writeLock.lock();
+        try {
+            return !waiting.isEmpty();
+        }
+        finally {
+            writeLock.unlock();
+        }
     }
 
     private void dispatch(Object request) {
@@ -319,6 +338,7 @@ public class RespConnection<S> extends TcpConnectionSupport {
         boolean sent = false;
         boolean failed = false;
         int pending = 0;
+        int unresolved = 0;
         writeLock.lock();
         try {
             if (!isOpen()) {
@@ -326,7 +346,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
             }
             writeResolved();
             sent = output.sendTo(channel);
-            pending = output.pending() + waiting.size();
+            pending = output.pending();
+            unresolved = waiting.size();
         }
         catch (IOException e) {
             logger.debug("Write to " + address + " failed: " + e);
@@ -343,10 +364,13 @@ public class RespConnection<S> extends TcpConnectionSupport {
         if (!key.isValid()) {
             return;
         }
-        if (sent) {
+        if (sent && unresolved > 0) {
+            key.interestOps(0); // reading resumes once the outstanding reply is resolved and sent
+        }
+        else if (sent) {
             key.interestOps(SelectionKey.OP_READ);
             if (!closing() && ((RespRequestDeserializer) getDeserializer()).hasRequest(input)) {
-                loop.resume(this); // requests held back while replies piled up
+                loop.resume(this); // requests held back while replies piled up or awaited
             }
         }
         else {

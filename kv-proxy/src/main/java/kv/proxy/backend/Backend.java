@@ -1,7 +1,11 @@
 package kv.proxy.backend;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Timer;
@@ -29,12 +33,15 @@ public final class Backend {
     private final BackendGateway gateway;
     private final CachingClientConnectionFactory pool;
     private final Timer latency;
+    private final long replyTimeoutMillis;
     private volatile boolean up = true;
     private volatile String lastError;
     private volatile Instant downSince;
     private volatile Runnable onFailure = () -> { };
 
-    Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, Timer latency) {
+    Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, Timer latency,
+            Duration replyTimeout) {
+        this.replyTimeoutMillis = replyTimeout.toMillis();
         this.address = address;
         this.name = address.toString();
         this.gateway = gateway;
@@ -78,22 +85,7 @@ public final class Backend {
      *         not answer within the reply timeout
      */
     public RespValue call(Request request) {
-        if (!up) {
-            throw new BackendUnavailableException(this, null);
-        }
-        long start = System.nanoTime();
-        try {
-            Message<?> reply = gateway.exchange(new GenericMessage<>(request));
-            return (RespValue) reply.getPayload();
-        }
-        catch (RuntimeException e) {
-            markDown(rootMessage(e));
-            onFailure.run();
-            throw new BackendUnavailableException(this, e);
-        }
-        finally {
-            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return await(send(request)).get(0);
     }
 
     /**
@@ -101,24 +93,64 @@ public final class Backend {
      * and returns their replies in order: one round trip instead of one per request.
      */
     public List<RespValue> callAll(List<Request> requests) {
-        if (requests.size() == 1) {
-            return List.of(call(requests.get(0)));
+        return await(send(requests.size() == 1 ? requests.get(0) : new RequestBatch(requests, null)));
+    }
+
+    /**
+     * Like {@link #callAll}, without waiting: the replies complete the future on the connection's
+     * reader thread (exceptionally with a {@link BackendUnavailableException}). The calling
+     * thread (an event loop) goes on serving other clients meanwhile.
+     */
+    public CompletableFuture<List<RespValue>> callAllAsync(List<Request> requests) {
+        try {
+            return send(requests.size() == 1 ? requests.get(0) : new RequestBatch(requests, null));
         }
+        catch (BackendUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<List<RespValue>> send(Object payload) {
         if (!up) {
             throw new BackendUnavailableException(this, null);
         }
         long start = System.nanoTime();
+        CompletableFuture<?> reply;
         try {
-            Message<?> reply = gateway.exchange(new GenericMessage<>(new RequestBatch(requests, null)));
-            return ((ReplyList) reply.getPayload()).replies();
+            reply = (CompletableFuture<?>) gateway.exchange(new GenericMessage<>(payload));
         }
         catch (RuntimeException e) {
-            markDown(rootMessage(e));
-            onFailure.run();
-            throw new BackendUnavailableException(this, e);
+            throw failed(e);
         }
-        finally {
+        return reply.orTimeout(replyTimeoutMillis, TimeUnit.MILLISECONDS).handle((message, error) -> {
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (error != null) {
+                throw failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+            Object replyPayload = ((Message<?>) message).getPayload();
+            return replyPayload instanceof ReplyList list ? list.replies() : List.of((RespValue) replyPayload);
+        });
+    }
+
+    private BackendUnavailableException failed(Throwable e) {
+        markDown(rootMessage(e));
+        onFailure.run();
+        return new BackendUnavailableException(this, e);
+    }
+
+    private List<RespValue> await(CompletableFuture<List<RespValue>> replies) {
+        try {
+            return replies.get(); // the reply timeout (orTimeout in send) completes it if the backend is silent
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof BackendUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw failed(e.getCause());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(this, e);
         }
     }
 
@@ -147,7 +179,7 @@ public final class Backend {
         pool.stop();
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

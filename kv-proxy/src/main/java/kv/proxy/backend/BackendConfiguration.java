@@ -60,8 +60,13 @@ class BackendConfiguration {
 
         BackendGateway gateway = new BackendGateway();
         gateway.setConnectionFactory(pool);
-        gateway.setRemoteTimeout(timeouts.reply().toMillis());
+        // No reply timer inside the gateway: in async mode Spring Integration 7.0.5 schedules one
+        // per request and never cancels it (AsyncReply's cancel runs on a thenApply stage that
+        // is never completed), so every request and its message stayed referenced for the whole
+        // timeout; Backend puts its own timer, cancelled on reply, on each future instead.
+        gateway.setRemoteTimeout(0);
         gateway.setRequestTimeout(timeouts.reply().toMillis());
+        gateway.setAsync(true);
         gateway.setBeanFactory(beanFactory);
         gateway.setBeanName("backend-gateway-" + address);
         gateway.afterPropertiesSet();
@@ -72,6 +77,6 @@ class BackendConfiguration {
                 .tag("backend", address.toString())
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
-        return new Backend(address, gateway, pool, latency);
+        return new Backend(address, gateway, pool, latency, timeouts.reply());
     }
 }

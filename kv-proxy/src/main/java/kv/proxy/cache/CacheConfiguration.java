@@ -34,6 +34,7 @@ class CacheConfiguration {
                 // Maintenance on the caller's thread: no dependency on the common pool, and
                 // evictions are visible as soon as the call returns (tests rely on it).
                 .executor(Runnable::run)
+                .recordStats() // for the Actuator's cache metrics
                 .removalListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         stats.evictions.increment();

@@ -208,9 +208,24 @@ public class CoherentCache {
         }
     }
 
-    private static void complete(CachingReader.Ticket ticket, RespValue reply, long generation) {
-        if (reply instanceof RespValue.BulkString || reply instanceof RespValue.Null) {
+    /**
+     * Completes a miss's placeholder: a value stays cached; anything else (an absent key, an
+     * error) goes to the waiters and leaves the cache. Absent keys are not kept: a stream of
+     * GETs for keys that do not exist (a scan, a probe) would otherwise evict the values that
+     * are read again, and cost an insertion and an eviction each.
+     */
+    private void complete(CachingReader.Ticket ticket, RespValue reply, long generation) {
+        if (reply instanceof RespValue.BulkString) {
             ticket.future().complete(new CachedValue(reply, generation));
+        }
+        else if (reply instanceof RespValue.Null) {
+            // Not an exceptional completion: Caffeine logs a warning for each of those.
+            CachedValue absent = new CachedValue(reply, generation);
+            ticket.future().complete(absent);
+            CompletableFuture<CachedValue> stored = present(ticket.key());
+            if (stored != null && stored.getNow(null) == absent) {
+                cache.asMap().remove(ticket.key(), stored); // the entry Spring installed for this miss
+            }
         }
         else {
             ticket.future().completeExceptionally(new UncacheableReply(reply));

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -36,13 +38,14 @@ import org.springframework.stereotype.Component;
  * joins the cache ({@link CoherentCache#begin}: a hit needs nothing, a miss places its
  * placeholder before anything is sent). A run answered entirely from the cache is answered at
  * once. Any other run waits for the end of the event loop's round ({@link #runRound}, the
- * loop's before-flush hook, which the client's reply is sent after): then the runs of every
- * client of the round are sent at once, one pipeline per backend, placeholders are filled and
- * the SETs' keys withdrawn from the cache, and each client's {@link DeferredReply} is resolved.
- * Everything else (and a run that repeats a key) goes through the {@link ProxyDispatcher} one
- * request at a time, in order, after the round so far has been forwarded; so does a client's
- * second run in one round. A client thus gets what it would get one request at a time, and the
- * coherence rules are those of a single GET or SET.
+ * loop's before-flush hook): then the runs of every client of the round leave together, one
+ * pipeline per backend, and the loop goes on serving other clients. When a backend's replies
+ * are in (on its connection's reader thread) the SETs' keys are withdrawn from the cache,
+ * placeholders filled, and each client's {@link DeferredReply} resolved; the loop then sends it.
+ * A client with a reply outstanding is not read meanwhile (see {@code RespConnection}), so its
+ * next request runs only after the previous one is answered, as one at a time. Everything else
+ * (and a run that repeats a key) goes through the {@link ProxyDispatcher} one request at a time,
+ * in order. The coherence rules are those of a single GET or SET.
  */
 @Component
 public class PipelineForwarder {
@@ -153,8 +156,10 @@ public class PipelineForwarder {
     }
 
     /**
-     * Sends every run waiting in this loop's round, one pipeline per backend, and resolves their
-     * replies. The event loop runs it before it sends the round's replies.
+     * Sends every run waiting in this loop's round, one pipeline per backend, without waiting:
+     * each run's reply is resolved on a backend connection's reader thread once its backends
+     * have answered, and the event loop sends it then. The loop runs this before it sends the
+     * round's other replies.
      */
     public void runRound() {
         List<Run> round = rounds.get();
@@ -163,23 +168,23 @@ public class PipelineForwarder {
         }
         List<Run> runs = new ArrayList<>(round);
         round.clear();
-        try {
-            forward(runs);
+        forward(runs).whenComplete((done, error) -> {
             for (Run run : runs) {
-                run.deferred.resolve(run.reply());
-            }
-        }
-        catch (RuntimeException e) {
-            log.error("Forwarding a round of " + runs.size() + " client request(s) failed", e);
-            for (Run run : runs) {
-                if (run.deferred.resolved() == null) {
+                if (run.deferred.resolved() != null) {
+                    continue;
+                }
+                try {
+                    run.deferred.resolve(error == null ? run.reply() : failure(run, error));
+                }
+                catch (RuntimeException e) {
+                    log.error("Answering a forwarded run failed", e);
                     run.deferred.resolve(failure(run, e));
                 }
             }
-        }
+        });
     }
 
-    private static Object failure(Run run, RuntimeException e) {
+    private static Object failure(Run run, Throwable e) {
         List<Reply> out = Collections.nCopies(run.requests.size(),
                 new Reply(Replies.error("ERR kv-proxy: " + e.getMessage()), run.session.protocol(), false));
         return run.single ? out.get(0) : new ReplyBatch(out);
@@ -203,7 +208,7 @@ public class PipelineForwarder {
             }
             Run run = new Run(session, requests.subList(i, end), false);
             run.begin();
-            forward(List.of(run));
+            forward(List.of(run)).join();
             replies.addAll(((ReplyBatch) run.reply()).replies());
             i = end;
         }
@@ -234,8 +239,12 @@ public class PipelineForwarder {
         return request.size() == 2 && request.argIs(0, "get");
     }
 
-    /** Sends what {@code runs} need from the backends, one pipeline per backend, and fills the cache. */
-    private void forward(List<Run> runs) {
+    /**
+     * Sends what {@code runs} need from the backends, one pipeline per backend, and completes
+     * once every reply is in and the cache has been updated: the SETs' keys withdrawn, the
+     * placeholders filled.
+     */
+    private CompletableFuture<Void> forward(List<Run> runs) {
         Map<Backend, List<int[]>> sends = new LinkedHashMap<>();
         Map<Backend, List<Request>> pipelines = new IdentityHashMap<>();
         List<byte[]> written = new ArrayList<>();
@@ -255,34 +264,44 @@ public class PipelineForwarder {
                 }
             }
         }
+        List<CompletableFuture<Void>> answered = new ArrayList<>(sends.size());
         for (Map.Entry<Backend, List<int[]>> send : sends.entrySet()) {
-            try {
-                List<RespValue> answers = send.getKey().callAll(pipelines.get(send.getKey()));
-                for (int k = 0; k < answers.size(); k++) {
-                    int[] at = send.getValue().get(k);
-                    runs.get(at[0]).replies[at[1]] = answers.get(k);
+            List<int[]> positions = send.getValue();
+            answered.add(send.getKey().callAllAsync(pipelines.get(send.getKey())).handle((answers, error) -> {
+                for (int k = 0; k < positions.size(); k++) {
+                    Run run = runs.get(positions.get(k)[0]);
+                    int i = positions.get(k)[1];
+                    if (error == null) {
+                        run.replies[i] = answers.get(k);
+                        continue;
+                    }
+                    RuntimeException cause = unavailable(send.getKey(), error);
+                    run.replies[i] = Replies.error(cause.getMessage());
+                    run.unreachable[i] = true;
+                    if (run.reads[i] != null) {
+                        cache.failed(run.reads[i], cause);
+                    }
                 }
-            }
-            catch (BackendUnavailableException e) {
-                for (int[] at : send.getValue()) {
-                    Run run = runs.get(at[0]);
-                    run.replies[at[1]] = Replies.error(e.getMessage());
-                    run.unreachable[at[1]] = true;
-                    if (run.reads[at[1]] != null) {
-                        cache.failed(run.reads[at[1]], e);
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            // Withdrawn whatever the outcome, before the clients hear back (read-your-writes).
+            cache.written(written);
+            // Every placeholder of these runs is filled before any waits on anyone else's.
+            for (Run run : runs) {
+                for (int i = 0; i < run.requests.size(); i++) {
+                    if (run.reads[i] != null && !run.unreachable[i]) {
+                        cache.fill(run.reads[i], run.replies[i]);
                     }
                 }
             }
-        }
-        // Withdrawn whatever the outcome, before the clients hear back (read-your-writes).
-        cache.written(written);
-        // Every placeholder of these runs is filled before any waits on anyone else's.
-        for (Run run : runs) {
-            for (int i = 0; i < run.requests.size(); i++) {
-                if (run.reads[i] != null && !run.unreachable[i]) {
-                    cache.fill(run.reads[i], run.replies[i]);
-                }
-            }
-        }
+        });
+    }
+
+    private static RuntimeException unavailable(Backend backend, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof BackendUnavailableException unavailable ? unavailable
+                : new BackendUnavailableException(backend, cause);
     }
 }

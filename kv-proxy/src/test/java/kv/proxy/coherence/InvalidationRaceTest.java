@@ -1,6 +1,7 @@
 package kv.proxy.coherence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,29 @@ class InvalidationRaceTest {
             assertThat(client.get("k")).isEqualTo("v1");
         }
         assertThat(backend.gets()).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsentKeyIsReadThroughAndNotKeptInTheCache() {
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            assertThat(client.get("nothing")).isNull();
+            assertThat(client.get("nothing")).isNull();
+        }
+        assertThat(backend.gets()).isEqualTo(2);
+        assertThat(proxy.cache().entries()).isZero();
+    }
+
+    @Test
+    void aBackendThatHoldsItsReplyIsAnsweredWithAnErrorWithinTheReplyTimeout() throws Exception {
+        backend.set("k", "v1");
+        backend.holdGets();
+        long start = System.nanoTime();
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port(), 10_000)) {
+            assertThatThrownBy(() -> client.get("k")).hasMessageContaining("unavailable");
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).as("the reply timeout is 1 s").isBetween(900L, 5_000L);
+        backend.releaseGets();
     }
 
     @Test
