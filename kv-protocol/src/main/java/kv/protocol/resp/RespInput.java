@@ -10,12 +10,9 @@ import java.util.Arrays;
 /**
  * A buffered, unsynchronized input stream for one connection, read by one thread.
  *
- * <p>Design note: the socket stream that Spring Integration hands a deserializer costs one
- * system call per {@code read()}, and {@link java.io.BufferedInputStream} takes a lock per
- * byte. This class reads in large chunks and lets the decoder look at the buffer directly.
- * Before it blocks on the socket it runs {@link #beforeBlockingRead}: the server uses that
- * hook to flush the replies it has written for a pipelined batch, so one batch costs one
- * write system call instead of one per reply, and no reply ever waits behind a read.
+ * <p>Design note: a socket stream costs one system call per {@code read()}, and
+ * {@link java.io.BufferedInputStream} takes a lock per byte. This class reads in large chunks and
+ * lets the decoder look at the buffer directly.
  *
  * <p>An input made with {@link #fedBy} has no stream behind it: an event loop fills it from a
  * non-blocking channel ({@link #fill}) and decodes only once {@link #hasCompleteRequest(RespLimits)}
@@ -32,7 +29,6 @@ public final class RespInput extends InputStream {
     private byte[] buffer;
     private int position;
     private int limit;
-    private volatile Runnable beforeBlockingRead = () -> { };
 
     public RespInput(InputStream source) {
         this(source, 16 * 1024);
@@ -85,10 +81,6 @@ public final class RespInput extends InputStream {
         return n;
     }
 
-    public void setBeforeBlockingRead(Runnable hook) {
-        this.beforeBlockingRead = hook;
-    }
-
     /** Bytes already received and not yet consumed: more pipelined input is waiting. */
     public int buffered() {
         return limit - position;
@@ -102,7 +94,6 @@ public final class RespInput extends InputStream {
         if (source == null) {
             return false;
         }
-        beforeBlockingRead.run();
         int n = source.read(buffer, 0, buffer.length);
         if (n <= 0) {
             return false;

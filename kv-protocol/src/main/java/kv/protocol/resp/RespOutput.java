@@ -4,27 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * An unsynchronized output buffer for one connection: replies accumulate here and reach the
- * socket in one write when the buffer fills or the owner flushes (see {@link RespInput}).
+ * An unsynchronized output buffer for one blocking connection (a client's, or the proxy's
+ * invalidation connection): what is written accumulates here and reaches the socket in one
+ * write when the buffer fills or the owner flushes.
  */
 public final class RespOutput extends OutputStream {
 
     private final OutputStream sink;
     private final byte[] buffer;
     private int count;
-    private Runnable beforeSend = () -> { };
 
     public RespOutput(OutputStream sink, int bufferSize) {
         this.sink = sink;
         this.buffer = new byte[bufferSize];
-    }
-
-    /**
-     * Runs before buffered bytes are handed to the socket. The server makes pending writes
-     * durable there, so no acknowledgement can leave before the write it acknowledges is logged.
-     */
-    public void setBeforeSend(Runnable hook) {
-        this.beforeSend = hook;
     }
 
     @Override
@@ -39,7 +31,6 @@ public final class RespOutput extends OutputStream {
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (length >= buffer.length) {
             drain();
-            beforeSend.run();
             sink.write(bytes, offset, length);
             return;
         }
@@ -63,7 +54,6 @@ public final class RespOutput extends OutputStream {
 
     private void drain() throws IOException {
         if (count > 0) {
-            beforeSend.run();
             sink.write(buffer, 0, count);
             count = 0;
         }
