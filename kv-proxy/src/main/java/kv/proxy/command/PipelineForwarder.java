@@ -11,7 +11,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
+import jakarta.annotation.PreDestroy;
+
+import kv.protocol.command.CommandFlag;
+import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -23,6 +33,7 @@ import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
+import kv.proxy.config.ProxyProperties;
 import kv.proxy.tcp.ClientSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,7 +56,9 @@ import org.springframework.stereotype.Component;
  * A client with a reply outstanding is not read meanwhile (see {@code RespConnection}), so its
  * next request runs only after the previous one is answered, as one at a time. Everything else
  * (and a run that repeats a key) goes through the {@link ProxyDispatcher} one request at a time,
- * in order. The coherence rules are those of a single GET or SET.
+ * in order: on the loop if the proxy answers it itself (PING, INFO, CLIENT ...), on a worker
+ * thread if it waits on backends (DEL, MGET, DUMP ...), so that no client's round trip holds
+ * up the loop. The coherence rules are those of a single GET or SET.
  */
 @Component
 public class PipelineForwarder {
@@ -55,13 +68,27 @@ public class PipelineForwarder {
     private final ProxyDispatcher dispatcher;
     private final CoherentCache cache;
     private final Backends backends;
+    /** Runs the commands that wait on backends one at a time (DEL, MGET, DUMP, ...) off the event loop. */
+    private final ExecutorService workers;
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
-    public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends) {
+    public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends,
+                             ProxyProperties properties) {
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(properties.poolSize(), runnable -> {
+            Thread thread = new Thread(runnable, "kv-proxy-worker-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
     }
 
     /** A client's run of GETs and SETs and what is known of it so far. */
@@ -126,8 +153,10 @@ public class PipelineForwarder {
         if (payload instanceof Request request && forwardable(request)) {
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
-        runRound();
-        return dispatcher.dispatch(payload, session);
+        if (payload instanceof Request request && needsBackend(request)) {
+            return offload(session, () -> dispatcher.dispatch(request, session));
+        }
+        return dispatcher.dispatch(payload, session); // answered by the proxy itself
     }
 
     /** A client's pipelined batch. */
@@ -135,8 +164,42 @@ public class PipelineForwarder {
         if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
-        runRound();
+        if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
+            return offload(session, () -> dispatchInOrder(batch, session));
+        }
         return dispatchInOrder(batch, session);
+    }
+
+    /** Reads or writes keys: the proxy must ask a backend (the command table's READ and WRITE flags). */
+    private static boolean needsBackend(Request request) {
+        CommandSpec spec = CommandTable.get(request.name());
+        return spec != null && (spec.is(CommandFlag.READ) || spec.is(CommandFlag.WRITE));
+    }
+
+    /**
+     * Runs {@code work}, which waits on backends, on a worker thread, so that one client's DUMP
+     * or DEL does not hold up every other client of the event loop. The client itself is not
+     * read until the reply is resolved, so its requests still run in order.
+     */
+    private DeferredReply offload(ClientSession session, Supplier<Object> work) {
+        DeferredReply deferred = new DeferredReply();
+        try {
+            workers.execute(() -> {
+                Object reply;
+                try {
+                    reply = work.get();
+                }
+                catch (RuntimeException e) {
+                    log.error("A request from " + session.address() + " failed", e);
+                    reply = new Reply(Replies.error("ERR kv-proxy: " + e.getMessage()), session.protocol(), false);
+                }
+                deferred.resolve(reply);
+            });
+        }
+        catch (RejectedExecutionException e) {
+            deferred.resolve(new Reply(Replies.error("ERR kv-proxy is shutting down"), session.protocol(), false));
+        }
+        return deferred;
     }
 
     private Object forwardOrDefer(Run run) {

@@ -43,7 +43,11 @@ public final class ProxyRunner implements AutoCloseable {
                 "kv.proxy.timeouts.heartbeat=200ms",
                 "kv.proxy.timeouts.reconnect-max=200ms",
                 "server.port=0"));
-        properties.addAll(List.of(extraProperties));
+        for (String extra : extraProperties) {
+            String key = extra.substring(0, extra.indexOf('=') + 1);
+            properties.removeIf(property -> property.startsWith(key)); // an extra one replaces a default
+            properties.add(extra);
+        }
         // As command-line arguments: they override application.yml (builder "properties" would not).
         String[] args = properties.stream().map(property -> "--" + property).toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(KvProxyApplication.class)

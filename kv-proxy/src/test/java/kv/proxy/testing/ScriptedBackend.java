@@ -152,6 +152,8 @@ public final class ScriptedBackend implements AutoCloseable {
             case "set":
                 values.put(request.argString(1), request.argString(2));
                 return Replies.OK;
+            case "dbsize":
+                return new RespValue.Integer(values.size());
             default:
                 return Replies.error("ERR scripted backend does not know " + request.name());
         }
