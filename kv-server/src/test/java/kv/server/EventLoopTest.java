@@ -213,6 +213,47 @@ class EventLoopTest extends RunningServerTest {
         });
     }
 
+    /**
+     * A DUMP far larger than the 256 KB the connection writes ahead goes out a slice at a time
+     * while the client reads slowly, keeps its place among pipelined replies, and other clients
+     * are served meanwhile.
+     */
+    @Test
+    void aLargeDumpIsStreamedInOrderWhileOthersAreServed() {
+        byte[] value = new byte[1024];
+        new Random(5).nextBytes(value);
+        int keys = 5_000; // about 5 MB of pairs
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            try (RawConnection loader = connect()) {
+                ByteArrayOutputStream sets = new ByteArrayOutputStream();
+                for (int i = 0; i < keys; i++) {
+                    sets.writeBytes(command(bytes("SET"), bytes(String.format("dump:%05d", i)), value));
+                }
+                loader.send(sets.toByteArray());
+                for (int i = 0; i < keys; i++) {
+                    assertThat(loader.read()).isEqualTo(Replies.OK);
+                }
+            }
+            try (RawConnection reader = connect(SMALL_RECEIVE_BUFFER); RawConnection other = connect()) {
+                reader.send("PING\r\nDUMP dump:*\r\nECHO after\r\n");
+                assertThat(reader.read()).isEqualTo(Replies.PONG);
+                Thread.sleep(300); // the DUMP waits on this client's reading
+                assertTimeoutPreemptively(Duration.ofSeconds(1),
+                        () -> assertThat(other.send("PING\r\n").read()).isEqualTo(Replies.PONG),
+                        "another client while a DUMP is streamed to a slow reader");
+                RespValue dump = reader.read();
+                assertThat(dump).isInstanceOf(RespValue.Array.class);
+                List<RespValue> pairs = ((RespValue.Array) dump).elements();
+                assertThat(pairs).hasSize(2 * keys);
+                for (int i = 0; i < keys; i++) {
+                    assertThat(pairs.get(2 * i)).isEqualTo(Replies.bulk(String.format("dump:%05d", i)));
+                    assertThat(Arrays.mismatch(bulkBytes(pairs.get(2 * i + 1)), value)).isEqualTo(-1);
+                }
+                assertThat(reader.read()).as("the reply after the DUMP").isEqualTo(Replies.bulk("after"));
+            }
+        });
+    }
+
     @Test
     void writesFromFiftyClientsInOneRoundAreAllVisibleOnceAcknowledged() {
         int clients = 50;

@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -232,7 +234,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
             if (!isOpen()) {
                 return; // aborted: the reply must not leave
             }
-            if (reply instanceof DeferredReply deferred && deferred.resolved() == null || !waiting.isEmpty()) {
+            if (reply instanceof DeferredReply deferred && deferred.resolved() == null || !waiting.isEmpty()
+                    || streams(reply)) {
                 waiting.add(reply);
                 if (reply instanceof DeferredReply deferred) {
                     deferred.whenResolved(this::requestFlush);
@@ -346,6 +349,10 @@ public class RespConnection<S> extends TcpConnectionSupport {
             }
             writeResolved();
             sent = output.sendTo(channel);
+            if (sent && streaming()) {
+                writeResolved(); // one more slice this round; the rest as the socket drains
+                sent = output.sendTo(channel) && !streaming();
+            }
             pending = output.pending();
             unresolved = waiting.size();
         }
@@ -374,24 +381,113 @@ public class RespConnection<S> extends TcpConnectionSupport {
             }
         }
         else {
-            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing();
+            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0;
             key.interestOps(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
         }
     }
 
-    /** Moves the replies whose turn has come from {@link #waiting} to the output (writeLock held). */
+    /**
+     * Moves the replies whose turn has come from {@link #waiting} to the output (writeLock held).
+     * A streamed reply (DUMP) is written a slice at a time, as the client reads: at most
+     * {@link #STREAM_SLICE} bytes wait in the output, so a listing of any size takes no more memory.
+     */
     @SuppressWarnings("unchecked")
     private void writeResolved() throws IOException {
         while (!waiting.isEmpty()) {
             Object next = waiting.peek();
+            if (next instanceof Stream stream) {
+                if (!stream.writeSome(output, STREAM_SLICE)) {
+                    return; // more once the client has read this much
+                }
+                waiting.poll();
+                continue;
+            }
             Object reply = next instanceof DeferredReply deferred ? deferred.resolved() : next;
             if (reply == null) {
                 return;
             }
             waiting.poll();
+            if (reply instanceof ReplyBatch batch && streams(batch)) {
+                List<Reply> replies = batch.replies();
+                for (int i = replies.size() - 1; i >= 0; i--) {
+                    waiting.addFirst(replies.get(i)); // one by one, so the stream among them keeps its place
+                }
+                continue;
+            }
+            if (reply instanceof Reply r && r.value() instanceof RespValue.StreamedArray array) {
+                waiting.addFirst(new Stream(array, r.protocol()));
+                closeAfterFlush |= r.closeAfterWrite();
+                continue;
+            }
             ((Serializer<Object>) getSerializer()).serialize(reply, output);
             closeAfterFlush |= reply instanceof Reply r && r.closeAfterWrite()
                     || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
+        }
+    }
+
+    /** Most bytes of a streamed reply written ahead of what the client has read. */
+    private static final int STREAM_SLICE = 256 * 1024;
+
+    private static boolean streams(Object reply) {
+        if (reply instanceof Reply r) {
+            return r.value() instanceof RespValue.StreamedArray;
+        }
+        if (reply instanceof ReplyBatch batch) {
+            for (Reply r : batch.replies()) {
+                if (r.value() instanceof RespValue.StreamedArray) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean streaming() {
+        return waiting.peek() instanceof Stream;
+    }
+
+    /** A streamed array being written: its header, then elements as the output drains. */
+    private static final class Stream {
+        private final RespValue.StreamedArray array;
+        private final int protocol;
+        private Iterator<RespValue> elements;
+        private long written;
+
+        Stream(RespValue.StreamedArray array, int protocol) {
+            this.array = array;
+            this.protocol = protocol;
+        }
+
+        /** Writes elements until {@code limit} bytes wait in {@code output}; true when all are written. */
+        boolean writeSome(ChannelOutput output, int limit) throws IOException {
+            if (elements == null) {
+                RespEncoder.arrayHeader(array.size(), output);
+                elements = array.elements().iterator();
+            }
+            while (output.pending() < limit) {
+                if (!elements.hasNext()) {
+                    close();
+                    if (written != array.size()) {
+                        throw new IOException("streamed " + written + " elements, declared " + array.size());
+                    }
+                    return true;
+                }
+                RespEncoder.write(elements.next(), protocol, output);
+                written++;
+            }
+            return false;
+        }
+
+        /** Releases what the elements are read from (a store snapshot). */
+        void close() {
+            if (elements instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                }
+                catch (Exception ignored) {
+                    // released anyway
+                }
+            }
         }
     }
 
@@ -414,6 +510,12 @@ public class RespConnection<S> extends TcpConnectionSupport {
             writeLock.lock();
             try {
                 output.clear();
+                for (Object item : waiting) {
+                    if (item instanceof Stream stream) {
+                        stream.close();
+                    }
+                }
+                waiting.clear();
             }
             finally {
                 writeLock.unlock();

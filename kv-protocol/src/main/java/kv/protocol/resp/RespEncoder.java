@@ -164,6 +164,11 @@ public final class RespEncoder {
         }
     }
 
+    /** The header of an array of {@code size} elements, for a caller that writes the elements itself. */
+    public static void arrayHeader(long size, OutputStream out) throws IOException {
+        header(out, '*', size);
+    }
+
     private static void header(OutputStream out, char type, long value) throws IOException {
         out.write(type);
         if (value >= 0 && value < SMALL.length) {
