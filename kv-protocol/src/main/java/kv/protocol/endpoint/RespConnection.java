@@ -191,8 +191,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
     }
 
     /**
-     * True while a reply of this client is not known yet (a {@link DeferredReply}): its next
-     * request waits, as it would if the client sent one request at a time.
+     * True while a reply of this client is not known yet (a {@link DeferredReply}) or is still
+     * being streamed: its next request waits, as it would if the client sent one at a time.
      */
     private boolean awaitingReply() {
         writeLock.lock();
