@@ -148,7 +148,7 @@ public class RespConnection<S> extends TcpConnectionSupport {
 
     void onReadable() {
         if (awaitingReply()) {
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
+            interest(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
             return;
         }
         int n;
@@ -372,17 +372,17 @@ public class RespConnection<S> extends TcpConnectionSupport {
             return;
         }
         if (sent && unresolved > 0) {
-            key.interestOps(0); // reading resumes once the outstanding reply is resolved and sent
+            interest(0); // reading resumes once the outstanding reply is resolved and sent
         }
         else if (sent) {
-            key.interestOps(SelectionKey.OP_READ);
+            interest(SelectionKey.OP_READ);
             if (!closing() && ((RespRequestDeserializer) getDeserializer()).hasRequest(input)) {
                 loop.resume(this); // requests held back while replies piled up or awaited
             }
         }
         else {
             boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0;
-            key.interestOps(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
+            interest(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
         }
     }
 
@@ -488,6 +488,13 @@ public class RespConnection<S> extends TcpConnectionSupport {
                     // released anyway
                 }
             }
+        }
+    }
+
+    /** Sets what the loop waits for on this connection; a change only, since each costs the selector work. */
+    private void interest(int ops) {
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
         }
     }
 

@@ -16,6 +16,7 @@ import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
  * Builds the pieces of a kv service's RESP endpoint, the same for the server and the proxy: an
@@ -76,10 +77,13 @@ public final class RespEndpoint {
             protected Object handleRequestMessage(Message<?> request) {
                 S session = request.getHeaders().get(SessionMessageMapper.SESSION, sessionType);
                 Object payload = request.getPayload();
-                if (payload instanceof RequestBatch batch) {
-                    return dispatchBatch.apply(batch, session);
-                }
-                return dispatch.apply(payload, session);
+                Object reply = payload instanceof RequestBatch batch
+                        ? dispatchBatch.apply(batch, session)
+                        : dispatch.apply(payload, session);
+                // A message, not a bare payload: Spring Integration would otherwise build one and
+                // copy the request's headers into it (the gateway routes the reply by the
+                // request's connection id, so the reply needs none).
+                return new GenericMessage<>(reply);
             }
 
             @Override
