@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
  * of one each.
  *
  * <p>Design note: a client's request (or pipelined batch) of {@code GET key} and
- * {@code SET key value} in which no key appears twice is a <em>run</em>. Each GET of a run first
+ * {@code SET key value} in which no key is read after the batch wrote it is a <em>run</em>.
+ * Each GET of a run first
  * joins the cache ({@link CoherentCache#begin}: a hit needs nothing, a miss places its
  * placeholder before anything is sent). A run answered entirely from the cache is answered at
  * once. Any other run waits for the end of the event loop's round ({@link #runRound}, the
@@ -55,7 +56,7 @@ import org.springframework.stereotype.Component;
  * placeholders filled, and each client's {@link DeferredReply} resolved; the loop then sends it.
  * A client with a reply outstanding is not read meanwhile (see {@code RespConnection}), so its
  * next request runs only after the previous one is answered, as one at a time. Everything else
- * (and a run that repeats a key) goes through the {@link ProxyDispatcher} one request at a time,
+ * (and a GET of a key the batch has just SET) goes through the {@link ProxyDispatcher} one request at a time,
  * in order: on the loop if the proxy answers it itself (PING, INFO, CLIENT ...), on a worker
  * thread if it waits on backends (DEL, MGET, DUMP ...), so that no client's round trip holds
  * up the loop. The coherence rules are those of a single GET or SET.
@@ -282,13 +283,28 @@ public class PipelineForwarder {
     }
 
     /**
-     * End (exclusive) of the run of forwardable requests with distinct keys from {@code start};
-     * start if it would be shorter than {@code minimum}.
+     * End (exclusive) of the run of forwardable requests from {@code start}: it ends before a GET
+     * of a key the run has SET (that GET must see the write, which leaves with the run), or at the
+     * first other command; start if it would be shorter than {@code minimum}. A key read or written
+     * twice is fine: two GETs share one placeholder, and SETs reach their backend in order.
      */
     private static int runEnd(List<Request> requests, int start, int minimum) {
-        Set<ByteBuffer> keys = new HashSet<>();
+        Set<ByteBuffer> written = null;
         int i = start;
-        while (i < requests.size() && forwardable(requests.get(i)) && keys.add(ByteBuffer.wrap(requests.get(i).arg(1)))) {
+        while (i < requests.size() && forwardable(requests.get(i))) {
+            Request request = requests.get(i);
+            ByteBuffer key = ByteBuffer.wrap(request.arg(1));
+            if (isGet(request)) {
+                if (written != null && written.contains(key)) {
+                    break;
+                }
+            }
+            else {
+                if (written == null) {
+                    written = new HashSet<>();
+                }
+                written.add(key);
+            }
             i++;
         }
         return i - start >= Math.min(minimum, requests.size() - start) ? i : start;
