@@ -21,7 +21,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * it started ({@link #writes}, checked and acted on under the same lock writers take to update
  * the cache); under heavy writes readers simply cache less, and written values are cached anyway.
  */
-public final class CachedStore implements KeyValueStore {
+public final class CachedStore extends ForwardingStore {
 
     /** Marks a key known to be absent (compared by identity; no value is this array). */
     private static final byte[] ABSENT = new byte[0];
@@ -29,14 +29,13 @@ public final class CachedStore implements KeyValueStore {
     /** Bytes counted per entry beyond its key and value (map entry, key wrapper, array headers). */
     private static final int ENTRY_OVERHEAD = 96;
 
-    private final KeyValueStore store;
     private final Cache<Key, byte[]> values;
     private final Object lock = new Object();
     /** Writes so far; a reader that saw it change while fetching does not cache (guarded by lock). */
     private long writes;
 
     public CachedStore(KeyValueStore store, long maxBytes) {
-        this.store = store;
+        super(store);
         this.values = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((Key key, byte[] value) -> key.bytes.length + value.length + ENTRY_OVERHEAD)
@@ -150,32 +149,12 @@ public final class CachedStore implements KeyValueStore {
     }
 
     @Override
-    public long countExisting(List<byte[]> keys) {
-        return store.countExisting(keys);
-    }
-
-    @Override
-    public Snapshot snapshot() {
-        return store.snapshot();
-    }
-
-    @Override
-    public long estimatedSize() {
-        return store.estimatedSize();
-    }
-
-    @Override
     public void clear() {
         store.clear();
         synchronized (lock) {
             writes++;
             values.invalidateAll();
         }
-    }
-
-    @Override
-    public String problem() {
-        return store.problem();
     }
 
     @Override

@@ -56,7 +56,7 @@ class CachedStoreTest {
     void aReadRacingAWriteNeverCachesTheOldValue() throws Exception {
         CountDownLatch fetched = new CountDownLatch(1);
         CountDownLatch writeDone = new CountDownLatch(1);
-        KeyValueStore slowReads = new Delegating(rocks) {
+        KeyValueStore slowReads = new ForwardingStore(rocks) {
             @Override
             public byte[] get(byte[] key) {
                 byte[] value = super.get(key);
@@ -92,70 +92,6 @@ class CachedStoreTest {
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Passes everything to the real store; tests override what they slow down. */
-    private static class Delegating implements KeyValueStore {
-        private final KeyValueStore store;
-
-        Delegating(KeyValueStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public byte[] get(byte[] key) {
-            return store.get(key);
-        }
-
-        @Override
-        public List<byte[]> getAll(List<byte[]> keys) {
-            return store.getAll(keys);
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value) {
-            store.put(key, value);
-        }
-
-        @Override
-        public void putAll(List<Entry> entries) {
-            store.putAll(entries);
-        }
-
-        @Override
-        public long delete(List<byte[]> keys) {
-            return store.delete(keys);
-        }
-
-        @Override
-        public long countExisting(List<byte[]> keys) {
-            return store.countExisting(keys);
-        }
-
-        @Override
-        public Snapshot snapshot() {
-            return store.snapshot();
-        }
-
-        @Override
-        public long estimatedSize() {
-            return store.estimatedSize();
-        }
-
-        @Override
-        public void clear() {
-            store.clear();
-        }
-
-        @Override
-        public String problem() {
-            return store.problem();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }
