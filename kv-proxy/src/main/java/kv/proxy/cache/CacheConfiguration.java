@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import kv.protocol.ByteKey;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -29,7 +30,7 @@ class CacheConfiguration {
     AsyncCache<Object, Object> proxyValueCache(ProxyProperties properties, Ticker cacheTicker, CacheStats stats) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .maximumWeight(properties.cache().maxBytes().toBytes())
-                .weigher((Object key, Object value) -> ((CachedValue) value).weigh((CacheKey) key))
+                .weigher((Object key, Object value) -> ((CachedValue) value).weigh((ByteKey) key))
                 .ticker(cacheTicker)
                 // Maintenance on the caller's thread: no dependency on the common pool, and
                 // evictions are visible as soon as the call returns (tests rely on it).

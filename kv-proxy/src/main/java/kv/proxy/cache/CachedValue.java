@@ -1,5 +1,6 @@
 package kv.proxy.cache;
 
+import kv.protocol.ByteKey;
 import kv.protocol.resp.RespValue;
 
 /**
@@ -17,7 +18,7 @@ public record CachedValue(RespValue reply, long generation) {
     static final int OVERHEAD_BYTES = 96;
 
     /** Bytes this entry holds, with its key, for the cache's byte bound. */
-    int weigh(CacheKey key) {
+    int weigh(ByteKey key) {
         int value = reply instanceof RespValue.BulkString bulk ? bulk.bytes().length : 0;
         return key.bytes().length + value + OVERHEAD_BYTES;
     }

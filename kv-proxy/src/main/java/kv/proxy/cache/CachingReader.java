@@ -2,6 +2,7 @@ package kv.proxy.cache;
 
 import java.util.concurrent.CompletableFuture;
 
+import kv.protocol.ByteKey;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
 
@@ -27,11 +28,11 @@ public class CachingReader {
     private static final ThreadLocal<Ticket> TICKET = new ThreadLocal<>();
 
     /** The obligation to fetch {@code key} and complete {@code future}, given to the thread that missed. */
-    record Ticket(CacheKey key, CompletableFuture<CachedValue> future) {
+    record Ticket(ByteKey key, CompletableFuture<CachedValue> future) {
     }
 
     @Cacheable(cacheNames = CACHE, sync = true) // the one argument is the key: no key expression to evaluate
-    public CompletableFuture<CachedValue> read(CacheKey key) {
+    public CompletableFuture<CachedValue> read(ByteKey key) {
         Ticket ticket = new Ticket(key, new CompletableFuture<>());
         TICKET.set(ticket);
         return ticket.future();

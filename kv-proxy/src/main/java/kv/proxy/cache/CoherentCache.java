@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import kv.protocol.ByteKey;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
@@ -122,7 +123,7 @@ public class CoherentCache {
             stats.bypasses.increment();
             return new PendingRead(owner, keyBytes, generation, null, null);
         }
-        CacheKey key = new CacheKey(keyBytes);
+        ByteKey key = new ByteKey(keyBytes);
         // A key already in the cache (a value, or a read in flight) is looked up directly: the
         // @Cacheable call would return the very same future, but its interceptor (key
         // expression, cache resolution) was over 40% of a cache hit in a profile. A miss goes
@@ -140,7 +141,7 @@ public class CoherentCache {
     }
 
     @SuppressWarnings("unchecked")
-    private CompletableFuture<CachedValue> present(CacheKey key) {
+    private CompletableFuture<CachedValue> present(ByteKey key) {
         CompletableFuture<?> present = cache.getIfPresent(key);
         return (CompletableFuture<CachedValue>) present;
     }
@@ -183,7 +184,7 @@ public class CoherentCache {
             // Cached under an invalidation stream that has since broken: it may have missed a
             // withdrawal. Drop it and read through.
             stats.staleRejected.increment();
-            cache.synchronous().invalidate(new CacheKey(pending.keyBytes));
+            cache.synchronous().invalidate(new ByteKey(pending.keyBytes));
             return new Read(fetch(pending.owner, pending.keyBytes), false);
         }
         stats.hits.increment();
@@ -248,7 +249,7 @@ public class CoherentCache {
     /** A write through the proxy changed these keys: withdraw them before acknowledging it. */
     public void written(List<byte[]> keys) {
         for (byte[] key : keys) {
-            cache.synchronous().invalidate(new CacheKey(key));
+            cache.synchronous().invalidate(new ByteKey(key));
             stats.writeInvalidations.increment();
         }
     }
@@ -262,7 +263,7 @@ public class CoherentCache {
     /** {@code owner} pushed an invalidation for these keys. */
     public void invalidated(Backend owner, List<byte[]> keys) {
         for (byte[] key : keys) {
-            cache.synchronous().invalidate(new CacheKey(key));
+            cache.synchronous().invalidate(new ByteKey(key));
             stats.pushInvalidations.increment();
         }
     }
@@ -304,7 +305,7 @@ public class CoherentCache {
             cache.synchronous().invalidateAll();
             return;
         }
-        cache.asMap().keySet().removeIf(key -> backends.owner(((CacheKey) key).bytes()) == owner);
+        cache.asMap().keySet().removeIf(key -> backends.owner(((ByteKey) key).bytes()) == owner);
     }
 
     // ---- observation -------------------------------------------------------------------------

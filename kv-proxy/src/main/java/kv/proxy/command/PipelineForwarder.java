@@ -203,19 +203,16 @@ public class PipelineForwarder {
         return deferred;
     }
 
+    /**
+     * A round never holds two runs of one client: once a run is deferred, the connection reads
+     * nothing more from that client until the run is answered.
+     */
     private Object forwardOrDefer(Run run) {
-        List<Run> round = rounds.get();
-        for (Run waiting : round) {
-            if (waiting.session == run.session) {
-                runRound(); // this client's earlier run first: it may write what this one reads
-                break;
-            }
-        }
         if (run.begin()) {
             return run.reply(); // all from the cache
         }
         run.deferred = new DeferredReply();
-        round.add(run);
+        rounds.get().add(run);
         return run.deferred;
     }
 

@@ -1,11 +1,11 @@
 package kv.server.store;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import kv.protocol.ByteKey;
 
 /**
  * A {@link KeyValueStore} in front of another (RocksDB), keeping recently read and written
@@ -29,7 +29,7 @@ public final class CachedStore extends ForwardingStore {
     /** Bytes counted per entry beyond its key and value (map entry, key wrapper, array headers). */
     private static final int ENTRY_OVERHEAD = 96;
 
-    private final Cache<Key, byte[]> values;
+    private final Cache<ByteKey, byte[]> values;
     private final Object lock = new Object();
     /** Writes so far; a reader that saw it change while fetching does not cache (guarded by lock). */
     private long writes;
@@ -38,35 +38,14 @@ public final class CachedStore extends ForwardingStore {
         super(store);
         this.values = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key key, byte[] value) -> key.bytes.length + value.length + ENTRY_OVERHEAD)
+                .weigher((ByteKey key, byte[] value) -> key.bytes().length + value.length + ENTRY_OVERHEAD)
                 .executor(Runnable::run) // upkeep on the calling thread: no hand-off per read
                 .build();
     }
 
-    /** A key with its hash computed once. */
-    private static final class Key {
-        final byte[] bytes;
-        final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && key.hash == hash && Arrays.equals(key.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
     @Override
     public byte[] get(byte[] key) {
-        Key cacheKey = new Key(key);
+        ByteKey cacheKey = new ByteKey(key);
         byte[] cached = values.getIfPresent(cacheKey);
         if (cached != null) {
             return cached == ABSENT ? null : cached;
@@ -82,7 +61,7 @@ public final class CachedStore extends ForwardingStore {
         List<byte[]> result = new ArrayList<>(keys.size());
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            byte[] cached = values.getIfPresent(new Key(keys.get(i)));
+            byte[] cached = values.getIfPresent(new ByteKey(keys.get(i)));
             result.add(cached == ABSENT ? null : cached);
             if (cached == null) {
                 missing.add(i);
@@ -97,7 +76,7 @@ public final class CachedStore extends ForwardingStore {
         List<byte[]> fetched = store.getAll(missingKeys);
         for (int k = 0; k < missing.size(); k++) {
             result.set(missing.get(k), fetched.get(k));
-            remember(new Key(missingKeys.get(k)), fetched.get(k), seen);
+            remember(new ByteKey(missingKeys.get(k)), fetched.get(k), seen);
         }
         return result;
     }
@@ -108,7 +87,7 @@ public final class CachedStore extends ForwardingStore {
         }
     }
 
-    private void remember(Key key, byte[] value, long seen) {
+    private void remember(ByteKey key, byte[] value, long seen) {
         synchronized (lock) {
             if (writes == seen) {
                 values.asMap().putIfAbsent(key, value == null ? ABSENT : value);
@@ -121,7 +100,7 @@ public final class CachedStore extends ForwardingStore {
         store.put(key, value);
         synchronized (lock) {
             writes++;
-            values.put(new Key(key), value);
+            values.put(new ByteKey(key), value);
         }
     }
 
@@ -131,7 +110,7 @@ public final class CachedStore extends ForwardingStore {
         synchronized (lock) {
             writes++;
             for (Entry entry : entries) {
-                values.put(new Key(entry.key()), entry.value());
+                values.put(new ByteKey(entry.key()), entry.value());
             }
         }
     }
@@ -142,7 +121,7 @@ public final class CachedStore extends ForwardingStore {
         synchronized (lock) {
             writes++;
             for (byte[] key : keys) {
-                values.put(new Key(key), ABSENT);
+                values.put(new ByteKey(key), ABSENT);
             }
         }
         return deleted;
