@@ -37,8 +37,7 @@ class CacheTtlTest {
                      "--kv.proxy.cache.ttl=10s");
              Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             Await.until("subscription", Duration.ofSeconds(10), () -> backend.subscriptions() >= 1);
-            Await.until("coherent", Duration.ofSeconds(10),
-                    () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+            proxy.awaitCoherent();
             backend.set("k", "v1");
             assertThat(client.get("k")).isEqualTo("v1");
             CLOCK.advance(Duration.ofSeconds(9));

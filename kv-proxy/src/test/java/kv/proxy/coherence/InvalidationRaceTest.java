@@ -34,8 +34,7 @@ class InvalidationRaceTest {
         backend = new ScriptedBackend();
         proxy = ProxyRunner.start(List.of(backend.port()));
         Await.until("the proxy to subscribe", Duration.ofSeconds(10), () -> backend.subscriptions() >= 1);
-        Await.until("the cache to turn coherent", Duration.ofSeconds(10),
-                () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+        proxy.awaitCoherent();
     }
 
     @AfterEach

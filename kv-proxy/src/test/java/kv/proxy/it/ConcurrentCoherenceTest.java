@@ -72,8 +72,7 @@ class ConcurrentCoherenceTest {
     void readersNeverGoBackBeforeTheirOwnWritesAndAllKeysConverge(String backend) throws Exception {
         try (Server redis = start(backend);
              ProxyRunner proxy = ProxyRunner.start(List.of(redis.port()))) {
-            Await.until("subscription", Duration.ofSeconds(10),
-                    () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+            proxy.awaitCoherent();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService threads = Executors.newCachedThreadPool();
             List<Future<long[]>> readers = new ArrayList<>();

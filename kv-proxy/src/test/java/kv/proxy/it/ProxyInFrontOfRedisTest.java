@@ -41,8 +41,7 @@ class ProxyInFrontOfRedisTest {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
         redis = RedisServerProcess.start(work);
         proxy = ProxyRunner.start(List.of(redis.port()));
-        Await.until("the proxy to subscribe to Redis", Duration.ofSeconds(10),
-                () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+        proxy.awaitCoherent();
     }
 
     @AfterAll

@@ -40,9 +40,7 @@ class ShardedProxyTest {
         a = RedisServerProcess.start(work);
         b = RedisServerProcess.start(work);
         proxy = ProxyRunner.start(List.of(a.port(), b.port()));
-        Backends backends = proxy.bean(Backends.class);
-        Await.until("both subscriptions", Duration.ofSeconds(10),
-                () -> backends.all().stream().allMatch(proxy.cache()::isCoherent));
+        proxy.awaitCoherent();
     }
 
     @AfterEach

@@ -2,14 +2,12 @@ package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.ScriptedBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +30,7 @@ class SlowBackendTest {
     void start() throws Exception {
         backend = new ScriptedBackend();
         proxy = ProxyRunner.start(List.of(backend.port()), "kv.proxy.timeouts.reply=10s");
-        Await.until("the cache to turn coherent", Duration.ofSeconds(10),
-                () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+        proxy.awaitCoherent();
     }
 
     @AfterEach

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import kv.proxy.cache.CacheStats;
-import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
 import org.junit.jupiter.api.Test;
@@ -39,8 +37,7 @@ class ZipfHitRatioTest {
              ProxyRunner proxy = ProxyRunner.start(List.of(redis.port()), "--kv.proxy.cache.max-bytes=" + MAX_BYTES);
              Jedis direct = new Jedis("127.0.0.1", redis.port());
              Jedis client = new Jedis("127.0.0.1", proxy.port())) {
-            Await.until("subscription", Duration.ofSeconds(10),
-                    () -> proxy.cache().isCoherent(proxy.bean(kv.proxy.backend.Backends.class).all().get(0)));
+            proxy.awaitCoherent();
             String value = "x".repeat(200);
             Pipeline load = direct.pipelined();
             for (int i = 0; i < KEYS; i++) {

@@ -1,10 +1,12 @@
 package kv.proxy.testing;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import kv.proxy.KvProxyApplication;
+import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
 import kv.server.testing.KvServerProcess;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -65,6 +67,14 @@ public final class ProxyRunner implements AutoCloseable {
 
     public CoherentCache cache() {
         return context.getBean(CoherentCache.class);
+    }
+
+    /** Waits until every backend's invalidation stream is subscribed, so its keys are cached. */
+    public ProxyRunner awaitCoherent() {
+        Backends backends = bean(Backends.class);
+        Await.until("the cache to turn coherent", Duration.ofSeconds(10),
+                () -> backends.all().stream().allMatch(cache()::isCoherent));
+        return this;
     }
 
     public <T> T bean(Class<T> type) {
