@@ -26,6 +26,11 @@ import org.apache.commons.logging.LogFactory;
  * acknowledgement ever leaves before the write it acknowledges. One round costs one
  * {@code epoll_wait}, one read per ready client and one write per answered client: the thread
  * hand-offs and context switches of a thread per connection are gone.
+ *
+ * <p>A loop also drives the service's own connections to the servers behind it (kv-proxy's
+ * backends, {@link RespClientConnection}): requests written to them in a round leave before
+ * that round's replies, and their replies are read and handled on this thread, as twemproxy
+ * does, so a forwarded request costs no hand-off between threads.
  */
 final class EventLoop implements Runnable {
 
@@ -35,13 +40,22 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final Consumer<List<RespConnection<?>>> beforeFlush;
     private final Queue<RespConnection<?>> arrivals = new ConcurrentLinkedQueue<>();
-    /** Connections other threads wrote to (pushes); their output leaves with the next round. */
-    private final Queue<RespConnection<?>> flushRequests = new ConcurrentLinkedQueue<>();
+    /** Work handed over by other threads: registering a connection to a server. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Connections other threads wrote to (pushes, requests); their output leaves with the next round. */
+    private final Queue<LoopChannel> flushRequests = new ConcurrentLinkedQueue<>();
     /** Connections with replies to send at the end of this round (loop thread only). */
     private final List<RespConnection<?>> dirty = new ArrayList<>();
+    /** Connections to servers with requests to send this round (loop thread only). */
+    private final List<RespClientConnection> outbound = new ArrayList<>();
+    /** Connections to servers registered with this loop, checked for overdue replies (loop thread only). */
+    private final List<RespClientConnection> servers = new ArrayList<>();
+    private long nextTimeoutCheck;
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
+    /** True on every event loop thread. */
+    private static final ThreadLocal<Boolean> LOOP_THREAD = ThreadLocal.withInitial(() -> false);
 
     EventLoop(String name, Consumer<List<RespConnection<?>>> beforeFlush) {
         try {
@@ -73,8 +87,35 @@ final class EventLoop implements Runnable {
         dirty.add(connection);
     }
 
+    /** The connection to a server has requests to send this round (loop thread). */
+    void markOutbound(RespClientConnection connection) {
+        outbound.add(connection);
+    }
+
+    /** Registers a connection to a server with this loop (from any thread). */
+    void add(RespClientConnection connection) {
+        if (inLoop()) {
+            register(connection);
+        }
+        else {
+            tasks.add(() -> register(connection));
+            selector.wakeup();
+        }
+    }
+
+    /** A connection to a server closed: no more timeout checks for it (any thread). */
+    void remove(RespClientConnection connection) {
+        if (inLoop()) {
+            servers.remove(connection);
+        }
+        else {
+            tasks.add(() -> servers.remove(connection));
+            selector.wakeup();
+        }
+    }
+
     /** Another thread wrote to the connection: send it with the next round. */
-    void requestFlush(RespConnection<?> connection) {
+    void requestFlush(LoopChannel connection) {
         flushRequests.add(connection);
         selector.wakeup();
     }
@@ -98,15 +139,24 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** True if the calling thread is an event loop's. */
+    static boolean onAnyLoop() {
+        return LOOP_THREAD.get();
+    }
+
     @Override
     public void run() {
+        LOOP_THREAD.set(true);
         while (running) {
             try {
-                if (resumable.isEmpty()) {
-                    selector.select(this::ready);
+                if (!resumable.isEmpty()) {
+                    selector.selectNow(this::ready);
+                }
+                else if (!servers.isEmpty()) {
+                    selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering
                 }
                 else {
-                    selector.selectNow(this::ready);
+                    selector.select(this::ready);
                 }
                 round();
             }
@@ -122,8 +172,11 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** How often replies overdue from servers are looked for. */
+    private static final long TIMEOUT_CHECK_MILLIS = 100;
+
     private void ready(SelectionKey key) {
-        RespConnection<?> connection = (RespConnection<?>) key.attachment();
+        LoopChannel connection = (LoopChannel) key.attachment();
         if (!key.isValid()) {
             return;
         }
@@ -145,24 +198,58 @@ final class EventLoop implements Runnable {
             resumable.clear();
             resuming.forEach(RespConnection::handleRequests);
         }
-        RespConnection<?> pushed;
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+        LoopChannel pushed;
         while ((pushed = flushRequests.poll()) != null) {
             pushed.flushRequestTaken();
         }
-        if (dirty.isEmpty()) {
-            return;
+        if (!dirty.isEmpty()) {
+            try {
+                beforeFlush.accept(List.copyOf(dirty));
+            }
+            catch (RuntimeException e) {
+                // The hook closed the connections whose replies must not leave; send the others.
+                logger.warn("Before-flush hook failed: " + e);
+            }
         }
-        try {
-            beforeFlush.accept(List.copyOf(dirty));
+        // Requests to servers first: their round trip overlaps with sending the replies.
+        for (int i = 0; i < outbound.size(); i++) {
+            outbound.get(i).flush();
         }
-        catch (RuntimeException e) {
-            // The hook closed the connections whose replies must not leave; send the others.
-            logger.warn("Before-flush hook failed: " + e);
-        }
+        outbound.clear();
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();
         }
         dirty.clear();
+        checkReplyTimeouts();
+    }
+
+    private void checkReplyTimeouts() {
+        if (servers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - nextTimeoutCheck < 0) {
+            return;
+        }
+        nextTimeoutCheck = now + TIMEOUT_CHECK_MILLIS * 1_000_000;
+        for (RespClientConnection server : List.copyOf(servers)) {
+            server.checkReplyTimeout(now);
+        }
+    }
+
+    private void register(RespClientConnection connection) {
+        try {
+            SelectionKey key = connection.channel().register(selector, SelectionKey.OP_READ, connection);
+            servers.add(connection);
+            connection.attach(this, key);
+        }
+        catch (ClosedChannelException e) {
+            connection.close();
+        }
     }
 
     private void register(RespConnection<?> connection) {

@@ -44,7 +44,7 @@ import org.springframework.messaging.MessagingException;
  * server buffer without bound. Pushes (invalidations) may be written from any thread; they go
  * after the replies already buffered.
  */
-public class RespConnection<S> extends TcpConnectionSupport {
+public class RespConnection<S> extends TcpConnectionSupport implements LoopChannel {
 
     /** Unsent reply bytes at which the connection stops reading requests until the client catches up. */
     static final int OUTPUT_HIGH_WATER = 1024 * 1024;
@@ -146,7 +146,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
 
     // ---- loop thread: reading and running requests
 
-    void onReadable() {
+    @Override
+    public void onReadable() {
         if (awaitingReply()) {
             interest(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
             return;
@@ -316,7 +317,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
     }
 
     /** The loop took this connection's flush request from its queue (loop thread). */
-    void flushRequestTaken() {
+    @Override
+    public void flushRequestTaken() {
         flushRequested.set(false);
         markDirty();
     }
@@ -328,7 +330,8 @@ public class RespConnection<S> extends TcpConnectionSupport {
         }
     }
 
-    void onWritable() {
+    @Override
+    public void onWritable() {
         markDirty(); // sent with the round's other replies, after its writes are applied
     }
 

@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -164,6 +165,28 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             channel.close();
             return false;
         }
+    }
+
+    private final AtomicInteger nextServerLoop = new AtomicInteger();
+
+    /**
+     * The loop that should drive a new connection to a server behind this service: the calling
+     * thread's own loop, so that a round forwarded from it is answered on it, or else the next
+     * loop in turn.
+     *
+     * @throws IllegalStateException if the factory is not running
+     */
+    EventLoop loopForServerConnection() {
+        EventLoop[] started = loops;
+        if (!isActive() || started.length == 0) {
+            throw new IllegalStateException(getComponentName() + " is not running: no event loop to serve a connection");
+        }
+        for (EventLoop loop : started) {
+            if (loop.inLoop()) {
+                return loop;
+            }
+        }
+        return started[Math.floorMod(nextServerLoop.getAndIncrement(), started.length)];
     }
 
     /** Closes the listening socket; connections already open keep being served. */

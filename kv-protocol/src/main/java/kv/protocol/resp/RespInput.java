@@ -262,6 +262,70 @@ public final class RespInput extends InputStream {
         return false;
     }
 
+    /** Where {@link #hasCompleteValue} stopped, relative to the position: the element it waits for. */
+    private int scanOffset;
+    /** Elements (of the value at the position) {@link #hasCompleteValue} has still to see; 0: no scan under way. */
+    private long scanRemaining;
+
+    /**
+     * True if the buffered bytes hold at least one whole RESP value of any type (a reply, as a
+     * client reads it), so {@link RespDecoder#readValue} will not wait on the socket. Malformed
+     * bytes count as whole: reading them reports the error.
+     *
+     * <p>The scan resumes where the last call stopped, so a large reply that arrives in many
+     * small reads is scanned once, not once per read. The caller must read the value after a
+     * true answer, before asking again.
+     */
+    public boolean hasCompleteValue() {
+        if (scanRemaining == 0) {
+            scanOffset = 0;
+            scanRemaining = 1;
+        }
+        int p = position + scanOffset;
+        while (scanRemaining > 0) {
+            if (p >= limit) {
+                scanOffset = p - position;
+                return false;
+            }
+            byte type = buffer[p];
+            int eol = indexOf((byte) '\n', p);
+            if (eol < 0) {
+                scanOffset = p - position;
+                return false;
+            }
+            long children = 0;
+            if (type == '$' || type == '=' || type == '!' || type == '*' || type == '~' || type == '>'
+                    || type == '%' || type == '|') {
+                long n = lengthAt(p + 1);
+                if (n == INCOMPLETE) {
+                    scanOffset = p - position;
+                    return false;
+                }
+                if (n == MALFORMED || n > Integer.MAX_VALUE) { // the decoder rejects it without the rest
+                    scanRemaining = 0;
+                    return true;
+                }
+                if (type == '$' || type == '=' || type == '!') {
+                    if (n >= 0 && n + 2 > limit - (eol + 1)) {
+                        scanOffset = p - position;
+                        return false;
+                    }
+                    eol += n >= 0 ? (int) n + 2 : 0;
+                }
+                else if (n > 0) {
+                    // a map's and an attribute's elements are pairs; an attribute precedes a value
+                    children = type == '%' ? 2 * n : type == '|' ? 2 * n + 1 : n;
+                }
+                else if (type == '|') {
+                    children = 1;
+                }
+            }
+            p = eol + 1;
+            scanRemaining += children - 1;
+        }
+        return true;
+    }
+
     private static final long INCOMPLETE = Long.MIN_VALUE;
     private static final long MALFORMED = Long.MIN_VALUE + 1;
 

@@ -2,6 +2,7 @@ package kv.proxy.backend;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,8 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Timer;
+import kv.protocol.endpoint.RespClientConnectionFactory;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.protocol.tcp.ReplyList;
 import kv.protocol.tcp.RequestBatch;
 import kv.proxy.config.BackendAddress;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
@@ -38,10 +41,16 @@ public final class Backend {
     private volatile String lastError;
     private volatile Instant downSince;
     private volatile Runnable onFailure = () -> { };
+    /** Guards {@link #inFlight} and {@link #queued}. */
+    private final Object slots = new Object();
+    private final int maxInFlight;
+    private int inFlight;
+    private final List<Queued> queued = new ArrayList<>();
 
-    Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, Timer latency,
-            Duration replyTimeout) {
+    Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, int poolSize,
+            Timer latency, Duration replyTimeout) {
         this.replyTimeoutMillis = replyTimeout.toMillis();
+        this.maxInFlight = poolSize;
         this.address = address;
         this.name = address.toString();
         this.gateway = gateway;
@@ -79,13 +88,14 @@ public final class Backend {
     }
 
     /**
-     * Sends {@code request} and waits for the reply.
+     * Sends {@code request} and waits for the reply. Not on an event loop thread: the reply may
+     * be this very thread's to read.
      *
      * @throws BackendUnavailableException if the backend is DOWN, refuses the connection or does
      *         not answer within the reply timeout
      */
     public RespValue call(Request request) {
-        return await(send(request)).get(0);
+        return callAll(List.of(request)).get(0);
     }
 
     /**
@@ -93,21 +103,84 @@ public final class Backend {
      * and returns their replies in order: one round trip instead of one per request.
      */
     public List<RespValue> callAll(List<Request> requests) {
-        return await(send(requests.size() == 1 ? requests.get(0) : new RequestBatch(requests, null)));
+        if (RespClientConnectionFactory.onEventLoop()) {
+            throw new IllegalStateException("a blocking call to " + name + " on an event loop thread, which may be "
+                    + "the thread that has to read its reply; use callAllAsync");
+        }
+        return await(callAllAsync(requests));
     }
 
     /**
-     * Like {@link #callAll}, without waiting: the replies complete the future on the connection's
-     * reader thread (exceptionally with a {@link BackendUnavailableException}). The calling
-     * thread (an event loop) goes on serving other clients meanwhile.
+     * Like {@link #callAll}, without waiting: the future completes when the replies are in, on
+     * the event loop thread that reads them (exceptionally with a
+     * {@link BackendUnavailableException}, at the latest after the reply timeout).
+     *
+     * <p>At most {@code pool-size} requests are in flight at once. Beyond that, requests queue,
+     * and when one of the requests in flight is answered, everything queued leaves together as
+     * one pipeline. An event loop therefore never waits for a pooled connection: every
+     * connection it would wait for can only be freed by a reply that the loop itself has to read.
+     * The pool holds one connection more than that, for the queued pipeline: the gateway returns
+     * a connection to the pool only after the reply's callbacks (which send it) have run.
      */
     public CompletableFuture<List<RespValue>> callAllAsync(List<Request> requests) {
+        CompletableFuture<List<RespValue>> result;
+        synchronized (slots) {
+            if (inFlight >= maxInFlight) {
+                result = new CompletableFuture<>();
+                queued.add(new Queued(requests, result));
+            }
+            else {
+                inFlight++;
+                result = sendHoldingSlot(requests);
+            }
+        }
+        return result.orTimeout(replyTimeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return CompletableFuture.failedFuture(cause instanceof BackendUnavailableException ? cause : failed(cause));
+        });
+    }
+
+    /** Requests waiting for a slot, with the futures their callers hold. */
+    private record Queued(List<Request> requests, CompletableFuture<List<RespValue>> result) {
+    }
+
+    /** Sends on a slot already counted in {@link #inFlight}; the slot passes on to the queue when the replies are in. */
+    private CompletableFuture<List<RespValue>> sendHoldingSlot(List<Request> requests) {
+        CompletableFuture<List<RespValue>> replies;
         try {
-            return send(requests.size() == 1 ? requests.get(0) : new RequestBatch(requests, null));
+            replies = send(requests.size() == 1 ? requests.get(0) : new RequestBatch(requests, null));
         }
         catch (BackendUnavailableException e) {
-            return CompletableFuture.failedFuture(e);
+            replies = CompletableFuture.failedFuture(e);
         }
+        return replies.whenComplete((answers, error) -> slotFreed());
+    }
+
+    /** A request in flight was answered (or failed): send everything queued as one pipeline, or free the slot. */
+    private void slotFreed() {
+        List<Queued> next;
+        synchronized (slots) {
+            if (queued.isEmpty()) {
+                inFlight--;
+                return;
+            }
+            next = new ArrayList<>(queued);
+            queued.clear();
+        }
+        List<Request> all = new ArrayList<>();
+        next.forEach(q -> all.addAll(q.requests()));
+        sendHoldingSlot(all).whenComplete((answers, error) -> {
+            int from = 0;
+            for (Queued q : next) {
+                if (error != null) {
+                    q.result().completeExceptionally(error);
+                }
+                else {
+                    q.result().complete(answers.subList(from, from + q.requests().size()));
+                }
+                from += q.requests().size();
+            }
+        });
     }
 
     private CompletableFuture<List<RespValue>> send(Object payload) {
@@ -122,12 +195,15 @@ public final class Backend {
         catch (RuntimeException e) {
             throw failed(e);
         }
-        return reply.orTimeout(replyTimeoutMillis, TimeUnit.MILLISECONDS).handle((message, error) -> {
+        return reply.handle((message, error) -> {
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
                 throw failed(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
             Object replyPayload = ((Message<?>) message).getPayload();
+            if (replyPayload instanceof Throwable failure) { // the connection failed: an ErrorMessage
+                throw failed(failure);
+            }
             return replyPayload instanceof ReplyList list ? list.replies() : List.of((RespValue) replyPayload);
         });
     }
@@ -140,7 +216,7 @@ public final class Backend {
 
     private List<RespValue> await(CompletableFuture<List<RespValue>> replies) {
         try {
-            return replies.get(); // the reply timeout (orTimeout in send) completes it if the backend is silent
+            return replies.get(); // callAllAsync's timer completes it if the backend is silent
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof BackendUnavailableException unavailable) {

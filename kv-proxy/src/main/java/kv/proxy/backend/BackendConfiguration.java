@@ -2,56 +2,61 @@ package kv.proxy.backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import kv.protocol.tcp.RespSerializer;
 import kv.proxy.config.BackendAddress;
 import kv.proxy.config.ProxyProperties;
+import kv.protocol.endpoint.RespClientConnectionFactory;
+import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.endpoint.SessionMessageMapper;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 
 /**
- * Builds one {@link Backend} per entry of {@code kv.proxy.backends}: a blocking ("Net") client
- * connection factory speaking RESP2, pooled by a {@link CachingClientConnectionFactory}, behind a
- * TCP outbound gateway with the configured reply timeout.
+ * Builds one {@link Backend} per entry of {@code kv.proxy.backends}: a client connection factory
+ * speaking RESP2 whose connections are driven by the proxy's own event loops
+ * ({@link RespClientConnectionFactory}), pooled by a {@link CachingClientConnectionFactory},
+ * behind a TCP outbound gateway in async mode.
  */
 @Configuration(proxyBeanMethods = false)
 class BackendConfiguration {
 
     @Bean
     Backends proxyBackends(ProxyProperties properties, BeanFactory beanFactory, ApplicationEventPublisher publisher,
-                      MeterRegistry meters) {
+                      MeterRegistry meters, ObjectProvider<RespServerConnectionFactory> listener) {
         List<Backend> backends = new ArrayList<>();
         for (BackendAddress address : properties.backends()) {
-            backends.add(create(address, properties, beanFactory, publisher, meters));
+            backends.add(create(address, properties, beanFactory, publisher, meters, listener::getObject));
         }
         return new Backends(backends);
     }
 
     private static Backend create(BackendAddress address, ProxyProperties properties, BeanFactory beanFactory,
-                                  ApplicationEventPublisher publisher, MeterRegistry meters) {
+                                  ApplicationEventPublisher publisher, MeterRegistry meters,
+                                  Supplier<RespServerConnectionFactory> loops) {
         ProxyProperties.Timeouts timeouts = properties.timeouts();
-        TcpNetClientConnectionFactory target = new TcpNetClientConnectionFactory(address.host(), address.port());
+        RespClientConnectionFactory target = new RespClientConnectionFactory(address.host(), address.port(), loops);
         target.setSoTcpNoDelay(true);
         target.setSoKeepAlive(true);
         target.setConnectTimeout((int) Math.max(1, timeouts.connect().toSeconds()));
+        target.setReplyTimeout(timeouts.reply());
         target.setMapper(new SessionMessageMapper());
         target.setSerializer(new RespSerializer());
-        target.setDeserializer(new BackendReplyDeserializer());
         target.setLookupHost(false);
-        target.setTcpNetConnectionSupport(new BackendConnection.Support());
         target.setBeanFactory(beanFactory);
         target.setApplicationEventPublisher(publisher);
         target.setBeanName("backend-" + address);
         target.afterPropertiesSet();
 
-        CachingClientConnectionFactory pool = new CachingClientConnectionFactory(target, properties.poolSize());
+        // One connection more than requests in flight: see Backend.callAllAsync.
+        CachingClientConnectionFactory pool = new CachingClientConnectionFactory(target, properties.poolSize() + 1);
         pool.setConnectionWaitTimeout((int) timeouts.reply().toMillis());
         pool.setBeanFactory(beanFactory);
         pool.setApplicationEventPublisher(publisher);
@@ -63,7 +68,9 @@ class BackendConfiguration {
         // No reply timer inside the gateway: in async mode Spring Integration 7.0.5 schedules one
         // per request and never cancels it (AsyncReply's cancel runs on a thenApply stage that
         // is never completed), so every request and its message stayed referenced for the whole
-        // timeout; Backend puts its own timer, cancelled on reply, on each future instead.
+        // timeout. Instead the connection fails a request left unanswered for the reply timeout
+        // (which also keeps that connection out of the pool), and Backend puts a timer, cancelled
+        // on reply, on each future (which also covers the time a request waits in its queue).
         gateway.setRemoteTimeout(0);
         gateway.setRequestTimeout(timeouts.reply().toMillis());
         gateway.setAsync(true);
@@ -77,6 +84,6 @@ class BackendConfiguration {
                 .tag("backend", address.toString())
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
-        return new Backend(address, gateway, pool, latency, timeouts.reply());
+        return new Backend(address, gateway, pool, properties.poolSize(), latency, timeouts.reply());
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import kv.protocol.ByteKey;
+import kv.protocol.endpoint.RespClientConnectionFactory;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
@@ -115,6 +116,25 @@ public class CoherentCache {
         public boolean mustFetch() {
             return future == null || ticket != null;
         }
+
+        /**
+         * Completes when the answer is known, without waiting: at once for a hit or a read the
+         * caller fetches itself, else when the request that fetches this key fills its placeholder.
+         */
+        public CompletableFuture<?> known() {
+            return future == null || ticket != null ? CompletableFuture.completedFuture(null) : future;
+        }
+
+        /**
+         * True if {@link #finish} would have to read the key again, a blocking call: the value
+         * came in under an invalidation stream that has since broken.
+         */
+        public boolean mustRefetch() {
+            if (ticket != null || future == null || !future.isDone() || future.isCompletedExceptionally()) {
+                return false;
+            }
+            return future.join().generation() != generation(owner);
+        }
     }
 
     public PendingRead begin(Backend owner, byte[] keyBytes) {
@@ -159,7 +179,8 @@ public class CoherentCache {
         }
         CachedValue value;
         try {
-            value = pending.future.get(waitMillis, TimeUnit.MILLISECONDS);
+            // An event loop must not wait: it may be the thread that reads the reply awaited.
+            value = pending.future.get(RespClientConnectionFactory.onEventLoop() ? 0 : waitMillis, TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof UncacheableReply uncacheable) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -52,7 +53,7 @@ import org.springframework.stereotype.Component;
  * once. Any other run waits for the end of the event loop's round ({@link #runRound}, the
  * loop's before-flush hook): then the runs of every client of the round leave together, one
  * pipeline per backend, and the loop goes on serving other clients. When a backend's replies
- * are in (on its connection's reader thread) the SETs' keys are withdrawn from the cache,
+ * are in (read by the same loop: the backend connections are on it too) the SETs' keys are withdrawn from the cache,
  * placeholders filled, and each client's {@link DeferredReply} resolved; the loop then sends it.
  * A client with a reply outstanding is not read meanwhile (see {@code RespConnection}), so its
  * next request runs only after the previous one is answered, as one at a time. Everything else
@@ -71,6 +72,8 @@ public class PipelineForwarder {
     private final Backends backends;
     /** Runs the commands that wait on backends one at a time (DEL, MGET, DUMP, ...) off the event loop. */
     private final ExecutorService workers;
+    /** Longest a GET waits for a fetch made by another request (reply plus connect timeout). */
+    private final long waitMillis;
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
@@ -79,6 +82,7 @@ public class PipelineForwarder {
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
+        this.waitMillis = properties.timeouts().reply().toMillis() + properties.timeouts().connect().toMillis();
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(properties.poolSize(), runnable -> {
             Thread thread = new Thread(runnable, "kv-proxy-worker-" + threads.incrementAndGet());
@@ -125,6 +129,32 @@ public class PipelineForwarder {
                 }
             }
             return allAnswered;
+        }
+
+        /** Completes once the GETs that wait on another request's fetch can be answered (or after the wait limit). */
+        CompletableFuture<?> othersFetching() {
+            List<CompletableFuture<?>> waits = null;
+            for (CoherentCache.PendingRead read : reads) {
+                if (read != null && !read.known().isDone()) {
+                    if (waits == null) {
+                        waits = new ArrayList<>();
+                    }
+                    waits.add(read.known());
+                }
+            }
+            return waits == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+                            .orTimeout(waitMillis, TimeUnit.MILLISECONDS);
+        }
+
+        /** True if a GET of the run must be read again: answering it would block. */
+        boolean mustRefetch() {
+            for (int i = 0; i < reads.length; i++) {
+                if (reads[i] != null && !unreachable[i] && reads[i].mustRefetch()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The reply to the whole run, once every backend reply is in. */
@@ -218,7 +248,7 @@ public class PipelineForwarder {
 
     /**
      * Sends every run waiting in this loop's round, one pipeline per backend, without waiting:
-     * each run's reply is resolved on a backend connection's reader thread once its backends
+     * each run's reply is resolved on the event loop that reads the backends' replies once its backends
      * have answered, and the event loop sends it then. The loop runs this before it sends the
      * round's other replies.
      */
@@ -234,15 +264,40 @@ public class PipelineForwarder {
                 if (run.deferred.resolved() != null) {
                     continue;
                 }
-                try {
-                    run.deferred.resolve(error == null ? run.reply() : failure(run, error));
+                if (error != null) {
+                    run.deferred.resolve(failure(run, error));
+                    continue;
                 }
-                catch (RuntimeException e) {
-                    log.error("Answering a forwarded run failed", e);
-                    run.deferred.resolve(failure(run, e));
-                }
+                // GETs of keys another request is fetching are answered once its reply is in.
+                run.othersFetching().whenComplete((known, late) -> {
+                    if (late == null && !run.mustRefetch()) {
+                        resolve(run); // here, on the event loop that read the last reply
+                    }
+                    else {
+                        resolveOnWorker(run); // finishing may block: a timeout to sit out, a key to read again
+                    }
+                });
             }
         });
+    }
+
+    private void resolve(Run run) {
+        try {
+            run.deferred.resolve(run.reply());
+        }
+        catch (RuntimeException e) {
+            log.error("Answering a forwarded run failed", e);
+            run.deferred.resolve(failure(run, e));
+        }
+    }
+
+    private void resolveOnWorker(Run run) {
+        try {
+            workers.execute(() -> resolve(run));
+        }
+        catch (RejectedExecutionException e) {
+            run.deferred.resolve(failure(run, new IllegalStateException("kv-proxy is shutting down")));
+        }
     }
 
     private static Object failure(Run run, Throwable e) {

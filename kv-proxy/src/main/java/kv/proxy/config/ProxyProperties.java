@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  *                 by consistent hashing, so the order does not matter but the set does
  * @param cache the read cache
  * @param timeouts how long the proxy waits for a backend
- * @param poolSize data connections per backend (each blocks for one request at a time)
+ * @param poolSize requests in flight per backend, each on a pooled connection; also the worker threads for
+ *                 commands that wait on backends
  * @param ioThreads event loop threads serving the client connections
  */
 @ConfigurationProperties("kv.proxy")

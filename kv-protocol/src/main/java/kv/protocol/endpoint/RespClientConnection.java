@@ -1,0 +1,348 @@
+package kv.protocol.endpoint;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLSession;
+
+import kv.protocol.resp.RespDecoder;
+import kv.protocol.resp.RespInput;
+import kv.protocol.resp.RespProtocolException;
+import kv.protocol.resp.RespValue;
+import kv.protocol.tcp.ReplyList;
+import kv.protocol.tcp.RequestBatch;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.serializer.Serializer;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * A service's connection to a RESP server behind it (kv-proxy to a backend), driven by an
+ * {@link EventLoop}: the Spring Integration client connection under a TCP outbound gateway. A
+ * request message ({@code Request}, or a {@link RequestBatch} sent pipelined) is written to an
+ * output buffer that the loop sends with its round; the server's replies are read and decoded
+ * on the loop's thread, and each request's answer (one {@link RespValue}, or a
+ * {@link ReplyList} for a batch) goes to the gateway as one message.
+ *
+ * <p>Design note: Spring Integration's client connections read replies on a thread per
+ * connection, which then has to wake the event loop to send them on: two threads and a
+ * hand-off per forwarded round. Here the loop that forwarded the round reads the replies too.
+ * So nothing on the loop thread may wait for a reply on a connection of its own loop: code that
+ * blocks for a reply runs on other threads. A request not answered within the reply timeout
+ * fails the connection, which gives the gateway an error for it and keeps the pooled
+ * connection from being handed out again.
+ */
+public final class RespClientConnection extends TcpConnectionSupport implements LoopChannel {
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    /** A request message sent and not yet answered: how many replies it is owed, and since when. */
+    private record Owed(int replies, long sentNanos) {
+    }
+
+    private final SocketChannel channel;
+    private final long replyTimeoutNanos;
+    private final RespInput input = RespInput.fedBy(BUFFER_SIZE);
+    private final RespDecoder decoder = new RespDecoder();
+    private final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
+    /** Guards {@link #output} and {@link #owed}: requests may be sent from any thread. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
+    private final int port;
+    private volatile EventLoop loop;
+    private SelectionKey key;
+    /** Replies read so far of a batch being answered (loop thread only). */
+    private List<RespValue> collecting = new ArrayList<>();
+    private boolean dirty;
+    private Object payload;
+
+    RespClientConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
+                         long replyTimeoutMillis) {
+        super(channel.socket(), false, false, publisher, factoryName);
+        this.channel = channel;
+        this.port = channel.socket().getPort();
+        this.replyTimeoutNanos = replyTimeoutMillis * 1_000_000;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Publishes the connection-open event (for listeners of Spring Integration's TCP events). */
+    void opened() {
+        publishConnectionOpenEvent();
+    }
+
+    /** Called by the loop once the channel is registered with it; sends what was written before. */
+    void attach(EventLoop eventLoop, SelectionKey selectionKey) {
+        this.key = selectionKey;
+        this.loop = eventLoop;
+        boolean pending;
+        writeLock.lock();
+        try {
+            pending = output.pending() > 0;
+        }
+        finally {
+            writeLock.unlock();
+        }
+        if (pending) {
+            markDirty();
+        }
+    }
+
+    // ---- any thread: sending
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void send(Message<?> message) {
+        Object request = getMapper().fromMessage(message);
+        int replies = request instanceof RequestBatch batch ? batch.requests().size() : 1;
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                throw new MessagingException(message, "connection " + getConnectionId() + " is closed");
+            }
+            ((Serializer<Object>) getSerializer()).serialize(request, output);
+            owed.add(new Owed(replies, System.nanoTime()));
+        }
+        catch (IOException | RuntimeException e) {
+            if (e instanceof MessagingException messaging) {
+                throw messaging;
+            }
+            throw new MessagingException(message, "cannot write the request", e);
+        }
+        finally {
+            writeLock.unlock();
+        }
+        requestFlush();
+    }
+
+    private void requestFlush() {
+        EventLoop current = loop;
+        if (current == null) {
+            return; // not registered yet: attach() sends what is buffered
+        }
+        if (current.inLoop()) {
+            markDirty();
+        }
+        else if (flushRequested.compareAndSet(false, true)) {
+            current.requestFlush(this);
+        }
+    }
+
+    @Override
+    public void flushRequestTaken() {
+        flushRequested.set(false);
+        markDirty();
+    }
+
+    private void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            loop.markOutbound(this);
+        }
+    }
+
+    @Override
+    public void onWritable() {
+        markDirty();
+    }
+
+    /** Sends what the channel takes of the buffered requests (loop thread, once per round). */
+    void flush() {
+        dirty = false;
+        boolean sent = false;
+        IOException failure = null;
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                return;
+            }
+            sent = output.sendTo(channel);
+        }
+        catch (IOException e) {
+            failure = e;
+        }
+        finally {
+            writeLock.unlock();
+        }
+        if (failure != null) {
+            fail(failure);
+            return;
+        }
+        int ops = SelectionKey.OP_READ | (sent ? 0 : SelectionKey.OP_WRITE);
+        if (key.isValid() && key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    // ---- loop thread: reading replies
+
+    @Override
+    public void onReadable() {
+        try {
+            if (input.fill(channel) < 0) {
+                fail(new EOFException("connection closed by " + getHostAddress() + ":" + port));
+                return;
+            }
+            while (isOpen() && input.hasCompleteValue()) {
+                received(decoder.readValue(input));
+            }
+        }
+        catch (IOException e) { // RespProtocolException included: the stream cannot be trusted past it
+            fail(e);
+        }
+    }
+
+    /** One reply read: a request's answer once all its replies are in. */
+    private void received(RespValue reply) throws RespProtocolException {
+        Owed head;
+        writeLock.lock();
+        try {
+            head = owed.peek();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        if (head == null) {
+            throw new RespProtocolException("a reply to no request: " + reply);
+        }
+        Object answer;
+        if (head.replies() == 1) {
+            answer = reply;
+        }
+        else {
+            collecting.add(reply);
+            if (collecting.size() < head.replies()) {
+                return;
+            }
+            answer = new ReplyList(collecting);
+            collecting = new ArrayList<>();
+        }
+        writeLock.lock();
+        try {
+            owed.poll();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        payload = answer;
+        Message<?> message = getMapper().toMessage(this);
+        payload = null;
+        TcpListener listener = getListener();
+        if (message == null || listener == null) {
+            return;
+        }
+        try {
+            listener.onMessage(message);
+        }
+        catch (RuntimeException e) {
+            logger.error("Handling a reply from " + getHostAddress() + ":" + port + " failed", e);
+        }
+    }
+
+    /** Fails the connection if its oldest request has waited longer than the reply timeout (loop thread). */
+    void checkReplyTimeout(long nowNanos) {
+        Owed head;
+        writeLock.lock();
+        try {
+            head = owed.peek();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        if (head != null && replyTimeoutNanos > 0 && nowNanos - head.sentNanos() > replyTimeoutNanos) {
+            fail(new SocketTimeoutException("no reply from " + getHostAddress() + ":" + port + " within "
+                    + replyTimeoutNanos / 1_000_000 + " ms"));
+        }
+    }
+
+    /**
+     * The connection cannot go on: closes it, and gives the gateway an error for the request it
+     * waits on, if any, instead of leaving it to time out.
+     */
+    private void fail(Exception e) {
+        boolean waiting;
+        writeLock.lock();
+        try {
+            waiting = !owed.isEmpty();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        logger.debug("Connection " + getConnectionId() + " failed: " + e);
+        closeConnection(true);
+        if (waiting) {
+            sendExceptionToListener(e);
+        }
+    }
+
+    // ---- TcpConnection
+
+    @Override
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    @Override
+    public void close() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            output.clear();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        try {
+            channel.close();
+        }
+        catch (IOException ignored) {
+            // closing anyway
+        }
+        EventLoop current = loop;
+        if (current != null) {
+            current.remove(this);
+        }
+        super.close();
+    }
+
+    /** The event loop drives this connection; there is no reader thread to run. */
+    @Override
+    public void run() {
+    }
+
+    @Override
+    public Object getPayload() {
+        return payload;
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @Override
+    public Object getDeserializerStateKey() {
+        return input;
+    }
+
+    @Override
+    public SSLSession getSslSession() {
+        return null;
+    }
+}
