@@ -36,6 +36,7 @@ public final class ScriptedBackend implements AutoCloseable {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final Semaphore heldGets = new Semaphore(0);
     private volatile CountDownLatch gate;
+    private volatile boolean dropGets;
 
     public ScriptedBackend() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -58,6 +59,16 @@ public final class ScriptedBackend implements AutoCloseable {
 
     public int subscriptions() {
         return subscriptions.get();
+    }
+
+    /** Connections accepted so far, the invalidation listener's included. */
+    public int connections() {
+        return sockets.size();
+    }
+
+    /** From now on a GET makes the backend close that connection without replying, as a crash would. */
+    public void dropGets() {
+        dropGets = true;
     }
 
     /** From now on GETs read their value, then wait at the gate before replying. */
@@ -120,7 +131,12 @@ public final class ScriptedBackend implements AutoCloseable {
                 if (!(read instanceof Request request)) {
                     return;
                 }
-                connection.write(answer(request, connection));
+                RespValue reply = answer(request, connection);
+                if (reply == null) {
+                    connection.socket.close();
+                    return;
+                }
+                connection.write(reply);
             }
         }
         catch (IOException | InterruptedException e) {
@@ -128,6 +144,7 @@ public final class ScriptedBackend implements AutoCloseable {
         }
     }
 
+    /** The reply to {@code request}, or null to hang up without one. */
     private RespValue answer(Request request, Connection connection) throws InterruptedException {
         switch (request.name()) {
             case "hello":
@@ -141,6 +158,9 @@ public final class ScriptedBackend implements AutoCloseable {
                 return Replies.PONG;
             case "get": {
                 gets.incrementAndGet();
+                if (dropGets) {
+                    return null; // hang up instead
+                }
                 String value = values.get(request.argString(1));
                 CountDownLatch held = gate;
                 if (held != null) {
