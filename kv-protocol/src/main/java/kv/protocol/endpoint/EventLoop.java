@@ -50,7 +50,7 @@ final class EventLoop implements Runnable {
     private final List<RespClientConnection> outbound = new ArrayList<>();
     /** Connections to servers registered with this loop, checked for overdue replies (loop thread only). */
     private final List<RespClientConnection> servers = new ArrayList<>();
-    private long nextTimeoutCheck;
+    private long nextTimeoutCheck = System.nanoTime();
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
@@ -149,7 +149,7 @@ final class EventLoop implements Runnable {
         LOOP_THREAD.set(true);
         while (running) {
             try {
-                if (!resumable.isEmpty()) {
+                if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty()) {
                     selector.selectNow(this::ready);
                 }
                 else if (!servers.isEmpty()) {
@@ -206,6 +206,7 @@ final class EventLoop implements Runnable {
         while ((pushed = flushRequests.poll()) != null) {
             pushed.flushRequestTaken();
         }
+        checkReplyTimeouts(); // before the flush: the errors it gives are sent this round
         if (!dirty.isEmpty()) {
             try {
                 beforeFlush.accept(List.copyOf(dirty));
@@ -224,7 +225,6 @@ final class EventLoop implements Runnable {
             dirty.get(i).flush();
         }
         dirty.clear();
-        checkReplyTimeouts();
     }
 
     private void checkReplyTimeouts() {

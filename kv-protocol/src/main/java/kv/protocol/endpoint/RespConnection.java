@@ -51,6 +51,9 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
 
     private static final int BUFFER_SIZE = 16 * 1024;
 
+    /** Request bytes read ahead, at most, while the client waits for a reply (a {@link DeferredReply}). */
+    static final int HELD_INPUT_LIMIT = 64 * 1024;
+
     private final SocketChannel channel;
     private final S session;
     private final String address;
@@ -149,7 +152,22 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
     @Override
     public void onReadable() {
         if (awaitingReply()) {
-            interest(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
+            // Its next requests wait for the reply. Read them into the buffer meanwhile (up to a
+            // bound): turning reading off and on again for every request cost two epoll_ctl
+            // calls per request, 12% of kv-proxy's loop at pipeline 1.
+            if (input.buffered() >= HELD_INPUT_LIMIT) {
+                interest(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
+                return;
+            }
+            try {
+                if (input.fill(channel) < 0) {
+                    close();
+                }
+            }
+            catch (IOException e) {
+                logger.debug("Read from " + address + " failed: " + e);
+                close();
+            }
             return;
         }
         int n;
@@ -375,7 +393,8 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
             return;
         }
         if (sent && unresolved > 0) {
-            interest(0); // reading resumes once the outstanding reply is resolved and sent
+            // Requests read meanwhile run once the outstanding reply is resolved and sent.
+            interest(input.buffered() < HELD_INPUT_LIMIT ? SelectionKey.OP_READ : 0);
         }
         else if (sent) {
             interest(SelectionKey.OP_READ);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Timer;
 import kv.protocol.endpoint.RespClientConnectionFactory;
@@ -112,8 +113,10 @@ public final class Backend {
 
     /**
      * Like {@link #callAll}, without waiting: the future completes when the replies are in, on
-     * the event loop thread that reads them (exceptionally with a
-     * {@link BackendUnavailableException}, at the latest after the reply timeout).
+     * the event loop thread that reads them, or exceptionally with a
+     * {@link BackendUnavailableException}. A request in flight fails after the reply timeout (its
+     * connection enforces it; there is no timer per request, which cost a timer thread wake-up
+     * per round); a queued one waits at most that long for a slot, then that long again.
      *
      * <p>At most {@code pool-size} requests are in flight at once. Beyond that, requests queue,
      * and when one of the requests in flight is answered, everything queued leaves together as
@@ -134,10 +137,7 @@ public final class Backend {
                 result = sendHoldingSlot(requests);
             }
         }
-        return result.orTimeout(replyTimeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            return CompletableFuture.failedFuture(cause instanceof BackendUnavailableException ? cause : failed(cause));
-        });
+        return result;
     }
 
     /** Requests waiting for a slot, with the futures their callers hold. */
@@ -216,7 +216,12 @@ public final class Backend {
 
     private List<RespValue> await(CompletableFuture<List<RespValue>> replies) {
         try {
-            return replies.get(); // callAllAsync's timer completes it if the backend is silent
+            // The connection fails a request after the reply timeout (a queued one waits at most
+            // as long again); this bound only guards against a loop that no longer runs.
+            return replies.get(3 * replyTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (TimeoutException e) {
+            throw failed(e);
         }
         catch (ExecutionException e) {
             if (e.getCause() instanceof BackendUnavailableException unavailable) {

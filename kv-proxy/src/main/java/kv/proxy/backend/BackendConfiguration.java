@@ -69,8 +69,7 @@ class BackendConfiguration {
         // per request and never cancels it (AsyncReply's cancel runs on a thenApply stage that
         // is never completed), so every request and its message stayed referenced for the whole
         // timeout. Instead the connection fails a request left unanswered for the reply timeout
-        // (which also keeps that connection out of the pool), and Backend puts a timer, cancelled
-        // on reply, on each future (which also covers the time a request waits in its queue).
+        // (which also keeps that connection out of the pool), checked by its event loop.
         gateway.setRemoteTimeout(0);
         gateway.setRequestTimeout(timeouts.reply().toMillis());
         gateway.setAsync(true);

@@ -55,7 +55,7 @@ import org.springframework.stereotype.Component;
  * pipeline per backend, and the loop goes on serving other clients. When a backend's replies
  * are in (read by the same loop: the backend connections are on it too) the SETs' keys are withdrawn from the cache,
  * placeholders filled, and each client's {@link DeferredReply} resolved; the loop then sends it.
- * A client with a reply outstanding is not read meanwhile (see {@code RespConnection}), so its
+ * A client with a reply outstanding has no further request run meanwhile (see {@code RespConnection}), so its
  * next request runs only after the previous one is answered, as one at a time. Everything else
  * (and a GET of a key the batch has just SET) goes through the {@link ProxyDispatcher} one request at a time,
  * in order: on the loop if the proxy answers it itself (PING, INFO, CLIENT ...), on a worker
