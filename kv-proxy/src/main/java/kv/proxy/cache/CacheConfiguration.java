@@ -27,14 +27,20 @@ class CacheConfiguration {
     }
 
     @Bean
-    AsyncCache<Object, Object> proxyValueCache(ProxyProperties properties, Ticker cacheTicker, CacheStats stats) {
+    RoundMaintenance cacheMaintenance() {
+        return new RoundMaintenance();
+    }
+
+    @Bean
+    AsyncCache<Object, Object> proxyValueCache(ProxyProperties properties, Ticker cacheTicker, CacheStats stats,
+                                               RoundMaintenance cacheMaintenance) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .maximumWeight(properties.cache().maxBytes().toBytes())
                 .weigher((Object key, Object value) -> ((CachedValue) value).weigh((ByteKey) key))
                 .ticker(cacheTicker)
-                // Maintenance on the caller's thread: no dependency on the common pool, and
-                // evictions are visible as soon as the call returns (tests rely on it).
-                .executor(Runnable::run)
+                // Maintenance at the end of an event loop's round, or at once on other threads
+                // (so evictions are visible as soon as a test's call returns); no common pool.
+                .executor(cacheMaintenance)
                 .recordStats() // for the Actuator's cache metrics
                 .removalListener((Object key, Object value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {

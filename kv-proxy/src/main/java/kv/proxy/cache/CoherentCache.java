@@ -175,7 +175,7 @@ public class CoherentCache {
             return new Read(fetched, false);
         }
         if (pending.ticket != null) {
-            complete(pending.ticket, fetched, pending.generation);
+            complete(pending, fetched);
         }
         CachedValue value;
         try {
@@ -219,7 +219,7 @@ public class CoherentCache {
      */
     public void fill(PendingRead pending, RespValue fetched) {
         if (pending.ticket != null) {
-            complete(pending.ticket, fetched, pending.generation);
+            complete(pending, fetched);
         }
     }
 
@@ -236,18 +236,21 @@ public class CoherentCache {
      * GETs for keys that do not exist (a scan, a probe) would otherwise evict the values that
      * are read again, and cost an insertion and an eviction each.
      */
-    private void complete(CachingReader.Ticket ticket, RespValue reply, long generation) {
+    private void complete(PendingRead pending, RespValue reply) {
+        CachingReader.Ticket ticket = pending.ticket;
+        CachedValue value = new CachedValue(reply, pending.generation);
         if (reply instanceof RespValue.BulkString) {
-            ticket.future().complete(new CachedValue(reply, generation));
+            ticket.future().complete(value);
         }
         else if (reply instanceof RespValue.Null) {
+            // Withdrawn before it is completed: completing an entry still cached costs Caffeine
+            // a weight update before the removal. The entry is not the ticket's future itself but
+            // a stage of it that Spring's @Cacheable stored, so it is recognised as a placeholder
+            // still in flight; in a rare race with an invalidation that is another miss's
+            // placeholder, and not keeping that one is safe: the cache only loses an entry.
             // Not an exceptional completion: Caffeine logs a warning for each of those.
-            CachedValue absent = new CachedValue(reply, generation);
-            ticket.future().complete(absent);
-            CompletableFuture<CachedValue> stored = present(ticket.key());
-            if (stored != null && stored.getNow(null) == absent) {
-                cache.asMap().remove(ticket.key(), stored); // the entry Spring installed for this miss
-            }
+            cache.asMap().computeIfPresent(ticket.key(), (key, stored) -> stored.isDone() ? stored : null);
+            ticket.future().complete(value);
         }
         else {
             ticket.future().completeExceptionally(new UncacheableReply(reply));

@@ -3,6 +3,7 @@ package kv.proxy.tcp;
 import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
+import kv.proxy.cache.RoundMaintenance;
 import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
@@ -24,12 +25,16 @@ class ProxyTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry,
-                                                       PipelineForwarder forwarder) {
+                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
         // GET misses and SETs of every client of a round go to the backends together, one
-        // pipeline per backend, before the round's replies are sent.
-        factory.setBeforeFlush(connections -> forwarder.runRound());
+        // pipeline per backend, before the round's replies are sent; then the cache's
+        // bookkeeping for the round's writes runs, once.
+        factory.setBeforeFlush(connections -> {
+            forwarder.runRound();
+            cacheMaintenance.runPending();
+        });
         return factory;
     }
 
