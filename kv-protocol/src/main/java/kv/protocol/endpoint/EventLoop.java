@@ -51,6 +51,9 @@ final class EventLoop implements Runnable {
     /** Connections to servers registered with this loop, checked for overdue replies (loop thread only). */
     private final List<RespClientConnection> servers = new ArrayList<>();
     private long nextTimeoutCheck = System.nanoTime();
+    /** Clients' connections the selector reported ready, served after the servers' (loop thread only). */
+    private final List<SelectionKey> readyClients = new ArrayList<>();
+    private boolean serversAnswered;
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
@@ -158,6 +161,16 @@ final class EventLoop implements Runnable {
                 else {
                     selector.select(this::ready);
                 }
+                if (serversAnswered) {
+                    // Replies that servers' answers completed leave before new requests are read:
+                    // at pipeline 1 that took a whole round's reading off their latency.
+                    serversAnswered = false;
+                    flush();
+                }
+                for (int i = 0; i < readyClients.size(); i++) {
+                    serve(readyClients.get(i));
+                }
+                readyClients.clear();
                 round();
             }
             catch (IOException | RuntimeException e) {
@@ -175,7 +188,18 @@ final class EventLoop implements Runnable {
     /** How often replies overdue from servers are looked for. */
     private static final long TIMEOUT_CHECK_MILLIS = 100;
 
+    /** Servers' connections are served as the selector reports them, clients' after (see run). */
     private void ready(SelectionKey key) {
+        if (key.attachment() instanceof RespClientConnection) {
+            serversAnswered |= key.isValid() && key.isReadable();
+            serve(key);
+        }
+        else {
+            readyClients.add(key);
+        }
+    }
+
+    private void serve(SelectionKey key) {
         LoopChannel connection = (LoopChannel) key.attachment();
         if (!key.isValid()) {
             return;
@@ -207,6 +231,11 @@ final class EventLoop implements Runnable {
             pushed.flushRequestTaken();
         }
         checkReplyTimeouts(); // before the flush: the errors it gives are sent this round
+        flush();
+    }
+
+    /** Ends a round: the before-flush hook, then requests to servers, then the replies. */
+    private void flush() {
         if (!dirty.isEmpty()) {
             try {
                 beforeFlush.accept(List.copyOf(dirty));
