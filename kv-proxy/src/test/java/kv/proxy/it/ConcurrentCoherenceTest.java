@@ -58,7 +58,7 @@ class ConcurrentCoherenceTest {
     }
 
     private Server start(String backend) throws Exception {
-        if (backend.equals("redis-server")) {
+        if (backend.startsWith("redis-server")) {
             assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
             RedisServerProcess redis = RedisServerProcess.start(work);
             return new Server(redis.port(), redis);
@@ -67,11 +67,16 @@ class ConcurrentCoherenceTest {
         return new Server(kv.port(), kv);
     }
 
+    /**
+     * With two event loops, clients are spread over both, and a pooled backend connection
+     * registered with one loop carries requests sent from the other.
+     */
     @ParameterizedTest(name = "in front of {0}")
-    @ValueSource(strings = {"redis-server", "kv-server"})
+    @ValueSource(strings = {"redis-server", "kv-server", "redis-server, kv-proxy on 2 event loops"})
     void readersNeverGoBackBeforeTheirOwnWritesAndAllKeysConverge(String backend) throws Exception {
+        String loops = "kv.proxy.io-threads=" + (backend.endsWith("2 event loops") ? 2 : 1);
         try (Server redis = start(backend);
-             ProxyRunner proxy = ProxyRunner.start(List.of(redis.port()))) {
+             ProxyRunner proxy = ProxyRunner.start(List.of(redis.port()), loops)) {
             proxy.awaitCoherent();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService threads = Executors.newCachedThreadPool();
