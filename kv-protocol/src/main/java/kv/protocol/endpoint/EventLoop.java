@@ -43,7 +43,7 @@ final class EventLoop implements Runnable {
     /** Work handed over by other threads: registering a connection to a server. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Connections other threads wrote to (pushes, requests); their output leaves with the next round. */
-    private final Queue<LoopChannel> flushRequests = new ConcurrentLinkedQueue<>();
+    private final Queue<LoopConnection> flushRequests = new ConcurrentLinkedQueue<>();
     /** Connections with replies to send at the end of this round (loop thread only). */
     private final List<RespConnection<?>> dirty = new ArrayList<>();
     /** Connections to servers with requests to send this round (loop thread only). */
@@ -118,7 +118,7 @@ final class EventLoop implements Runnable {
     }
 
     /** Another thread wrote to the connection: send it with the next round. */
-    void requestFlush(LoopChannel connection) {
+    void requestFlush(LoopConnection connection) {
         flushRequests.add(connection);
         selector.wakeup();
     }
@@ -200,7 +200,7 @@ final class EventLoop implements Runnable {
     }
 
     private void serve(SelectionKey key) {
-        LoopChannel connection = (LoopChannel) key.attachment();
+        LoopConnection connection = (LoopConnection) key.attachment();
         if (!key.isValid()) {
             return;
         }
@@ -226,7 +226,7 @@ final class EventLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
             task.run();
         }
-        LoopChannel pushed;
+        LoopConnection pushed;
         while ((pushed = flushRequests.poll()) != null) {
             pushed.flushRequestTaken();
         }

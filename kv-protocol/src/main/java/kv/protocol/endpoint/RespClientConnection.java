@@ -8,21 +8,14 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
-
-import javax.net.ssl.SSLSession;
 
 import kv.protocol.resp.RespDecoder;
-import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespProtocolException;
 import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.ReplyList;
 import kv.protocol.tcp.RequestBatch;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
-import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
-import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
@@ -42,47 +35,23 @@ import org.springframework.messaging.MessagingException;
  * fails the connection, which gives the gateway an error for it and keeps the pooled
  * connection from being handed out again.
  */
-public final class RespClientConnection extends TcpConnectionSupport implements LoopChannel {
-
-    private static final int BUFFER_SIZE = 16 * 1024;
+public final class RespClientConnection extends LoopConnection {
 
     /** A request message sent and not yet answered: how many replies it is owed, and since when. */
     private record Owed(int replies, long sentNanos) {
     }
 
-    private final SocketChannel channel;
     private final long replyTimeoutNanos;
-    private final RespInput input = RespInput.fedBy(BUFFER_SIZE);
     private final RespDecoder decoder = new RespDecoder();
-    private final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
-    /** Guards {@link #output} and {@link #owed}: requests may be sent from any thread. */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Requests sent and not answered yet, oldest first (guarded by writeLock: any thread may send). */
     private final ArrayDeque<Owed> owed = new ArrayDeque<>();
-    private final AtomicBoolean open = new AtomicBoolean(true);
-    private final AtomicBoolean flushRequested = new AtomicBoolean();
-    private final int port;
-    private volatile EventLoop loop;
-    private SelectionKey key;
     /** Replies read so far of a batch being answered (loop thread only). */
     private List<RespValue> collecting = new ArrayList<>();
-    private boolean dirty;
-    private Object payload;
 
     RespClientConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
                          long replyTimeoutMillis) {
-        super(channel.socket(), false, false, publisher, factoryName);
-        this.channel = channel;
-        this.port = channel.socket().getPort();
+        super(channel, false, publisher, factoryName);
         this.replyTimeoutNanos = replyTimeoutMillis * 1_000_000;
-    }
-
-    SocketChannel channel() {
-        return channel;
-    }
-
-    /** Publishes the connection-open event (for listeners of Spring Integration's TCP events). */
-    void opened() {
-        publishConnectionOpenEvent();
     }
 
     /** Called by the loop once the channel is registered with it; sends what was written before. */
@@ -129,35 +98,10 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
         requestFlush();
     }
 
-    private void requestFlush() {
-        EventLoop current = loop;
-        if (current == null) {
-            return; // not registered yet: attach() sends what is buffered
-        }
-        if (current.inLoop()) {
-            markDirty();
-        }
-        else if (flushRequested.compareAndSet(false, true)) {
-            current.requestFlush(this);
-        }
-    }
-
+    /** Requests leave before the round's replies, so their round trip overlaps with sending those. */
     @Override
-    public void flushRequestTaken() {
-        flushRequested.set(false);
-        markDirty();
-    }
-
-    private void markDirty() {
-        if (!dirty) {
-            dirty = true;
-            loop.markOutbound(this);
-        }
-    }
-
-    @Override
-    public void onWritable() {
-        markDirty();
+    void enlist(EventLoop eventLoop) {
+        eventLoop.markOutbound(this);
     }
 
     /** Sends what the channel takes of the buffered requests (loop thread, once per round). */
@@ -191,10 +135,10 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
     // ---- loop thread: reading replies
 
     @Override
-    public void onReadable() {
+    void onReadable() {
         try {
             if (input.fill(channel) < 0) {
-                fail(new EOFException("connection closed by " + getHostAddress() + ":" + port));
+                fail(new EOFException("connection closed by " + getHostAddress() + ":" + getPort()));
                 return;
             }
             while (isOpen() && input.hasCompleteValue()) {
@@ -206,16 +150,20 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
         }
     }
 
-    /** One reply read: a request's answer once all its replies are in. */
-    private void received(RespValue reply) throws RespProtocolException {
-        Owed head;
+    /** The oldest request not answered yet, or null. */
+    private Owed oldestOwed() {
         writeLock.lock();
         try {
-            head = owed.peek();
+            return owed.peek();
         }
         finally {
             writeLock.unlock();
         }
+    }
+
+    /** One reply read: a request's answer once all its replies are in. */
+    private void received(RespValue reply) throws RespProtocolException {
+        Owed head = oldestOwed();
         if (head == null) {
             throw new RespProtocolException("a reply to no request: " + reply);
         }
@@ -238,33 +186,19 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
         finally {
             writeLock.unlock();
         }
-        payload = answer;
-        Message<?> message = getMapper().toMessage(this);
-        payload = null;
-        TcpListener listener = getListener();
-        if (message == null || listener == null) {
-            return;
-        }
         try {
-            listener.onMessage(message);
+            deliver(answer);
         }
         catch (RuntimeException e) {
-            logger.error("Handling a reply from " + getHostAddress() + ":" + port + " failed", e);
+            logger.error("Handling a reply from " + getHostAddress() + ":" + getPort() + " failed", e);
         }
     }
 
     /** Fails the connection if its oldest request has waited longer than the reply timeout (loop thread). */
     void checkReplyTimeout(long nowNanos) {
-        Owed head;
-        writeLock.lock();
-        try {
-            head = owed.peek();
-        }
-        finally {
-            writeLock.unlock();
-        }
+        Owed head = oldestOwed();
         if (head != null && replyTimeoutNanos > 0 && nowNanos - head.sentNanos() > replyTimeoutNanos) {
-            fail(new SocketTimeoutException("no reply from " + getHostAddress() + ":" + port + " within "
+            fail(new SocketTimeoutException("no reply from " + getHostAddress() + ":" + getPort() + " within "
                     + replyTimeoutNanos / 1_000_000 + " ms"));
         }
     }
@@ -274,14 +208,7 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
      * waits on, if any, instead of leaving it to time out.
      */
     private void fail(Exception e) {
-        boolean waiting;
-        writeLock.lock();
-        try {
-            waiting = !owed.isEmpty();
-        }
-        finally {
-            writeLock.unlock();
-        }
+        boolean waiting = oldestOwed() != null;
         logger.debug("Connection " + getConnectionId() + " failed: " + e);
         closeConnection(true);
         if (waiting) {
@@ -292,13 +219,8 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
     // ---- TcpConnection
 
     @Override
-    public boolean isOpen() {
-        return open.get();
-    }
-
-    @Override
     public void close() {
-        if (!open.compareAndSet(true, false)) {
+        if (!markClosed()) {
             return;
         }
         writeLock.lock();
@@ -319,30 +241,5 @@ public final class RespClientConnection extends TcpConnectionSupport implements 
             current.remove(this);
         }
         super.close();
-    }
-
-    /** The event loop drives this connection; there is no reader thread to run. */
-    @Override
-    public void run() {
-    }
-
-    @Override
-    public Object getPayload() {
-        return payload;
-    }
-
-    @Override
-    public int getPort() {
-        return port;
-    }
-
-    @Override
-    public Object getDeserializerStateKey() {
-        return input;
-    }
-
-    @Override
-    public SSLSession getSslSession() {
-        return null;
     }
 }

@@ -8,14 +8,9 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
-
-import javax.net.ssl.SSLSession;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespEncoder;
-import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespProtocolException;
 import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.DeferredReply;
@@ -25,14 +20,12 @@ import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RespRequestDeserializer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
-import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
-import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
  * One RESP client connection of a kv service (server or proxy), served by an {@link EventLoop}:
- * a Spring Integration {@link TcpConnectionSupport} whose requests are decoded from a
+ * a Spring Integration {@link org.springframework.integration.ip.tcp.connection.TcpConnectionSupport} whose requests are decoded from a
  * non-blocking channel and handed to the inbound gateway on the loop's thread. {@code S} is the
  * service's own per-client state, carried to its dispatcher.
  *
@@ -44,35 +37,20 @@ import org.springframework.messaging.MessagingException;
  * server buffer without bound. Pushes (invalidations) may be written from any thread; they go
  * after the replies already buffered.
  */
-public class RespConnection<S> extends TcpConnectionSupport implements LoopChannel {
+public class RespConnection<S> extends LoopConnection {
 
     /** Unsent reply bytes at which the connection stops reading requests until the client catches up. */
     static final int OUTPUT_HIGH_WATER = 1024 * 1024;
 
-    private static final int BUFFER_SIZE = 16 * 1024;
-
     /** Request bytes read ahead, at most, while the client waits for a reply (a {@link DeferredReply}). */
     static final int HELD_INPUT_LIMIT = 64 * 1024;
 
-    private final SocketChannel channel;
     private final S session;
     private final String address;
-    private final int port;
-    private final RespInput input = RespInput.fedBy(BUFFER_SIZE);
-    private final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
-    /** Guards {@link #output}: replies and pushes may come from several threads. */
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicBoolean open = new AtomicBoolean(true);
-    private final AtomicBoolean flushRequested = new AtomicBoolean();
     /** Replies waiting behind a {@link DeferredReply} not yet resolved, in order (guarded by writeLock). */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private volatile Runnable onClose;
     private volatile String rejection;
-    private volatile EventLoop loop;
-    private SelectionKey key;
-    private Object payload;
-    /** On the loop's list of connections to flush this round (loop thread only). */
-    private boolean dirty;
     /** A reply asked to close the connection once it has been sent (QUIT, a protocol error). */
     private volatile boolean closeAfterFlush;
 
@@ -83,12 +61,10 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
      */
     public RespConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName, S session,
                           Runnable onClose) {
-        super(channel.socket(), true, false, publisher, factoryName);
-        this.channel = channel;
+        super(channel, true, publisher, factoryName);
         this.session = session;
         this.onClose = onClose == null ? () -> { } : onClose;
         this.address = addressOf(channel.socket());
-        this.port = channel.socket().getPort();
     }
 
     /** The remote address as {@code 127.0.0.1:53842}. */
@@ -116,15 +92,6 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
         this.rejection = message;
     }
 
-    /** Publishes the connection-open event (for listeners of Spring Integration's TCP events). */
-    void opened() {
-        publishConnectionOpenEvent();
-    }
-
-    SocketChannel channel() {
-        return channel;
-    }
-
     /** Called by the loop once the channel is registered with it. */
     void attach(EventLoop eventLoop, SelectionKey selectionKey) {
         this.loop = eventLoop;
@@ -150,7 +117,7 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
     // ---- loop thread: reading and running requests
 
     @Override
-    public void onReadable() {
+    void onReadable() {
         if (awaitingReply()) {
             // Its next requests wait for the reply. Read them into the buffer meanwhile (up to a
             // bound): turning reading off and on again for every request cost two epoll_ctl
@@ -224,15 +191,8 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
     }
 
     private void dispatch(Object request) {
-        payload = request;
-        Message<?> message = getMapper().toMessage(this);
-        payload = null;
-        TcpListener listener = getListener();
-        if (message == null || listener == null) {
-            return;
-        }
         try {
-            listener.onMessage(message);
+            deliver(request);
         }
         catch (RuntimeException e) {
             logger.error("Request from " + address + " failed; closing the connection", e);
@@ -321,36 +281,10 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
         }
     }
 
-    private void requestFlush() {
-        EventLoop current = loop;
-        if (current == null) {
-            return; // not registered yet: attach() sends what is buffered
-        }
-        if (current.inLoop()) {
-            markDirty();
-        }
-        else if (flushRequested.compareAndSet(false, true)) {
-            current.requestFlush(this);
-        }
-    }
-
-    /** The loop took this connection's flush request from its queue (loop thread). */
+    /** Replies are sent with the round's other replies, after the round's writes are applied. */
     @Override
-    public void flushRequestTaken() {
-        flushRequested.set(false);
-        markDirty();
-    }
-
-    private void markDirty() {
-        if (!dirty) {
-            dirty = true;
-            loop.markDirty(this);
-        }
-    }
-
-    @Override
-    public void onWritable() {
-        markDirty(); // sent with the round's other replies, after its writes are applied
+    void enlist(EventLoop eventLoop) {
+        eventLoop.markDirty(this);
     }
 
     /**
@@ -523,13 +457,8 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
     // ---- TcpConnection
 
     @Override
-    public boolean isOpen() {
-        return open.get();
-    }
-
-    @Override
     public void close() {
-        if (!open.compareAndSet(true, false)) {
+        if (!markClosed()) {
             return;
         }
         try {
@@ -557,30 +486,5 @@ public class RespConnection<S> extends TcpConnectionSupport implements LoopChann
             }
             super.close();
         }
-    }
-
-    /** The event loop drives this connection; there is no reader thread to run. */
-    @Override
-    public void run() {
-    }
-
-    @Override
-    public Object getPayload() {
-        return payload;
-    }
-
-    @Override
-    public int getPort() {
-        return port;
-    }
-
-    @Override
-    public Object getDeserializerStateKey() {
-        return input;
-    }
-
-    @Override
-    public SSLSession getSslSession() {
-        return null;
     }
 }

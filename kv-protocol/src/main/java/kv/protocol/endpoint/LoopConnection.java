@@ -1,0 +1,140 @@
+package kv.protocol.endpoint;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLSession;
+
+import kv.protocol.resp.RespInput;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.messaging.Message;
+
+/**
+ * What every connection an {@link EventLoop} drives has, at either end: a client's connection to
+ * the service ({@link RespConnection}) or the service's connection to a server behind it
+ * ({@link RespClientConnection}). A non-blocking channel, its input and output buffers, the lock
+ * under which other threads may write output, and the flush requests by which that output
+ * reaches the loop's round. There is no reader thread: the loop reads.
+ */
+abstract class LoopConnection extends TcpConnectionSupport {
+
+    static final int BUFFER_SIZE = 16 * 1024;
+
+    final SocketChannel channel;
+    final RespInput input = RespInput.fedBy(BUFFER_SIZE);
+    final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
+    /** Guards {@link #output}, and what the subclass says: other threads write to it. */
+    final ReentrantLock writeLock = new ReentrantLock();
+    volatile EventLoop loop;
+    SelectionKey key;
+    /** What is being mapped to a message right now (loop thread). */
+    Object payload;
+    /** On the loop's list of connections to flush this round (loop thread only). */
+    boolean dirty;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
+    private final int port;
+
+    LoopConnection(SocketChannel channel, boolean server, ApplicationEventPublisher publisher, String factoryName) {
+        super(channel.socket(), server, false, publisher, factoryName);
+        this.channel = channel;
+        this.port = channel.socket().getPort();
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /** Publishes the connection-open event (for listeners of Spring Integration's TCP events). */
+    void opened() {
+        publishConnectionOpenEvent();
+    }
+
+    /** Hands {@code what} (a request, or a server's answer) to the listener, the gateway, as a message. */
+    final void deliver(Object what) {
+        payload = what;
+        Message<?> message = getMapper().toMessage(this);
+        payload = null;
+        TcpListener listener = getListener();
+        if (message != null && listener != null) {
+            listener.onMessage(message);
+        }
+    }
+
+    /** The channel has bytes to read (loop thread). */
+    abstract void onReadable();
+
+    /** Puts this connection on the loop's list of connections to flush at the round's end (loop thread). */
+    abstract void enlist(EventLoop eventLoop);
+
+    /** The output written leaves with the loop's round: this one, or the next if on another thread. */
+    final void requestFlush() {
+        EventLoop current = loop;
+        if (current == null) {
+            return; // not registered yet: attaching sends what is buffered
+        }
+        if (current.inLoop()) {
+            markDirty();
+        }
+        else if (flushRequested.compareAndSet(false, true)) {
+            current.requestFlush(this);
+        }
+    }
+
+    /** The loop took this connection's flush request, made on another thread, off its queue (loop thread). */
+    final void flushRequestTaken() {
+        flushRequested.set(false);
+        markDirty();
+    }
+
+    final void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            enlist(loop);
+        }
+    }
+
+    /** The socket takes bytes again: send the rest with the round (loop thread). */
+    void onWritable() {
+        markDirty();
+    }
+
+    /** True for the one caller that gets to close the connection. */
+    final boolean markClosed() {
+        return open.compareAndSet(true, false);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /** The event loop drives this connection; there is no reader thread to run. */
+    @Override
+    public void run() {
+    }
+
+    @Override
+    public Object getPayload() {
+        return payload;
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @Override
+    public Object getDeserializerStateKey() {
+        return input;
+    }
+
+    @Override
+    public SSLSession getSslSession() {
+        return null;
+    }
+}
