@@ -2,17 +2,20 @@ package kv.server.command;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Per-command counters for {@code INFO commandstats}, kept the way Redis reports them. */
+/**
+ * Per-command counters for {@code INFO commandstats}, kept the way Redis reports them, and read
+ * by the {@code kv.commands} meter.
+ */
 public final class CommandStats {
 
     private final LongAdder calls = new LongAdder();
-    private final LongAdder micros = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failed = new LongAdder();
 
     void called(long nanos, boolean failedCall) {
         calls.increment();
-        micros.add(nanos / 1000);
+        this.nanos.add(nanos);
         if (failedCall) {
             failed.increment();
         }
@@ -27,7 +30,11 @@ public final class CommandStats {
     }
 
     public long micros() {
-        return micros.sum();
+        return nanos.sum() / 1000;
+    }
+
+    public long nanos() {
+        return nanos.sum();
     }
 
     public long rejectedCalls() {
@@ -40,7 +47,7 @@ public final class CommandStats {
 
     void reset() {
         calls.reset();
-        micros.reset();
+        nanos.reset();
         rejected.reset();
         failed.reset();
     }

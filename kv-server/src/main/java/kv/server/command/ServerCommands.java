@@ -137,7 +137,7 @@ public class ServerCommands implements CommandGroup {
             }
             case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {
                 if (stats.calls() + stats.rejectedCalls() > 0) {
-                    double perCall = stats.calls() == 0 ? 0 : (double) stats.micros() / stats.calls();
+                    double perCall = stats.calls() == 0 ? 0 : stats.nanos() / 1000.0 / stats.calls();
                     fields.put("cmdstat_" + command, String.format(Locale.ROOT,
                             "calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
                             stats.calls(), stats.micros(), perCall, stats.rejectedCalls(), stats.failedCalls()));
