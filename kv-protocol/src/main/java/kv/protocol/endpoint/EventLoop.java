@@ -167,10 +167,14 @@ final class EventLoop implements Runnable {
                     serversAnswered = false;
                     flush();
                 }
-                for (int i = 0; i < readyClients.size(); i++) {
-                    serve(readyClients.get(i));
+                try {
+                    for (int i = 0; i < readyClients.size(); i++) {
+                        serve(readyClients.get(i));
+                    }
                 }
-                readyClients.clear();
+                finally {
+                    readyClients.clear();
+                }
                 round();
             }
             catch (IOException | RuntimeException e) {

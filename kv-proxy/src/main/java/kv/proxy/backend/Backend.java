@@ -126,18 +126,15 @@ public final class Backend {
      * a connection to the pool only after the reply's callbacks (which send it) have run.
      */
     public CompletableFuture<List<RespValue>> callAllAsync(List<Request> requests) {
-        CompletableFuture<List<RespValue>> result;
         synchronized (slots) {
             if (inFlight >= maxInFlight) {
-                result = new CompletableFuture<>();
+                CompletableFuture<List<RespValue>> result = new CompletableFuture<>();
                 queued.add(new Queued(requests, result));
+                return result;
             }
-            else {
-                inFlight++;
-                result = sendHoldingSlot(requests);
-            }
+            inFlight++;
         }
-        return result;
+        return sendHoldingSlot(requests); // outside the lock: taking a connection may mean connecting
     }
 
     /** Requests waiting for a slot, with the futures their callers hold. */
