@@ -208,7 +208,10 @@ final class EventLoop implements Runnable {
         if (!key.isValid()) {
             return;
         }
-        if (key.isWritable()) {
+        if (key.isConnectable()) {
+            connection.onConnectable();
+        }
+        if (key.isValid() && key.isWritable()) {
             connection.onWritable();
         }
         if (key.isValid() && key.isReadable()) {
@@ -276,7 +279,8 @@ final class EventLoop implements Runnable {
 
     private void register(RespClientConnection connection) {
         try {
-            SelectionKey key = connection.channel().register(selector, SelectionKey.OP_READ, connection);
+            int ops = connection.connected() ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT;
+            SelectionKey key = connection.channel().register(selector, ops, connection);
             servers.add(connection);
             connection.attach(this, key);
         }

@@ -40,9 +40,15 @@ abstract class LoopConnection extends TcpConnectionSupport {
     private final int port;
 
     LoopConnection(SocketChannel channel, boolean server, ApplicationEventPublisher publisher, String factoryName) {
+        this(channel, channel.socket().getPort(), server, publisher, factoryName);
+    }
+
+    /** @param port the peer's port, given when the channel is still connecting */
+    LoopConnection(SocketChannel channel, int port, boolean server, ApplicationEventPublisher publisher,
+                   String factoryName) {
         super(channel.socket(), server, false, publisher, factoryName);
         this.channel = channel;
-        this.port = channel.socket().getPort();
+        this.port = port;
     }
 
     SocketChannel channel() {
@@ -96,6 +102,10 @@ abstract class LoopConnection extends TcpConnectionSupport {
             dirty = true;
             enlist(loop);
         }
+    }
+
+    /** A connect under way has completed or failed (loop thread). */
+    void onConnectable() {
     }
 
     /** The socket takes bytes again: send the rest with the round (loop thread). */

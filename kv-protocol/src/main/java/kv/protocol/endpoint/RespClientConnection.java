@@ -42,16 +42,51 @@ public final class RespClientConnection extends LoopConnection {
     }
 
     private final long replyTimeoutNanos;
+    /** The server as {@code host:port}, for messages (the socket may not be connected yet). */
+    private final String server;
+    private final long connectDeadline;
+    /** False while the non-blocking connect is under way; requests wait in the output meanwhile. */
+    private volatile boolean connected;
     private final RespDecoder decoder = new RespDecoder();
     /** Requests sent and not answered yet, oldest first (guarded by writeLock: any thread may send). */
     private final ArrayDeque<Owed> owed = new ArrayDeque<>();
     /** Replies read so far of a batch being answered (loop thread only). */
     private List<RespValue> collecting = new ArrayList<>();
 
-    RespClientConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
-                         long replyTimeoutMillis) {
-        super(channel, false, publisher, factoryName);
+    /**
+     * @param connected false if the channel's non-blocking connect is still under way
+     */
+    RespClientConnection(SocketChannel channel, String server, int port, boolean connected,
+                         ApplicationEventPublisher publisher, String factoryName, long replyTimeoutMillis,
+                         long connectTimeoutMillis) {
+        super(channel, port, false, publisher, factoryName);
+        this.server = server;
+        this.connected = connected;
         this.replyTimeoutNanos = replyTimeoutMillis * 1_000_000;
+        this.connectDeadline = System.nanoTime() + connectTimeoutMillis * 1_000_000;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    /** The connect finished: send what was written meanwhile, or fail what waits on it. */
+    @Override
+    void onConnectable() {
+        try {
+            if (!channel.finishConnect()) {
+                return;
+            }
+        }
+        catch (IOException e) {
+            fail(e);
+            return;
+        }
+        connected = true;
+        if (key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+        markDirty();
     }
 
     /** Called by the loop once the channel is registered with it; sends what was written before. */
@@ -107,6 +142,9 @@ public final class RespClientConnection extends LoopConnection {
     /** Sends what the channel takes of the buffered requests (loop thread, once per round). */
     void flush() {
         dirty = false;
+        if (!connected) {
+            return; // sent once connected (onConnectable)
+        }
         boolean sent = false;
         IOException failure = null;
         writeLock.lock();
@@ -138,7 +176,7 @@ public final class RespClientConnection extends LoopConnection {
     void onReadable() {
         try {
             if (input.fill(channel) < 0) {
-                fail(new EOFException("connection closed by " + getHostAddress() + ":" + getPort()));
+                fail(new EOFException("connection closed by " + server));
                 return;
             }
             while (isOpen() && input.hasCompleteValue()) {
@@ -190,15 +228,22 @@ public final class RespClientConnection extends LoopConnection {
             deliver(answer);
         }
         catch (RuntimeException e) {
-            logger.error("Handling a reply from " + getHostAddress() + ":" + getPort() + " failed", e);
+            logger.error("Handling a reply from " + server + " failed", e);
         }
     }
 
-    /** Fails the connection if its oldest request has waited longer than the reply timeout (loop thread). */
+    /**
+     * Fails the connection if it has not connected within the connect timeout, or if its oldest
+     * request has waited longer than the reply timeout (loop thread).
+     */
     void checkReplyTimeout(long nowNanos) {
+        if (!connected && nowNanos - connectDeadline > 0) {
+            fail(new SocketTimeoutException("cannot connect to " + server + " within the connect timeout"));
+            return;
+        }
         Owed head = oldestOwed();
         if (head != null && replyTimeoutNanos > 0 && nowNanos - head.sentNanos() > replyTimeoutNanos) {
-            fail(new SocketTimeoutException("no reply from " + getHostAddress() + ":" + getPort() + " within "
+            fail(new SocketTimeoutException("no reply from " + server + " within "
                     + replyTimeoutNanos / 1_000_000 + " ms"));
         }
     }

@@ -15,8 +15,11 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
  * are driven by the event loops of a {@link RespServerConnectionFactory}: kv-proxy's connections
  * to a backend, read and written on the same threads as the proxy's clients.
  *
- * <p>Connecting blocks the calling thread for at most the connect timeout, as Spring
- * Integration's own client factories do; everything after that is non-blocking.
+ * <p>Connecting does not block the calling thread (often the event loop itself): a connection
+ * is handed out at once, requests sent on it wait in its buffer until the connect completes,
+ * and a connect that fails or takes longer than the connect timeout fails the connection and
+ * the requests on it. Spring Integration's own client factories block the caller instead, so a
+ * backend whose host silently drops packets would have stalled every client of the loop.
  */
 public class RespClientConnectionFactory extends AbstractClientConnectionFactory {
 
@@ -63,11 +66,11 @@ public class RespClientConnectionFactory extends AbstractClientConnectionFactory
         try {
             channel = SocketChannel.open();
             setSocketAttributes(channel.socket());
-            channel.socket().connect(new InetSocketAddress(getHost(), getPort()),
-                    (int) Math.min(Integer.MAX_VALUE, getConnectTimeout().toMillis()));
             channel.configureBlocking(false);
-            RespClientConnection connection = new RespClientConnection(channel, getApplicationEventPublisher(),
-                    getComponentName(), replyTimeoutMillis);
+            boolean connected = channel.connect(new InetSocketAddress(getHost(), getPort()));
+            RespClientConnection connection = new RespClientConnection(channel, getHost() + ":" + getPort(),
+                    getPort(), connected, getApplicationEventPublisher(), getComponentName(), replyTimeoutMillis,
+                    getConnectTimeout().toMillis());
             TcpConnectionSupport wrapped = wrapConnection(connection);
             initializeConnection(wrapped, channel.socket());
             connection.opened();

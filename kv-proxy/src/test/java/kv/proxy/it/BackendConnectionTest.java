@@ -3,6 +3,11 @@ package kv.proxy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import kv.proxy.backend.Backends;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.ScriptedBackend;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * The proxy's connections to a backend are driven by its event loop, which also reads their
  * replies: the loop must never wait for a pooled connection (only a reply it reads itself could
- * free one), and a connection the backend drops must fail its request at once.
+ * free one) nor for a connect, and a connection the backend drops must fail its request at once.
  */
 class BackendConnectionTest {
 
@@ -81,6 +87,80 @@ class BackendConnectionTest {
             assertThatThrownBy(() -> client.get("k")).isInstanceOf(JedisDataException.class)
                     .hasMessageContaining("unavailable");
             assertThat((System.nanoTime() - start) / 1_000_000).as("the reply timeout is 10 s").isLessThan(3_000);
+        }
+    }
+
+    /**
+     * A listening socket that accepts nothing, its accept queue filled: further connects to it
+     * hang, as to a host that silently drops packets (all on loopback).
+     */
+    private static final class BlackHole implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final List<Socket> queued = new ArrayList<>();
+
+        BlackHole() throws IOException {
+            for (int i = 0; i < 16; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(server.getLocalSocketAddress(), 300);
+                    queued.add(socket);
+                }
+                catch (IOException e) {
+                    socket.close();
+                    return; // the queue is full: connects hang from now on
+                }
+            }
+            throw new IllegalStateException("could not fill the accept queue");
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket socket : queued) {
+                socket.close();
+            }
+            server.close();
+        }
+    }
+
+    @Test
+    void aBackendWhoseConnectHangsDoesNotHoldUpTheLoop() throws Exception {
+        try (BlackHole hole = new BlackHole();
+             ProxyRunner two = ProxyRunner.start(List.of(backend.port(), hole.port()),
+                     "kv.proxy.timeouts.connect=5s", "kv.proxy.timeouts.reply=10s")) {
+            Backends backends = two.bean(Backends.class);
+            String holeKey = null;
+            for (int i = 0; holeKey == null; i++) {
+                String key = "k" + i;
+                if (backends.owner(key.getBytes(StandardCharsets.UTF_8)).address().port() == hole.port()) {
+                    holeKey = key;
+                }
+            }
+            // Whatever its invalidation listener has found so far, the backend counts as UP, as if
+            // it had just gone dark, so the GET opens a pooled connection to it.
+            backends.owner(holeKey.getBytes(StandardCharsets.UTF_8)).markUp();
+            String stuck = holeKey;
+            Future<Throwable> waiting = executor.submit(() -> {
+                try (Jedis client = new Jedis("127.0.0.1", two.port(), 15_000)) {
+                    client.get(stuck);
+                    return null;
+                }
+                catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300); // the GET is waiting for its connection
+            long start = System.nanoTime(); // Jedis sends a command when it connects
+            try (Jedis other = new Jedis("127.0.0.1", two.port(), 10_000)) {
+                assertThat(other.ping()).isEqualTo("PONG");
+                assertThat((System.nanoTime() - start) / 1_000_000).as("served while the connect hangs (5 s timeout)")
+                        .isLessThan(1_000);
+            }
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).as("the GET gets an error once the connect times out")
+                    .isInstanceOf(JedisDataException.class).hasMessageContaining("unavailable");
         }
     }
 
