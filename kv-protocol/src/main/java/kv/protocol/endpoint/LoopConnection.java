@@ -1,5 +1,6 @@
 package kv.protocol.endpoint;
 
+import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,6 +112,16 @@ abstract class LoopConnection extends TcpConnectionSupport {
     /** The socket takes bytes again: send the rest with the round (loop thread). */
     void onWritable() {
         markDirty();
+    }
+
+    /** Closes the socket; the caller has released what else the connection held. */
+    final void closeChannel() {
+        try {
+            channel.close();
+        }
+        catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     /** True for the one caller that gets to close the connection. */

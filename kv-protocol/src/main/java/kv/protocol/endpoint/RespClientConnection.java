@@ -121,10 +121,7 @@ public final class RespClientConnection extends LoopConnection {
             ((Serializer<Object>) getSerializer()).serialize(request, output);
             owed.add(new Owed(replies, System.nanoTime()));
         }
-        catch (IOException | RuntimeException e) {
-            if (e instanceof MessagingException messaging) {
-                throw messaging;
-            }
+        catch (IOException e) {
             throw new MessagingException(message, "cannot write the request", e);
         }
         finally {
@@ -275,12 +272,7 @@ public final class RespClientConnection extends LoopConnection {
         finally {
             writeLock.unlock();
         }
-        try {
-            channel.close();
-        }
-        catch (IOException ignored) {
-            // closing anyway
-        }
+        closeChannel();
         EventLoop current = loop;
         if (current != null) {
             current.remove(this);

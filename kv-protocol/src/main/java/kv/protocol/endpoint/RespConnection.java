@@ -478,12 +478,7 @@ public class RespConnection<S> extends LoopConnection {
             finally {
                 writeLock.unlock();
             }
-            try {
-                channel.close();
-            }
-            catch (IOException ignored) {
-                // closing anyway
-            }
+            closeChannel();
             super.close();
         }
     }

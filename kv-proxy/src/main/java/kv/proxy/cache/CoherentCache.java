@@ -65,6 +65,11 @@ public class CoherentCache {
         }
     }
 
+    /** Longest a GET waits for a fetch made by another request: the reply plus the connect timeout. */
+    public long waitMillis() {
+        return waitMillis;
+    }
+
     /** A GET's answer and whether the cache gave it without a backend round trip. */
     public record Read(RespValue reply, boolean fromCache) {
     }

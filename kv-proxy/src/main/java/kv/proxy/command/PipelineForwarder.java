@@ -72,8 +72,6 @@ public class PipelineForwarder {
     private final Backends backends;
     /** Runs the commands that wait on backends one at a time (DEL, MGET, DUMP, ...) off the event loop. */
     private final ExecutorService workers;
-    /** Longest a GET waits for a fetch made by another request (reply plus connect timeout). */
-    private final long waitMillis;
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
@@ -82,7 +80,6 @@ public class PipelineForwarder {
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
-        this.waitMillis = properties.timeouts().reply().toMillis() + properties.timeouts().connect().toMillis();
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(properties.poolSize(), runnable -> {
             Thread thread = new Thread(runnable, "kv-proxy-worker-" + threads.incrementAndGet());
@@ -144,7 +141,7 @@ public class PipelineForwarder {
             }
             return waits == null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
-                            .orTimeout(waitMillis, TimeUnit.MILLISECONDS);
+                            .orTimeout(cache.waitMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** True if a GET of the run must be read again: answering it would block. */
@@ -234,8 +231,8 @@ public class PipelineForwarder {
     }
 
     /**
-     * A round never holds two runs of one client: once a run is deferred, the connection reads
-     * nothing more from that client until the run is answered.
+     * A round never holds two runs of one client: once a run is deferred, the connection runs
+     * no further request of that client until the run is answered (it reads them ahead).
      */
     private Object forwardOrDefer(Run run) {
         if (run.begin()) {
