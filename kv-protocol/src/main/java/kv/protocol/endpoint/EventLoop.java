@@ -177,7 +177,9 @@ final class EventLoop implements Runnable {
                 }
                 round();
             }
-            catch (IOException | RuntimeException e) {
+            catch (IOException | RuntimeException | Error e) {
+                // Errors too (a class that cannot be loaded, an out-of-memory that passed): a
+                // loop thread that died would leave every client it serves hanging unanswered.
                 logger.error("Event loop " + thread.getName() + " failed a round; carrying on", e);
             }
         }
@@ -247,7 +249,7 @@ final class EventLoop implements Runnable {
             try {
                 beforeFlush.accept(List.copyOf(dirty));
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
                 // The hook closed the connections whose replies must not leave; send the others.
                 logger.warn("Before-flush hook failed: " + e);
             }

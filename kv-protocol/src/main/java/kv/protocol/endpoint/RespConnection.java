@@ -194,7 +194,8 @@ public class RespConnection<S> extends LoopConnection {
         try {
             deliver(request);
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | Error e) {
+            // Closed either way: a request left without its reply would hang the client.
             logger.error("Request from " + address + " failed; closing the connection", e);
             close();
         }

@@ -83,8 +83,9 @@ public class WriteBatcher {
                 store.putAll(batch);
             }
         }
-        catch (RuntimeException e) {
-            // The +OKs of these writes sit in output buffers: they must never leave.
+        catch (RuntimeException | Error e) {
+            // The +OKs of these writes sit in output buffers: they must never leave, whatever
+            // failed (an Error too: the loop carries on after one, and would send them).
             writers.forEach(ClientSession::abort);
             throw e;
         }
