@@ -35,7 +35,7 @@ class CacheConfiguration {
     AsyncCache<Object, Object> proxyValueCache(ProxyProperties properties, Ticker cacheTicker, CacheStats stats,
                                                RoundMaintenance cacheMaintenance) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
-                .maximumWeight(properties.cache().maxBytes().toBytes())
+                .maximumWeight(properties.cache().maxBytesOrDefault())
                 .weigher((Object key, Object value) -> ((CachedValue) value).weigh((ByteKey) key))
                 .ticker(cacheTicker)
                 // Maintenance at the end of an event loop's round, or at once on other threads

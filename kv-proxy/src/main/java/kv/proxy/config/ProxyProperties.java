@@ -34,14 +34,25 @@ public record ProxyProperties(
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)
-     * @param maxBytes bound on cached keys and values, weighed in bytes (W-TinyLFU eviction)
+     * @param maxBytes bound on cached keys and values, weighed in bytes (W-TinyLFU eviction);
+     *                 unset, a quarter of the JVM's maximum heap (see {@link #maxBytesOrDefault})
      * @param ttl a safety net: entries older than this are dropped even without an invalidation;
      *            zero (the default) means none, coherence relies on invalidations alone
      */
     public record Cache(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("64MB") DataSize maxBytes,
+            DataSize maxBytes,
             @DefaultValue("0s") Duration ttl) {
+
+        /**
+         * The bound in bytes: {@code max-bytes} if set, else a quarter of the maximum heap
+         * ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
+         * memory), so the default neither caps a large machine at a few MB nor outgrows a small
+         * container's heap.
+         */
+        public long maxBytesOrDefault() {
+            return maxBytes != null ? maxBytes.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+        }
     }
 
     /**

@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param fsync when the write-ahead log is synced to disk
  * @param maxClients connections beyond this are refused with an error
  * @param shutdownTimeout how long a SIGTERM waits for commands in flight
- * @param cacheSize memory for recently read and written values in front of RocksDB (0: none)
+ * @param cacheSize memory for recently read and written values in front of RocksDB (0: none);
+ *                  unset, a quarter of the JVM's maximum heap (see {@link #cacheBytes})
  * @param ioThreads event loop threads serving the connections (1, as Redis; more on a large
  *                  machine whose clients are many and busy)
  * @param limits request size limits
@@ -32,8 +33,18 @@ public record KvServerProperties(
         @DefaultValue("10000") int maxClients,
         @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue("1") int ioThreads,
-        @DefaultValue("64MB") DataSize cacheSize,
+        DataSize cacheSize,
         @DefaultValue Limits limits) {
+
+    /**
+     * The value cache's bound in bytes: {@code cache-size} if set, else a quarter of the maximum
+     * heap ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
+     * memory). A fixed default would be wrong both ways: too small to hold a modest data set in
+     * memory, or more than a small container's whole heap.
+     */
+    public long cacheBytes() {
+        return cacheSize != null ? cacheSize.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+    }
 
     /**
      * @param maxBulk longest single argument (Redis {@code proto-max-bulk-len})

@@ -1,17 +1,23 @@
 package kv.server.store;
 
 import kv.server.config.KvServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
+
     /** Closed by Spring after the TCP endpoint has stopped (see {@code GracefulShutdown}). */
     @Bean(destroyMethod = "close")
     KeyValueStore keyValueStore(KvServerProperties properties) {
         RocksDbStore store = new RocksDbStore(properties.dataDir(), properties.fsync());
-        long cacheBytes = properties.cacheSize().toBytes();
+        long cacheBytes = properties.cacheBytes();
+        log.info("Value cache: {} MB{}", cacheBytes >> 20,
+                properties.cacheSize() == null ? " (a quarter of the maximum heap; kv.server.cache-size sets it)" : "");
         return cacheBytes > 0 ? new CachedStore(store, cacheBytes) : store;
     }
 }
