@@ -25,6 +25,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
 
 /** The real server on random ports, driven by Jedis and by raw sockets. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "kv.server.port=0")
@@ -64,6 +65,46 @@ class KvServerIntegrationTest extends RunningServerTest {
             assertThat(jedis.get("a")).isNull();
             assertThat(jedis.dbSize()).isEqualTo(2);
             assertThat(jedis.echo("hi")).isEqualTo("hi");
+        }
+    }
+
+    @Test
+    void setTakesRedisConditionsAndGetAndRefusesExpiry() {
+        try (Jedis jedis = jedis()) {
+            assertThat(jedis.set("lock", "a", SetParams.setParams().nx())).isEqualTo("OK");
+            assertThat(jedis.set("lock", "b", SetParams.setParams().nx())).as("NX on a key that exists").isNull();
+            assertThat(jedis.get("lock")).isEqualTo("a");
+            assertThat(jedis.set("absent", "x", SetParams.setParams().xx())).as("XX on an absent key").isNull();
+            assertThat(jedis.exists("absent")).isFalse();
+            assertThat(jedis.set("lock", "c", SetParams.setParams().xx())).isEqualTo("OK");
+            assertThat(jedis.setGet("lock", "d")).as("GET answers the value before").isEqualTo("c");
+            assertThat(jedis.setGet("fresh", "1")).isNull();
+            assertThat(jedis.setGet("lock", "e", SetParams.setParams().nx())).as("NX GET on a key that exists").isEqualTo("d");
+            assertThat(jedis.mget("lock", "fresh")).containsExactly("d", "1");
+            assertThat(jedis.set("lock", "f", SetParams.setParams().keepTtl())).isEqualTo("OK");
+
+            assertThatThrownBy(() -> jedis.set("temp", "v", SetParams.setParams().ex(10)))
+                    .isInstanceOf(JedisDataException.class)
+                    .hasMessage("ERR SET's expiry options (EX, PX, EXAT, PXAT) are not supported: keys in kv do not expire");
+            assertThatThrownBy(() -> jedis.set("temp", "v", SetParams.setParams().nx().px(500)))
+                    .isInstanceOf(JedisDataException.class).hasMessageContaining("do not expire");
+            assertThat(jedis.exists("temp")).as("a refused SET writes nothing").isFalse();
+        }
+    }
+
+    @Test
+    void setOptionsSeeTheConnectionsOwnPipelinedWritesAndBadOptionsAreSyntaxErrors() throws IOException {
+        try (RawConnection client = new RawConnection(port)) {
+            client.send("SET p 1\r\nSET p 2 GET\r\nSET p 3 NX\r\nSET q 1 XX\r\nGET p\r\n");
+            assertThat(client.read()).isEqualTo(Replies.OK);
+            assertThat(client.read()).isEqualTo(Replies.bulk("1"));
+            assertThat(client.read()).isEqualTo(Replies.NULL);
+            assertThat(client.read()).isEqualTo(Replies.NULL);
+            assertThat(client.read()).isEqualTo(Replies.bulk("2"));
+
+            assertThat(client.send("SET p 4 NX XX\r\n").read()).isEqualTo(Replies.error("ERR syntax error"));
+            assertThat(client.send("SET p 4 SOON\r\n").read()).isEqualTo(Replies.error("ERR syntax error"));
+            assertThat(client.send("GET p\r\n").read()).isEqualTo(Replies.bulk("2"));
         }
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The proxy in front of two real kv-server processes. Until kv-server answers CLIENT TRACKING the
@@ -111,6 +112,22 @@ class ProxyInFrontOfKvServerTest {
         System.out.printf("INVALIDATION DELAY (write on kv-server -> proxy serves the new value), 200 trials:"
                         + " p50 %d us, p90 %d us, p99 %d us, max %d us%n", delaysMicros.get(100),
                 delaysMicros.get(180), delaysMicros.get(198), delaysMicros.get(199));
+    }
+
+    @Test
+    @Order(3)
+    void conditionalSetsPassThroughAndWithdrawWhatTheyChange() {
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            client.set("cond", "a");
+            assertThat(client.get("cond")).isEqualTo("a"); // cached now (once the server tracks)
+            assertThat(client.set("cond", "b", SetParams.setParams().nx())).isNull();
+            assertThat(client.get("cond")).isEqualTo("a");
+            assertThat(client.setGet("cond", "c", SetParams.setParams().xx())).isEqualTo("a");
+            assertThat(client.get("cond")).as("the proxy's client reads its write").isEqualTo("c");
+            assertThatThrownBy(() -> client.set("cond", "d", SetParams.setParams().px(100)))
+                    .isInstanceOf(JedisDataException.class).hasMessageContaining("do not expire");
+            assertThat(client.get("cond")).isEqualTo("c");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -81,14 +82,63 @@ public class KeyValueCommands implements CommandGroup {
         return Replies.OK;
     }
 
-    /** {@code SET key value}: expiry and conditional options are not supported and say so. */
+    /**
+     * {@code SET key value [NX | XX] [GET] [KEEPTTL]}, as in Redis: NX writes only an absent key,
+     * XX only an existing one (either way the reply is nil if nothing was written), GET answers
+     * the value the key had. Keys never expire in kv, so KEEPTTL changes nothing and the expiry
+     * options (EX, PX, EXAT, PXAT) are refused rather than ignored.
+     *
+     * <p>A plain SET is staged for the round's group commit. One with a condition or GET reads
+     * the key first: it applies this connection's staged writes, so it sees them, and then reads
+     * and writes as one step against every other write ({@link KeyValueStore#putIf}).
+     */
     RespValue set(Request request, ClientSession session) {
-        if (request.size() != 3) {
-            return Replies.error("ERR SET options (EX, PX, NX, XX, GET, ...) are not supported by kv;"
-                    + " use SET key value");
+        if (request.size() == 3) {
+            batcher.stage(session, List.of(new Entry(request.arg(1), request.arg(2))));
+            return Replies.OK;
         }
-        batcher.stage(session, List.of(new Entry(request.arg(1), request.arg(2))));
-        return Replies.OK;
+        boolean nx = false;
+        boolean xx = false;
+        boolean get = false;
+        for (int i = 3; i < request.size(); i++) {
+            if (request.argIs(i, "nx")) {
+                nx = true;
+            }
+            else if (request.argIs(i, "xx")) {
+                xx = true;
+            }
+            else if (request.argIs(i, "get")) {
+                get = true;
+            }
+            else if (request.argIs(i, "keepttl")) {
+                continue; // nothing expires
+            }
+            else if (request.argIs(i, "ex") || request.argIs(i, "px") || request.argIs(i, "exat")
+                    || request.argIs(i, "pxat")) {
+                return Replies.error("ERR SET's expiry options (EX, PX, EXAT, PXAT) are not supported:"
+                        + " keys in kv do not expire");
+            }
+            else {
+                return Replies.error("ERR syntax error");
+            }
+        }
+        if (nx && xx) {
+            return Replies.error("ERR syntax error");
+        }
+        Predicate<byte[]> condition = nx ? current -> current == null
+                : xx ? current -> current != null
+                : current -> true;
+        batcher.commit(session);
+        byte[] key = request.arg(1);
+        byte[] previous = store.putIf(key, request.arg(2), condition);
+        boolean written = condition.test(previous);
+        if (written) {
+            invalidations.written(session, List.of(key));
+        }
+        if (get) {
+            return Replies.bulk(previous);
+        }
+        return written ? Replies.OK : Replies.NULL;
     }
 
     RespValue get(Request request, ClientSession session) {

@@ -2,6 +2,7 @@ package kv.server.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -95,10 +96,13 @@ public final class CachedStore extends ForwardingStore {
         }
     }
 
+    // Each write updates the store and then the cache under one lock: two event loops writing
+    // one key must leave the cache with the value the store ended with, not the other one.
+
     @Override
     public void put(byte[] key, byte[] value) {
-        store.put(key, value);
         synchronized (lock) {
+            store.put(key, value);
             writes++;
             values.put(new ByteKey(key), value);
         }
@@ -106,8 +110,8 @@ public final class CachedStore extends ForwardingStore {
 
     @Override
     public void putAll(List<Entry> entries) {
-        store.putAll(entries);
         synchronized (lock) {
+            store.putAll(entries);
             writes++;
             for (Entry entry : entries) {
                 values.put(new ByteKey(entry.key()), entry.value());
@@ -116,21 +120,33 @@ public final class CachedStore extends ForwardingStore {
     }
 
     @Override
-    public long delete(List<byte[]> keys) {
-        long deleted = store.delete(keys);
+    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
         synchronized (lock) {
+            byte[] current = store.putIf(key, value, condition);
+            if (condition.test(current)) {
+                writes++;
+                values.put(new ByteKey(key), value);
+            }
+            return current;
+        }
+    }
+
+    @Override
+    public long delete(List<byte[]> keys) {
+        synchronized (lock) {
+            long deleted = store.delete(keys);
             writes++;
             for (byte[] key : keys) {
                 values.put(new ByteKey(key), ABSENT);
             }
+            return deleted;
         }
-        return deleted;
     }
 
     @Override
     public void clear() {
-        store.clear();
         synchronized (lock) {
+            store.clear();
             writes++;
             values.invalidateAll();
         }

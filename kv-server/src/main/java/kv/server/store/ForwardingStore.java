@@ -1,6 +1,7 @@
 package kv.server.store;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A {@link KeyValueStore} that passes every call to another; a subclass overrides what it adds
@@ -32,6 +33,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     @Override
     public void putAll(List<Entry> entries) {
         store.putAll(entries);
+    }
+
+    @Override
+    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
+        return store.putIf(key, value, condition);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package kv.server.store;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What the commands need from storage. Keys and values are bytes. Implementations are thread
@@ -19,6 +20,13 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** Stores all pairs atomically: a reader sees all of them or none. */
     void putAll(List<Entry> entries);
+
+    /**
+     * Writes {@code value} if {@code condition} holds for the key's current value (null: absent),
+     * atomically with respect to every other write; returns that current value. The condition
+     * may be called more than once, so it must only look at the value.
+     */
+    byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition);
 
     /** Deletes the keys; returns how many of them existed. */
     long delete(List<byte[]> keys);

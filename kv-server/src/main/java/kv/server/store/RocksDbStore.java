@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import kv.protocol.Glob;
@@ -61,6 +62,7 @@ public final class RocksDbStore implements KeyValueStore {
     private final ReadOptions readOptions;
     private final RocksDB db;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final Object writeOrder = new Object();
     private final ScheduledExecutorService walSyncer;
     private volatile boolean closed;
     private volatile String lastWriteError;
@@ -177,7 +179,24 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
+        synchronized (writeOrder) {
+            byte[] current = get(key);
+            if (condition.test(current)) {
+                put(key, value);
+            }
+            return current;
+        }
+    }
+
+    @Override
     public long delete(List<byte[]> keys) {
+        synchronized (writeOrder) { // the count and the delete as one step
+            return deleteCounting(keys);
+        }
+    }
+
+    private long deleteCounting(List<byte[]> keys) {
         long existing = countExisting(keys);
         write(() -> {
             if (keys.size() == 1) {
@@ -289,18 +308,25 @@ public final class RocksDbStore implements KeyValueStore {
         void run() throws RocksDBException;
     }
 
+    /**
+     * Every write runs under {@link #writeOrder}: a write that reads first ({@link #putIf}, the
+     * count {@link #delete} returns) sees no other write land between its read and its write,
+     * also with several event loops.
+     */
     private void write(RocksWrite action) {
-        read(() -> {
-            try {
-                action.run();
-                lastWriteError = null;
-            }
-            catch (RocksDBException e) {
-                lastWriteError = e.getMessage();
-                throw new StoreException("write failed: " + e.getMessage(), e);
-            }
-            return null;
-        });
+        synchronized (writeOrder) {
+            read(() -> {
+                try {
+                    action.run();
+                    lastWriteError = null;
+                }
+                catch (RocksDBException e) {
+                    lastWriteError = e.getMessage();
+                    throw new StoreException("write failed: " + e.getMessage(), e);
+                }
+                return null;
+            });
+        }
     }
 
     private <T> T read(Supplier<T> action) {
