@@ -2,11 +2,13 @@ package kv.protocol.endpoint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 import kv.protocol.resp.RespDecoder;
 import kv.protocol.resp.RespLimits;
 import kv.protocol.resp.Request;
+import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RequestBatch;
@@ -61,13 +63,14 @@ public final class RespEndpoint {
      * not copied into replies: nothing reads them.
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
-                                                                    BiFunction<Object, S, Reply> dispatch) {
+                                                                    BiFunction<Object, S, ?> dispatch) {
         return handler(requests, sessionType, dispatch, (batch, session) -> dispatchAll(batch, session, dispatch));
     }
 
     /**
      * As above, with the service's own way of running a pipelined batch. Either function may
-     * answer with a {@link kv.protocol.tcp.DeferredReply}, resolved before the loop's round ends.
+     * answer with a {@link DeferredReply}, resolved later from any thread; the connection holds
+     * the replies after it until then.
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
                                                                     BiFunction<Object, S, ?> dispatch,
@@ -95,19 +98,52 @@ public final class RespEndpoint {
         return handler;
     }
 
-    /** Runs a pipelined batch in order; stops after a reply that closes the connection (QUIT). */
-    private static <S> ReplyBatch dispatchAll(RequestBatch batch, S session, BiFunction<Object, S, Reply> dispatch) {
-        List<Reply> replies = new ArrayList<>(batch.requests().size() + 1);
+    /**
+     * Runs a pipelined batch in order; stops after a reply that closes the connection (QUIT).
+     * Each reply is a {@link Reply} or a {@link DeferredReply}; if any is deferred, so is the
+     * batch's, until all of them are known.
+     */
+    private static <S> Object dispatchAll(RequestBatch batch, S session, BiFunction<Object, S, ?> dispatch) {
+        List<Object> replies = new ArrayList<>(batch.requests().size() + 1);
+        boolean deferred = false;
         for (Request request : batch.requests()) {
-            Reply reply = dispatch.apply(request, session);
+            Object reply = dispatch.apply(request, session);
             replies.add(reply);
-            if (reply.closeAfterWrite()) {
-                return new ReplyBatch(replies);
+            deferred |= reply instanceof DeferredReply;
+            if (reply instanceof Reply known && known.closeAfterWrite()) {
+                return batchOf(replies, deferred);
             }
         }
         if (batch.malformed() != null) {
             replies.add(dispatch.apply(batch.malformed(), session));
         }
-        return new ReplyBatch(replies);
+        return batchOf(replies, deferred);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object batchOf(List<Object> replies, boolean deferred) {
+        if (!deferred) {
+            return new ReplyBatch((List<Reply>) (List<?>) replies);
+        }
+        DeferredReply whole = new DeferredReply();
+        List<DeferredReply> pending = new ArrayList<>();
+        for (Object reply : replies) {
+            if (reply instanceof DeferredReply part) {
+                pending.add(part);
+            }
+        }
+        AtomicInteger unresolved = new AtomicInteger(pending.size());
+        for (DeferredReply part : pending) {
+            part.whenResolved(() -> {
+                if (unresolved.decrementAndGet() == 0) {
+                    List<Reply> known = new ArrayList<>(replies.size());
+                    for (Object reply : replies) {
+                        known.add((Reply) (reply instanceof DeferredReply later ? later.resolved() : reply));
+                    }
+                    whole.resolve(new ReplyBatch(known));
+                }
+            });
+        }
+        return whole;
     }
 }

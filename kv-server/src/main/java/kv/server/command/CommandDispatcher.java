@@ -5,6 +5,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,6 +22,8 @@ import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import jakarta.annotation.PreDestroy;
+import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.server.store.StoreException;
@@ -41,6 +48,13 @@ public class CommandDispatcher {
     private final LongAdder processed = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Runs the work of {@link BackgroundCommand}s, one at a time, off the event loops. */
+    private final ThreadPoolExecutor background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), runnable -> {
+                Thread thread = new Thread(runnable, "kv-background");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
 
@@ -75,19 +89,35 @@ public class CommandDispatcher {
         meters.gauge("kv.commands.in.flight", inFlight);
     }
 
-    /** Handles one decoded request (or malformed input) from {@code session}. */
-    public Reply dispatch(Object payload, ClientSession session) {
+    /**
+     * Handles one decoded request (or malformed input) from {@code session}: a {@link Reply}, or
+     * for a {@link BackgroundCommand} a {@link DeferredReply} resolved when its work is done.
+     */
+    public Object dispatch(Object payload, ClientSession session) {
         if (payload instanceof MalformedRequest malformed) {
             protocolErrors.increment();
             log.info("Protocol error from {}: {}; closing the connection", session.address(), malformed.detail());
             return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
         }
         Request request = (Request) payload;
-        RespValue value = execute(request, session);
-        return new Reply(value, session.protocol(), session.closeRequested());
+        Object value = execute(request, session);
+        // Read now, not when a deferred answer comes: by then later requests may have changed them.
+        int protocol = session.protocol();
+        boolean close = session.closeRequested();
+        if (value instanceof DeferredValue later) {
+            DeferredReply deferred = new DeferredReply();
+            later.answer().thenAccept(answer -> deferred.resolve(new Reply(answer, protocol, close)));
+            return deferred;
+        }
+        return new Reply((RespValue) value, protocol, close);
     }
 
-    RespValue execute(Request request, ClientSession session) {
+    /** The answer of a {@link BackgroundCommand}, completed on the background thread. */
+    private record DeferredValue(CompletableFuture<RespValue> answer) {
+    }
+
+    /** The reply's value, or a {@link DeferredValue} for a {@link BackgroundCommand}. */
+    Object execute(Request request, ClientSession session) {
         processed.increment();
         String name = request.name();
         Command command = commands.get(name);
@@ -110,21 +140,66 @@ public class CommandDispatcher {
                 // Any other command sees the pipeline's writes so far (read-your-writes).
                 batcher.commit(session);
             }
+            if (command.handler() instanceof BackgroundCommand background) {
+                Callable<RespValue> work = background.prepare(request, session);
+                inFlight.incrementAndGet(); // until the work is done
+                return new DeferredValue(runInBackground(command, work, start));
+            }
             reply = command.handler().handle(request, session);
         }
-        catch (StoreException e) {
-            reply = Replies.error("ERR " + e.getMessage());
-        }
         catch (RuntimeException e) {
-            log.error("{} failed", name, e);
-            reply = Replies.error("ERR internal error in '" + name + "': " + e);
+            reply = failure(name, e);
         }
         finally {
             inFlight.decrementAndGet();
         }
-        long elapsed = System.nanoTime() - start;
-        command.stats().called(elapsed, reply instanceof RespValue.Error);
+        return counted(command, start, reply);
+    }
+
+    private CompletableFuture<RespValue> runInBackground(Command command, Callable<RespValue> work, long start) {
+        CompletableFuture<RespValue> answer = new CompletableFuture<>();
+        Runnable task = () -> {
+            RespValue reply;
+            try {
+                reply = work.call();
+            }
+            catch (Exception e) {
+                reply = failure(command.spec().name(), e);
+            }
+            finally {
+                inFlight.decrementAndGet();
+            }
+            answer.complete(counted(command, start, reply));
+        };
+        try {
+            background.execute(task);
+        }
+        catch (RejectedExecutionException e) {
+            task.run(); // more waiting than the queue holds, or shutting down: on this thread, as before
+        }
+        return answer;
+    }
+
+    private static RespValue failure(String name, Exception e) {
+        if (e instanceof StoreException) {
+            return Replies.error("ERR " + e.getMessage());
+        }
+        log.error("{} failed", name, e);
+        return Replies.error("ERR internal error in '" + name + "': " + e);
+    }
+
+    private static RespValue counted(Command command, long start, RespValue reply) {
+        command.stats().called(System.nanoTime() - start, reply instanceof RespValue.Error);
         return reply;
+    }
+
+    /** Stops the background thread after the work it has (the store closes after this bean). */
+    @PreDestroy
+    void stopBackgroundWork() throws InterruptedException {
+        background.shutdown();
+        if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("Background commands still running at shutdown");
+        }
     }
 
     private static List<byte[]> keysOf(CommandSpec spec, Request request) {

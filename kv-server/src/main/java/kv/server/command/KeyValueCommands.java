@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -50,8 +51,8 @@ public class KeyValueCommands implements CommandGroup {
         handlers.put("mset", this::mset);
         handlers.put("del", this::del);
         handlers.put("exists", this::exists);
-        handlers.put("dump", this::dump);
-        handlers.put("dbsize", this::dbsize);
+        handlers.put("dump", (BackgroundCommand) this::dump);
+        handlers.put("dbsize", (BackgroundCommand) this::dbsize);
         handlers.put("flushdb", this::flushdb);
     }
 
@@ -188,27 +189,37 @@ public class KeyValueCommands implements CommandGroup {
      * snapshot is counted first (the array length goes first on the wire), then its pairs are
      * written as they are read, so memory stays flat however many keys there are.
      */
-    RespValue dump(Request request, ClientSession session) {
+    /**
+     * DUMP streams its pairs from a snapshot as the client reads them; the count that goes first
+     * walks every matching key, so it runs off the event loop (see {@link BackgroundCommand}).
+     */
+    Callable<RespValue> dump(Request request, ClientSession session) {
         if (request.size() > 2) {
-            return Replies.error("ERR syntax error: use DUMP [pattern]");
+            return () -> Replies.error("ERR syntax error: use DUMP [pattern]");
         }
         byte[] pattern = request.size() == 2 ? request.arg(1) : null;
         Snapshot snapshot = store.snapshot();
-        long count;
-        try {
-            count = snapshot.count(pattern);
-        }
-        catch (RuntimeException e) {
-            snapshot.close();
-            throw e;
-        }
-        return new RespValue.StreamedArray(count * 2, () -> new PairIterator(snapshot, pattern));
+        return () -> {
+            long count;
+            try {
+                count = snapshot.count(pattern);
+            }
+            catch (RuntimeException e) {
+                snapshot.close();
+                throw e;
+            }
+            return new RespValue.StreamedArray(count * 2, () -> new PairIterator(snapshot, pattern));
+        };
     }
 
-    RespValue dbsize(Request request, ClientSession session) {
-        try (Snapshot snapshot = store.snapshot()) {
-            return Replies.integer(snapshot.count(null));
-        }
+    /** An exact count from a snapshot taken in the request's place; walking it runs off the event loop. */
+    Callable<RespValue> dbsize(Request request, ClientSession session) {
+        Snapshot snapshot = store.snapshot();
+        return () -> {
+            try (snapshot) {
+                return Replies.integer(snapshot.count(null));
+            }
+        };
     }
 
     RespValue flushdb(Request request, ClientSession session) {

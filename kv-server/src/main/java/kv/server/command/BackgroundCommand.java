@@ -1,0 +1,35 @@
+package kv.server.command;
+
+import java.util.concurrent.Callable;
+
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.server.tcp.ClientSession;
+
+/**
+ * A command whose work walks every key (DBSIZE, DUMP's count), which would hold up every client
+ * of the event loop: {@link #prepare} runs on the loop, in the request's place in its pipeline
+ * (it takes a snapshot, so the answer is the one a serial run would give), and the work it
+ * returns runs on a background thread. The connection's later replies wait for its answer; other
+ * clients are served meanwhile.
+ */
+@FunctionalInterface
+public interface BackgroundCommand extends CommandHandler {
+
+    /** On the event loop: checks the request and takes what the work needs; never blocks for long. */
+    Callable<RespValue> prepare(Request request, ClientSession session);
+
+    /** Both steps at once, on the calling thread. */
+    @Override
+    default RespValue handle(Request request, ClientSession session) {
+        try {
+            return prepare(request, session).call();
+        }
+        catch (RuntimeException e) {
+            throw e;
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

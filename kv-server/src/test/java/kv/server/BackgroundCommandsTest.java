@@ -1,0 +1,134 @@
+package kv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.server.store.ForwardingStore;
+import kv.server.store.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * DBSIZE and DUMP walk every key. Here the walk is held (the store's snapshot count waits for the
+ * test) to show that it runs off the event loop: other clients are answered meanwhile, and the
+ * asking client's pipeline still gets its replies in order, counted where DBSIZE stood in it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
+@DirtiesContext
+class BackgroundCommandsTest extends RunningServerTest {
+
+    /** While set, a snapshot's count waits until it is counted down. */
+    static volatile CountDownLatch hold;
+
+    @TestConfiguration
+    static class HeldCounts {
+        @Bean
+        static BeanPostProcessor holdCounts() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (!(bean instanceof KeyValueStore store)) {
+                        return bean;
+                    }
+                    return new ForwardingStore(store) {
+                        @Override
+                        public Snapshot snapshot() {
+                            Snapshot snapshot = super.snapshot();
+                            return new Snapshot() {
+                                @Override
+                                public long count(byte[] pattern) {
+                                    CountDownLatch latch = hold;
+                                    if (latch != null) {
+                                        try {
+                                            latch.await(10, TimeUnit.SECONDS);
+                                        }
+                                        catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                    }
+                                    return snapshot.count(pattern);
+                                }
+
+                                @Override
+                                public CloseableIterator<Entry> entries(byte[] pattern) {
+                                    return snapshot.entries(pattern);
+                                }
+
+                                @Override
+                                public void close() {
+                                    snapshot.close();
+                                }
+                            };
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    @Autowired
+    RespServerConnectionFactory connectionFactory;
+
+    @AfterEach
+    void release() {
+        if (hold != null) {
+            hold.countDown();
+            hold = null;
+        }
+    }
+
+    @Test
+    void otherClientsAreServedWhileDbsizeCountsAndThePipelineKeepsItsOrder() throws IOException {
+        int port = connectionFactory.getPort();
+        try (RawConnection counter = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+            assertThat(counter.send("FLUSHDB\r\nSET a 1\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(counter.read()).isEqualTo(Replies.OK);
+            CountDownLatch latch = new CountDownLatch(1);
+            hold = latch;
+
+            counter.send("SET b 2\r\nDBSIZE\r\nSET c 3\r\nGET c\r\n");
+            assertThat(other.send("PING\r\n").read()).as("served while DBSIZE counts").isEqualTo(Replies.PONG);
+            assertThat(other.send("SET d 4\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(other.send("GET a\r\n").read()).isEqualTo(Replies.bulk("1"));
+            assertThat(counter.socket().getInputStream().available()).as("the counting client's replies wait").isZero();
+
+            latch.countDown();
+            assertThat(counter.read()).isEqualTo(Replies.OK);
+            assertThat(counter.read()).as("a, and b from the same pipeline; not c, nor d written after")
+                    .isEqualTo(Replies.integer(2));
+            assertThat(counter.read()).isEqualTo(Replies.OK);
+            assertThat(counter.read()).isEqualTo(Replies.bulk("3"));
+            assertThat(counter.send("DBSIZE\r\n").read()).isEqualTo(Replies.integer(4));
+        }
+    }
+
+    @Test
+    void dumpCountsOffTheLoopThenStreamsItsPairs() throws IOException {
+        int port = connectionFactory.getPort();
+        try (RawConnection dumper = new RawConnection(port); RawConnection other = new RawConnection(port)) {
+            assertThat(dumper.send("FLUSHDB\r\nSET k1 v1\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(dumper.read()).isEqualTo(Replies.OK);
+            CountDownLatch latch = new CountDownLatch(1);
+            hold = latch;
+
+            dumper.send("DUMP\r\n");
+            assertThat(other.send("SET k2 v2\r\n").read()).as("served while DUMP counts").isEqualTo(Replies.OK);
+
+            latch.countDown();
+            assertThat(dumper.read()).as("the snapshot of DUMP's place: k2 came after")
+                    .isEqualTo(new RespValue.Array(java.util.List.of(Replies.bulk("k1"), Replies.bulk("v1"))));
+        }
+    }
+}
