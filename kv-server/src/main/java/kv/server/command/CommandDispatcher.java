@@ -163,7 +163,7 @@ public class CommandDispatcher {
             try {
                 reply = work.call();
             }
-            catch (Exception e) {
+            catch (Exception | Error e) { // an Error too: else the client would wait for good
                 reply = failure(command.spec().name(), e);
             }
             finally {
@@ -180,7 +180,7 @@ public class CommandDispatcher {
         return answer;
     }
 
-    private static RespValue failure(String name, Exception e) {
+    private static RespValue failure(String name, Throwable e) {
         if (e instanceof StoreException) {
             return Replies.error("ERR " + e.getMessage());
         }
