@@ -36,45 +36,39 @@ class BackgroundCommandsTest extends RunningServerTest {
     static class HeldCounts {
         @Bean
         static BeanPostProcessor holdCounts() {
-            return new BeanPostProcessor() {
+            return WrappedStore.around(store -> new ForwardingStore(store) {
                 @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (!(bean instanceof KeyValueStore store)) {
-                        return bean;
-                    }
-                    return new ForwardingStore(store) {
-                        @Override
-                        public Snapshot snapshot() {
-                            Snapshot snapshot = super.snapshot();
-                            return new Snapshot() {
-                                @Override
-                                public long count(byte[] pattern) {
-                                    CountDownLatch latch = hold;
-                                    if (latch != null) {
-                                        try {
-                                            latch.await(10, TimeUnit.SECONDS);
-                                        }
-                                        catch (InterruptedException e) {
-                                            Thread.currentThread().interrupt();
-                                        }
-                                    }
-                                    return snapshot.count(pattern);
-                                }
-
-                                @Override
-                                public CloseableIterator<Entry> entries(byte[] pattern) {
-                                    return snapshot.entries(pattern);
-                                }
-
-                                @Override
-                                public void close() {
-                                    snapshot.close();
-                                }
-                            };
-                        }
-                    };
+                public Snapshot snapshot() {
+                    return new HeldSnapshot(super.snapshot());
                 }
-            };
+            });
+        }
+    }
+
+    /** A snapshot whose count waits for {@link #hold}, if set. */
+    private record HeldSnapshot(KeyValueStore.Snapshot snapshot) implements KeyValueStore.Snapshot {
+        @Override
+        public long count(byte[] pattern) {
+            CountDownLatch latch = hold;
+            if (latch != null) {
+                try {
+                    latch.await(10, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return snapshot.count(pattern);
+        }
+
+        @Override
+        public KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries(byte[] pattern) {
+            return snapshot.entries(pattern);
+        }
+
+        @Override
+        public void close() {
+            snapshot.close();
         }
     }
 

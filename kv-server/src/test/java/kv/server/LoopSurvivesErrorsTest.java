@@ -9,7 +9,6 @@ import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.server.store.ForwardingStore;
-import kv.server.store.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -38,33 +37,25 @@ class LoopSurvivesErrorsTest extends RunningServerTest {
     static class FailingStore {
         @Bean
         static BeanPostProcessor failOnBoomKeys() {
-            return new BeanPostProcessor() {
+            return WrappedStore.around(store -> new ForwardingStore(store) {
                 @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (!(bean instanceof KeyValueStore store)) {
-                        return bean;
-                    }
-                    return new ForwardingStore(store) {
-                        @Override
-                        public void put(byte[] key, byte[] value) {
-                            failIfBoom(key);
-                            super.put(key, value);
-                        }
-
-                        @Override
-                        public void putAll(List<Entry> entries) {
-                            entries.forEach(entry -> failIfBoom(entry.key()));
-                            super.putAll(entries);
-                        }
-
-                        @Override
-                        public byte[] get(byte[] key) {
-                            failIfBoom(key);
-                            return super.get(key);
-                        }
-                    };
+                public void put(byte[] key, byte[] value) {
+                    failIfBoom(key);
+                    super.put(key, value);
                 }
-            };
+
+                @Override
+                public void putAll(List<Entry> entries) {
+                    entries.forEach(entry -> failIfBoom(entry.key()));
+                    super.putAll(entries);
+                }
+
+                @Override
+                public byte[] get(byte[] key) {
+                    failIfBoom(key);
+                    return super.get(key);
+                }
+            });
         }
 
         private static void failIfBoom(byte[] key) {
