@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.CloseableIterator;
 import kv.server.store.KeyValueStore.Entry;
@@ -31,12 +32,14 @@ public class KeyValueCommands implements CommandGroup {
     private final InvalidationHub invalidations;
     private final ClientRegistry clients;
     private final WriteBatcher batcher;
+    private final DiskGuard disk;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients,
-                            WriteBatcher batcher) {
+                            WriteBatcher batcher, DiskGuard disk) {
         this.store = store;
+        this.disk = disk;
         this.invalidations = invalidations;
         this.clients = clients;
         this.batcher = batcher;
@@ -69,6 +72,10 @@ public class KeyValueCommands implements CommandGroup {
      * several words after {@code =} is kept whole: {@code PUT greeting = hello world}.
      */
     RespValue put(Request request, ClientSession session) {
+        String diskFull = disk.refusal(bytesOf(request));
+        if (diskFull != null) {
+            return Replies.error(diskFull);
+        }
         byte[] value;
         if (request.size() == 3) {
             value = request.arg(2);
@@ -94,6 +101,10 @@ public class KeyValueCommands implements CommandGroup {
      * and writes as one step against every other write ({@link KeyValueStore#putIf}).
      */
     RespValue set(Request request, ClientSession session) {
+        String diskFull = disk.refusal(bytesOf(request));
+        if (diskFull != null) {
+            return Replies.error(diskFull);
+        }
         if (request.size() == 3) {
             batcher.stage(session, List.of(new Entry(request.arg(1), request.arg(2))));
             return Replies.OK;
@@ -162,6 +173,10 @@ public class KeyValueCommands implements CommandGroup {
         if (request.size() % 2 != 1) {
             return Replies.wrongArity("mset");
         }
+        String diskFull = disk.refusal(bytesOf(request));
+        if (diskFull != null) {
+            return Replies.error(diskFull);
+        }
         List<Entry> entries = new ArrayList<>(request.size() / 2);
         for (int i = 1; i < request.size(); i += 2) {
             entries.add(new Entry(request.arg(i), request.arg(i + 1)));
@@ -229,6 +244,15 @@ public class KeyValueCommands implements CommandGroup {
         store.clear();
         invalidations.flushedAll(clients.sessions());
         return Replies.OK;
+    }
+
+    /** Roughly what a write of {@code request} adds on disk: its keys and values. */
+    private static long bytesOf(Request request) {
+        long bytes = 0;
+        for (int i = 1; i < request.size(); i++) {
+            bytes += request.arg(i).length;
+        }
+        return bytes;
     }
 
     private static List<byte[]> keys(Request request, int from, int step) {

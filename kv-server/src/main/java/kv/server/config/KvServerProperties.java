@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param shutdownTimeout how long a SIGTERM waits for commands in flight
  * @param cacheSize memory for recently read and written values in front of RocksDB (0: none);
  *                  unset, a quarter of the JVM's maximum heap (see {@link #cacheBytes})
+ * @param minFreeDisk free space the data directory's disk keeps: below it SET, PUT and MSET are
+ *                    refused until there is room again (0: no check; see {@code DiskGuard})
  * @param ioThreads event loop threads serving the connections (1, as Redis; more on a large
  *                  machine whose clients are many and busy)
  * @param limits request size limits
@@ -34,6 +36,7 @@ public record KvServerProperties(
         @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue("1") int ioThreads,
         DataSize cacheSize,
+        @DefaultValue("128MB") DataSize minFreeDisk,
         @DefaultValue Limits limits) {
 
     /**

@@ -1,26 +1,32 @@
 package kv.server.ops;
 
 import kv.server.config.KvServerProperties;
+import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** {@code /actuator/health/storage}: DOWN when RocksDB reports errors, with the free disk space. */
+/** {@code /actuator/health/storage}: DOWN when RocksDB reports errors or the disk is too full to store values, with the free disk space. */
 @Component("storage")
 class StorageHealthIndicator implements HealthIndicator {
 
     private final KeyValueStore store;
     private final KvServerProperties properties;
+    private final DiskGuard disk;
 
-    StorageHealthIndicator(KeyValueStore store, KvServerProperties properties) {
+    StorageHealthIndicator(KeyValueStore store, KvServerProperties properties, DiskGuard disk) {
         this.store = store;
         this.properties = properties;
+        this.disk = disk;
     }
 
     @Override
     public Health health() {
         String problem = store.problem();
+        if (problem == null) {
+            problem = disk.problem();
+        }
         Health.Builder health = problem == null ? Health.up() : Health.down().withDetail("error", problem);
         java.io.File dir = properties.dataDir().toFile();
         return health.withDetail("engine", "rocksdb")
