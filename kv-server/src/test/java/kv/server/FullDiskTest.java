@@ -77,6 +77,7 @@ class FullDiskTest {
             assertThat(stored).isGreaterThan(10);
             assertThat(jedis.get(("k" + (stored - 1)).getBytes())).as("the last value stored").isEqualTo(value);
             assertThat(jedis.del("k0")).isEqualTo(1);
+            assertThat(jedis.info("persistence")).contains("storage_status:disk full: ", "min_free_disk_bytes:" + (MIN_FREE_MB << 20));
 
             Files.delete(mount.resolve("filler"));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -92,6 +93,7 @@ class FullDiskTest {
             assertThat(again).as("stored again with no restart").isEqualTo("OK");
             assertThat(jedis.get("after".getBytes())).isEqualTo(value);
             assertThat(jedis.dbSize()).isEqualTo(stored); // k0 deleted, "after" added
+            assertThat(jedis.info("persistence")).contains("storage_status:ok");
         }
     }
 

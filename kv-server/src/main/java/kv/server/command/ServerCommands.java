@@ -19,6 +19,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
+import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.tcp.ClientRegistry;
 import kv.server.tcp.ClientSession;
@@ -34,6 +35,7 @@ public class ServerCommands implements CommandGroup {
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
+    private final DiskGuard disk;
     private final ClientRegistry clients;
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
@@ -42,8 +44,9 @@ public class ServerCommands implements CommandGroup {
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
-                          ObjectProvider<RespServerConnectionFactory> connectionFactory) {
+                          ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk) {
         this.properties = properties;
+        this.disk = disk;
         this.store = store;
         this.clients = clients;
         this.keyValueCommands = keyValueCommands;
@@ -127,7 +130,12 @@ public class ServerCommands implements CommandGroup {
                 fields.put("aof_enabled", 1);
                 fields.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
                 String problem = store.problem();
+                if (problem == null) {
+                    problem = disk.problem();
+                }
                 fields.put("storage_status", problem == null ? "ok" : problem.replace('\n', ' '));
+                fields.put("disk_free_bytes", properties.dataDir().toFile().getUsableSpace());
+                fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
             case "keyspace" -> {
                 long keys = store.estimatedSize();
