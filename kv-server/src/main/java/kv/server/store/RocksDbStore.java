@@ -192,25 +192,21 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public long delete(List<byte[]> keys) {
         synchronized (writeOrder) { // the count and the delete as one step
-            return deleteCounting(keys);
-        }
-    }
-
-    private long deleteCounting(List<byte[]> keys) {
-        long existing = countExisting(keys);
-        write(() -> {
-            if (keys.size() == 1) {
-                db.delete(writeOptions, keys.get(0));
-                return;
-            }
-            try (WriteBatch batch = new WriteBatch()) {
-                for (byte[] key : keys) {
-                    batch.delete(key);
+            long existing = countExisting(keys);
+            write(() -> {
+                if (keys.size() == 1) {
+                    db.delete(writeOptions, keys.get(0));
+                    return;
                 }
-                db.write(writeOptions, batch);
-            }
-        });
-        return existing;
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (byte[] key : keys) {
+                        batch.delete(key);
+                    }
+                    db.write(writeOptions, batch);
+                }
+            });
+            return existing;
+        }
     }
 
     @Override
