@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import kv.protocol.ByteKey;
 import kv.protocol.endpoint.RespClientConnectionFactory;
+import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
@@ -138,7 +139,7 @@ public class CoherentCache {
             if (ticket != null || future == null || !future.isDone() || future.isCompletedExceptionally()) {
                 return false;
             }
-            return future.join().generation() != generation(owner);
+            return !current(future.join(), this);
         }
     }
 
@@ -204,17 +205,32 @@ public class CoherentCache {
             throw new BackendUnavailableException(pending.owner, e);
         }
         if (pending.ticket != null) {
-            return new Read(value.reply(), false);
+            return new Read(fetched, false);
         }
-        if (value.generation() != generation(pending.owner)) {
+        if (!current(value, pending)) {
             // Cached under an invalidation stream that has since broken: it may have missed a
             // withdrawal. Drop it and read through.
             stats.staleRejected.increment();
             cache.synchronous().invalidate(new ByteKey(pending.keyBytes));
             return new Read(fetch(pending.owner, pending.keyBytes), false);
         }
+        if (value == null) {
+            return new Read(Replies.NULL, false); // another request's fetch found no such key
+        }
         stats.hits.increment();
         return new Read(value.reply(), true);
+    }
+
+    /**
+     * True if {@code value} was fetched under the invalidation stream still subscribed. An absent
+     * key's fetch leaves no value, only its placeholder completed with null, and so no generation:
+     * a read that waited on it checks the generation it began under instead. That is as strict,
+     * because a broken stream drops every placeholder of its backend, so one found in the cache
+     * was sent under the generation current when it was found.
+     */
+    private boolean current(CachedValue value, PendingRead pending) {
+        long fetchedUnder = value != null ? value.generation() : pending.generation;
+        return fetchedUnder == generation(pending.owner);
     }
 
     /**
@@ -243,19 +259,15 @@ public class CoherentCache {
      */
     private void complete(PendingRead pending, RespValue reply) {
         CachingReader.Ticket ticket = pending.ticket;
-        CachedValue value = new CachedValue(reply, pending.generation);
         if (reply instanceof RespValue.BulkString) {
-            ticket.future().complete(value);
+            ticket.future().complete(new CachedValue(reply, pending.generation));
         }
         else if (reply instanceof RespValue.Null) {
-            // Withdrawn before it is completed: completing an entry still cached costs Caffeine
-            // a weight update before the removal. The entry is not the ticket's future itself but
-            // a stage of it that Spring's @Cacheable stored, so it is recognised as a placeholder
-            // still in flight; in a rare race with an invalidation that is another miss's
-            // placeholder, and not keeping that one is safe: the cache only loses an entry.
-            // Not an exceptional completion: Caffeine logs a warning for each of those.
-            cache.asMap().computeIfPresent(ticket.key(), (key, stored) -> stored.isDone() ? stored : null);
-            ticket.future().complete(value);
+            // Completed with null: Caffeine then removes the entry if it is still this very
+            // placeholder (never another miss's that replaced it after an invalidation), in one
+            // map operation, and counts a load that found nothing. Not an exceptional completion:
+            // Caffeine logs a warning for each of those.
+            ticket.future().complete(null);
         }
         else {
             ticket.future().completeExceptionally(new UncacheableReply(reply));
