@@ -133,6 +133,42 @@ class InvalidationRaceTest {
         assertThat(backend.gets()).isEqualTo(1);
     }
 
+    @Test
+    void concurrentMissesOnAnAbsentKeyAllGetNilFromOneRequestAndLeaveNothingCached() throws Exception {
+        backend.holdGets();
+        List<Future<String>> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            readers.add(executor.submit(() -> get("nothing")));
+        }
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
+        backend.releaseGets();
+        for (Future<String> reader : readers) {
+            assertThat(reader.get(5, TimeUnit.SECONDS)).isNull();
+        }
+        assertThat(backend.gets()).isEqualTo(1);
+        assertThat(proxy.cache().entries()).isZero();
+    }
+
+    @Test
+    void aReadWaitingOnAnAbsentKeysFetchThatCrossedAStreamBreakReadsAgain() throws Exception {
+        backend.holdGets();
+        Future<String> fetching = executor.submit(() -> get("k"));
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+        Future<String> waiting = executor.submit(() -> get("k"));
+        Thread.sleep(200); // the second read waits on the first one's fetch
+
+        // The key is written and its invalidation lost with the stream: "absent" may be stale.
+        backend.set("k", "v2");
+        backend.dropTrackingConnections();
+        Await.until("the proxy to subscribe again", Duration.ofSeconds(10), () -> backend.subscriptions() >= 2);
+        backend.releaseGets();
+
+        assertThat(fetching.get(5, TimeUnit.SECONDS)).isNull(); // its own GET, sent before the write
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("v2");
+        assertThat(backend.gets()).isEqualTo(2);
+    }
+
     private String get(String key) {
         try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             return client.get(key);
