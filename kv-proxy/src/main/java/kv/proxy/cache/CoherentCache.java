@@ -214,11 +214,8 @@ public class CoherentCache {
             cache.synchronous().invalidate(new ByteKey(pending.keyBytes));
             return new Read(fetch(pending.owner, pending.keyBytes), false);
         }
-        if (value == null) {
-            return new Read(Replies.NULL, false); // another request's fetch found no such key
-        }
-        stats.hits.increment();
-        return new Read(value.reply(), true);
+        stats.hits.increment(); // answered by the cache's entry, or by the fetch in flight it held
+        return new Read(value != null ? value.reply() : Replies.NULL, true); // null: no such key
     }
 
     /**

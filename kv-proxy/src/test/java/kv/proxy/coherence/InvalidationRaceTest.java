@@ -148,6 +148,9 @@ class InvalidationRaceTest {
         }
         assertThat(backend.gets()).isEqualTo(1);
         assertThat(proxy.cache().entries()).isZero();
+        // One miss fetched; the seven that waited on it count as hits, as they would for a value.
+        assertThat(proxy.cache().stats().misses()).isEqualTo(1);
+        assertThat(proxy.cache().stats().hits()).isEqualTo(7);
     }
 
     @Test
