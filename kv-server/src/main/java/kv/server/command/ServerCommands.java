@@ -129,10 +129,7 @@ public class ServerCommands implements CommandGroup {
                 fields.put("data_dir", properties.dataDir().toAbsolutePath());
                 fields.put("aof_enabled", 1);
                 fields.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
-                String problem = store.problem();
-                if (problem == null) {
-                    problem = disk.problem();
-                }
+                String problem = disk.storageProblem(store);
                 fields.put("storage_status", problem == null ? "ok" : problem.replace('\n', ' '));
                 fields.put("disk_free_bytes", properties.dataDir().toFile().getUsableSpace());
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());

@@ -1,5 +1,7 @@
 package kv.server.ops;
 
+import java.io.File;
+
 import kv.server.config.KvServerProperties;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
@@ -23,12 +25,9 @@ class StorageHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        String problem = store.problem();
-        if (problem == null) {
-            problem = disk.problem();
-        }
+        String problem = disk.storageProblem(store);
         Health.Builder health = problem == null ? Health.up() : Health.down().withDetail("error", problem);
-        java.io.File dir = properties.dataDir().toFile();
+        File dir = properties.dataDir().toFile();
         return health.withDetail("engine", "rocksdb")
                 .withDetail("dataDir", dir.getAbsolutePath())
                 .withDetail("fsync", properties.fsync().name().toLowerCase())

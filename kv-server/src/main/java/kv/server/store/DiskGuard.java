@@ -77,6 +77,15 @@ public class DiskGuard {
         return usable < minFree ? "disk full: " + mb(usable) + " free, under min-free-disk (" + mb(minFree) + ")" : null;
     }
 
+    /**
+     * Null while {@code store} stores values, else why not (for health and INFO): the store's own
+     * error (RocksDB's background error) first, else a disk under {@code min-free-disk}.
+     */
+    public String storageProblem(KeyValueStore store) {
+        String problem = store.problem();
+        return problem != null ? problem : problem();
+    }
+
     private static String mb(long bytes) {
         return (bytes >> 20) + " MB";
     }
