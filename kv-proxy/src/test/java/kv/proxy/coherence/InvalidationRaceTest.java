@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,33 +120,13 @@ class InvalidationRaceTest {
     @Test
     void concurrentMissesOnOneKeyCostOneBackendRequest() throws Exception {
         backend.set("k", "v1");
-        backend.holdGets();
-        List<Future<String>> readers = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            readers.add(executor.submit(() -> get("k")));
-        }
-        assertThat(backend.awaitHeldGet(5000)).isTrue();
-        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
-        backend.releaseGets();
-        for (Future<String> reader : readers) {
-            assertThat(reader.get(5, TimeUnit.SECONDS)).isEqualTo("v1");
-        }
+        assertThat(readTogether("k", 8)).containsOnly("v1").hasSize(8);
         assertThat(backend.gets()).isEqualTo(1);
     }
 
     @Test
     void concurrentMissesOnAnAbsentKeyAllGetNilFromOneRequestAndLeaveNothingCached() throws Exception {
-        backend.holdGets();
-        List<Future<String>> readers = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            readers.add(executor.submit(() -> get("nothing")));
-        }
-        assertThat(backend.awaitHeldGet(5000)).isTrue();
-        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
-        backend.releaseGets();
-        for (Future<String> reader : readers) {
-            assertThat(reader.get(5, TimeUnit.SECONDS)).isNull();
-        }
+        assertThat(readTogether("nothing", 8)).containsOnlyNulls().hasSize(8);
         assertThat(backend.gets()).isEqualTo(1);
         assertThat(proxy.cache().entries()).isZero();
         // One miss fetched; the seven that waited on it count as hits, as they would for a value.
@@ -170,6 +151,26 @@ class InvalidationRaceTest {
         assertThat(fetching.get(5, TimeUnit.SECONDS)).isNull(); // its own GET, sent before the write
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("v2");
         assertThat(backend.gets()).isEqualTo(2);
+    }
+
+    /**
+     * {@code readers} clients GET {@code key} while the backend holds the first GET's reply, so
+     * the others arrive while it is in flight; their answers once it is released.
+     */
+    private List<String> readTogether(String key, int readers) throws Exception {
+        backend.holdGets();
+        List<Future<String>> reads = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            reads.add(executor.submit(() -> get(key)));
+        }
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
+        backend.releaseGets();
+        List<String> answers = new ArrayList<>();
+        for (Future<String> read : reads) {
+            answers.add(read.get(5, TimeUnit.SECONDS));
+        }
+        return answers;
     }
 
     private String get(String key) {
