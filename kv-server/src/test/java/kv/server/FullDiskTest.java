@@ -1,6 +1,7 @@
 package kv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -77,9 +78,22 @@ class FullDiskTest {
             assertThat(stored).isGreaterThan(10);
             assertThat(jedis.get(("k" + (stored - 1)).getBytes())).as("the last value stored").isEqualTo(value);
             assertThat(jedis.del("k0")).isEqualTo(1);
+
+            // The refusal came while free space was under the limit, but RocksDB may since have
+            // deleted a log it flushed and given room back. Once its files settle, a second
+            // filler puts the disk a clear 8 MB under the limit, and then it must say so.
+            long settled = settledFreeSpace();
+            long underLimit = (MIN_FREE_MB - 8L) << 20;
+            if (settled > underLimit) {
+                try (RandomAccessFile topUp = new RandomAccessFile(mount.resolve("filler2").toFile(), "rw")) {
+                    topUp.write(new byte[(int) (settled - underLimit)]);
+                }
+            }
             assertThat(jedis.info("persistence")).contains("storage_status:disk full: ", "min_free_disk_bytes:" + (MIN_FREE_MB << 20));
+            assertThatThrownBy(() -> jedis.set("refused".getBytes(), value)).hasMessageStartingWith("ERR disk full: ");
 
             Files.delete(mount.resolve("filler"));
+            Files.deleteIfExists(mount.resolve("filler2"));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             String again = null;
             while (again == null && System.nanoTime() < deadline) {
@@ -95,6 +109,19 @@ class FullDiskTest {
             assertThat(jedis.dbSize()).isEqualTo(stored); // k0 deleted, "after" added
             assertThat(jedis.info("persistence")).contains("storage_status:ok");
         }
+    }
+
+    /** The disk's free bytes once they have stayed the same for half a second (at most 10 s). */
+    private static long settledFreeSpace() throws IOException, InterruptedException {
+        long last = Files.getFileStore(mount).getUsableSpace();
+        int unchanged = 0;
+        for (int i = 0; i < 100 && unchanged < 5; i++) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            long now = Files.getFileStore(mount).getUsableSpace();
+            unchanged = now == last ? unchanged + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     private static boolean run(String... command) throws IOException, InterruptedException {
