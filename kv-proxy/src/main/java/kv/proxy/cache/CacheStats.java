@@ -7,6 +7,7 @@ public final class CacheStats {
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
+    final LongAdder stored = new LongAdder();
     final LongAdder bypasses = new LongAdder();
     final LongAdder staleRejected = new LongAdder();
     final LongAdder pushInvalidations = new LongAdder();
@@ -22,6 +23,11 @@ public final class CacheStats {
     /** GETs that fetched from a backend and may have cached the answer. */
     public long misses() {
         return misses.sum();
+    }
+
+    /** Values fetched by misses and put in the cache (an absent key or an error is not). */
+    public long stored() {
+        return stored.sum();
     }
 
     /** GETs sent to a backend without caching, because its invalidation stream was not subscribed. */

@@ -257,7 +257,9 @@ public class CoherentCache {
     private void complete(PendingRead pending, RespValue reply) {
         CachingReader.Ticket ticket = pending.ticket;
         if (reply instanceof RespValue.BulkString) {
-            ticket.future().complete(new CachedValue(reply, pending.generation));
+            if (ticket.future().complete(new CachedValue(reply, pending.generation))) { // fill, then finish: once
+                stats.stored.increment();
+            }
         }
         else if (reply instanceof RespValue.Null) {
             // Completed with null: Caffeine then removes the entry if it is still this very

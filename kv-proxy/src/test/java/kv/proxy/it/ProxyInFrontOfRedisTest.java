@@ -114,6 +114,23 @@ class ProxyInFrontOfRedisTest {
     }
 
     @Test
+    void theActuatorsCacheMetersCountEachGetOnce() {
+        try (Jedis client = client()) {
+            double hits = proxy.metric("cache.gets", "result:hit", "cache:values");
+            double misses = proxy.metric("cache.gets", "result:miss", "cache:values");
+            double puts = proxy.metric("cache.puts", "cache:values");
+            client.set("metered", "v");
+            assertThat(client.get("metered")).isEqualTo("v"); // a miss, cached
+            assertThat(client.get("metered")).isEqualTo("v"); // a hit
+            assertThat(client.get("metered-absent")).isNull(); // a miss, nothing cached
+            assertThat(proxy.metric("cache.gets", "result:hit", "cache:values") - hits).isEqualTo(1);
+            assertThat(proxy.metric("cache.gets", "result:miss", "cache:values") - misses).isEqualTo(2);
+            assertThat(proxy.metric("cache.puts", "cache:values") - puts).isEqualTo(1);
+            assertThat(proxy.metric("cache.size", "cache:values")).isEqualTo(proxy.cache().entries());
+        }
+    }
+
+    @Test
     void aFlushdbOnTheServerEmptiesTheCache() {
         try (Jedis direct = direct(); Jedis client = client()) {
             client.set("flushed", "yes");

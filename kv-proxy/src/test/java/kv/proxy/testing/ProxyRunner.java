@@ -1,9 +1,16 @@
 package kv.proxy.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import kv.proxy.KvProxyApplication;
 import kv.proxy.backend.Backends;
@@ -75,6 +82,31 @@ public final class ProxyRunner implements AutoCloseable {
         Await.until("the cache to turn coherent", Duration.ofSeconds(10),
                 () -> backends.all().stream().allMatch(cache()::isCoherent));
         return this;
+    }
+
+    /** A meter's value as the Actuator serves it over HTTP, e.g. {@code metric("cache.gets", "result:hit")}. */
+    public double metric(String name, String... tags) {
+        StringBuilder uri = new StringBuilder("http://127.0.0.1:" + actuatorPort() + "/actuator/metrics/" + name);
+        for (int i = 0; i < tags.length; i++) {
+            uri.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
+        }
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(uri.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher value = Pattern.compile("\\{\"statistic\":\"(?:COUNT|VALUE)\",\"value\":([0-9.E+-]+)\\}")
+                    .matcher(response.body());
+            if (response.statusCode() != 200 || !value.find()) {
+                throw new AssertionError(uri + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return Double.parseDouble(value.group(1));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public <T> T bean(Class<T> type) {
