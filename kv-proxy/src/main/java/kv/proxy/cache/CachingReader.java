@@ -42,7 +42,7 @@ public class CachingReader {
     static Ticket claimTicket() {
         Ticket ticket = TICKET.get();
         if (ticket != null) {
-            TICKET.remove();
+            TICKET.set(null); // not remove(): that unlinks the thread's entry, 2% of a miss in a profile
         }
         return ticket;
     }
