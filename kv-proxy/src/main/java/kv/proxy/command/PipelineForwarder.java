@@ -342,9 +342,8 @@ public class PipelineForwarder {
         int i = start;
         while (i < requests.size() && forwardable(requests.get(i))) {
             Request request = requests.get(i);
-            ByteBuffer key = ByteBuffer.wrap(request.arg(1));
             if (isGet(request)) {
-                if (written != null && written.contains(key)) {
+                if (written != null && written.contains(ByteBuffer.wrap(request.arg(1)))) {
                     break;
                 }
             }
@@ -352,7 +351,7 @@ public class PipelineForwarder {
                 if (written == null) {
                     written = new HashSet<>();
                 }
-                written.add(key);
+                written.add(ByteBuffer.wrap(request.arg(1)));
             }
             i++;
         }
