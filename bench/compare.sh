@@ -55,7 +55,8 @@ for t in "${TARGETS[@]}"; do
         UP[$t]=1
     else
         UP[$t]=0
-        log "${LABEL[$t]} does not answer PING on ${PORT[$t]}: its rows are n/a"
+        log "${LABEL[$t]} does not answer PING on ${PORT[$t]}: its rows are n/a; the end of its log:"
+        tail -15 "$WORK"/*-"${PORT[$t]}".log >&2
         kill "${PID[$t]}" 2>/dev/null
     fi
 done

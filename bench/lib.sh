@@ -55,8 +55,12 @@ ensure_jars() {
 }
 
 # next_port VAR: sets VAR to a free loopback TCP port, a different one on each call (no
-# subshell, so the counter survives).
-LAST_PORT=$(( 20000 + RANDOM % 20000 ))
+# subshell, so the counter survives). Ports are taken below the kernel's ephemeral range, so
+# that no outgoing connection (a PING, a benchmark client, a proxy's backend connection) can
+# take one between its choice and the target's bind.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$EPHEMERAL_LOW" -gt 12000 ] 2>/dev/null || EPHEMERAL_LOW=32768
+LAST_PORT=$(( 10000 + RANDOM % (EPHEMERAL_LOW - 11000) ))
 next_port() {
     local p=$LAST_PORT
     while :; do
