@@ -132,13 +132,13 @@ class ProxyInFrontOfKvServerTest {
 
     @Test
     @Order(3)
-    void twentyGetsOfOneKeyReachTheServerAtMostOnceWhenTheServerTracks() {
+    void twentyGetsOfOneKeyReachTheServerAtMostOnceWhenTheServerTracks() throws Exception {
         Backend owner = proxy.bean(Backends.class).owner("twenty".getBytes());
         assumeTrue(proxy.cache().isCoherent(owner),
                 "kv-server does not answer CLIENT TRACKING yet: the proxy serves it uncached");
         try (Jedis client = new Jedis("127.0.0.1", proxy.port());
              Jedis server = new Jedis("127.0.0.1", owner.address().port())) {
-            server.set("twenty", "gets");
+            proxy.awaitInvalidationOf(() -> server.set("twenty", "gets"));
             long before = ProxyInFrontOfRedisTest.getCalls(server);
             for (int i = 0; i < 20; i++) {
                 assertThat(client.get("twenty")).isEqualTo("gets");

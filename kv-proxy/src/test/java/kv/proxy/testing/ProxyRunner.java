@@ -84,6 +84,24 @@ public final class ProxyRunner implements AutoCloseable {
         return this;
     }
 
+    /** A write whose invalidation a test waits for. */
+    public interface Write {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code write} and waits until the invalidation it causes has reached this proxy (Redis
+     * tracks in BCAST mode and kv-server likewise: every write is pushed, after its reply). One
+     * arriving after the next GET would withdraw the value that GET cached: rightly, as far as
+     * the proxy knows it may be older than the write, but a test that counts hits must not race it.
+     */
+    public void awaitInvalidationOf(Write write) throws Exception {
+        long pushed = cache().stats().pushInvalidations();
+        write.run();
+        Await.until("the write's invalidation to reach the proxy", Duration.ofSeconds(5),
+                () -> cache().stats().pushInvalidations() > pushed);
+    }
+
     /** A meter's value as the Actuator serves it over HTTP, e.g. {@code metric("cache.gets", "result:hit")}. */
     public double metric(String name, String... tags) {
         StringBuilder uri = new StringBuilder("http://127.0.0.1:" + actuatorPort() + "/actuator/metrics/" + name);
