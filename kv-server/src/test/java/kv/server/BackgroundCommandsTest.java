@@ -3,6 +3,7 @@ package kv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -122,7 +123,7 @@ class BackgroundCommandsTest extends RunningServerTest {
 
             latch.countDown();
             assertThat(dumper.read()).as("the snapshot of DUMP's place: k2 came after")
-                    .isEqualTo(new RespValue.Array(java.util.List.of(Replies.bulk("k1"), Replies.bulk("v1"))));
+                    .isEqualTo(new RespValue.Array(List.of(Replies.bulk("k1"), Replies.bulk("v1"))));
         }
     }
 }

@@ -200,13 +200,10 @@ public class KeyValueCommands implements CommandGroup {
 
     /**
      * {@code DUMP [pattern]}: every pair (matching the glob pattern, if given) in key order, as a
-     * flat array key, value, key, value... The reply is streamed from a RocksDB snapshot: the
-     * snapshot is counted first (the array length goes first on the wire), then its pairs are
-     * written as they are read, so memory stays flat however many keys there are.
-     */
-    /**
-     * DUMP streams its pairs from a snapshot as the client reads them; the count that goes first
-     * walks every matching key, so it runs off the event loop (see {@link BackgroundCommand}).
+     * flat array key, value, key, value... The reply is streamed from a RocksDB snapshot taken in
+     * the request's place: the snapshot is counted first (the array length goes first on the
+     * wire), off the event loop since it walks every matching key (see {@link BackgroundCommand}),
+     * then its pairs are written as they are read, so memory stays flat however many keys there are.
      */
     Callable<RespValue> dump(Request request, ClientSession session) {
         if (request.size() > 2) {
