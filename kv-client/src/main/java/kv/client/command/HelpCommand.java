@@ -60,7 +60,7 @@ public class HelpCommand extends KvCommand {
             console.println(console.bold(CommandGroups.usage(spec)) + (name.equals("dump") ? " [--full]" : ""));
             console.println("  " + spec.summary());
             console.println("  group: " + CommandGroups.of(spec).toLowerCase(Locale.ROOT) + " · arity: " + spec.arity()
-                    + " · flags: " + spec.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted()
+                    + " · flags: " + spec.flags().stream().map(f -> f.wireName()).sorted()
                     .reduce((a, b) -> a + ", " + b).orElse("none"));
             return Outcomes.OK;
         }
@@ -77,12 +77,14 @@ public class HelpCommand extends KvCommand {
 
     private void overview(Console console, Collection<Command> commands) {
         Map<String, List<String[]>> groups = new LinkedHashMap<>();
-        for (String group : List.of(CommandGroups.KEYS, CommandGroups.CONNECTION, CommandGroups.SERVER)) {
+        for (String group : CommandGroups.ordered()) {
             groups.put(group, new ArrayList<>());
         }
         for (CommandSpec spec : CommandTable.all()) {
-            groups.get(CommandGroups.of(spec)).add(new String[] {CommandGroups.usage(spec), spec.summary()});
+            groups.computeIfAbsent(CommandGroups.of(spec), group -> new ArrayList<>())
+                    .add(new String[] {CommandGroups.usage(spec), spec.summary()});
         }
+        groups.values().removeIf(List::isEmpty);
         List<String[]> shell = new ArrayList<>();
         commands.stream()
                 .filter(command -> CommandGroups.SHELL.equals(command.getGroup()))
