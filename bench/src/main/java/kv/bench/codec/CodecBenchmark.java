@@ -101,8 +101,9 @@ public class CodecBenchmark {
     @OperationsPerInvocation(BATCH)
     public void decodeOnTheLoop(Blackhole blackhole) throws IOException {
         fed.fill(socket);
-        while (deserializer.hasRequest(fed)) {
-            blackhole.consume(deserializer.deserialize(fed));
+        Object message;
+        while ((message = deserializer.next(fed)) != null) {
+            blackhole.consume(message);
         }
     }
 
