@@ -37,9 +37,16 @@ public final class RespDecoder {
     private static final int FIRST_ELEMENTS = 1024;
 
     private final RespLimits limits;
+    /** The limits read on every request, kept where the decoding loop reads them. */
+    private final long maxBulkBytes;
+    private final int maxArrayLength;
+    private final long maxMessageBytes;
 
     public RespDecoder(RespLimits limits) {
         this.limits = limits;
+        this.maxBulkBytes = limits.maxBulkBytes();
+        this.maxArrayLength = limits.maxArrayLength();
+        this.maxMessageBytes = limits.maxMessageBytes();
     }
 
     public RespDecoder() {
@@ -64,7 +71,11 @@ public final class RespDecoder {
         CRLF
     }
 
-    /** Where decoding stopped in one input: the registers of the state machine, kept between calls. */
+    /**
+     * Where decoding stopped in one input: the registers of the state machine, kept between calls.
+     * While a call runs, its step is a local variable; it is stored here only when the call
+     * suspends for more bytes (and reset to TYPE when a request or reply is complete).
+     */
     static final class Progress {
         Step step = Step.TYPE;
         /** The type byte of the value being read; in a request {@code *} (its count) or {@code $}. */
@@ -93,16 +104,7 @@ public final class RespDecoder {
         /** Why the input is malformed; once set nothing after it is decoded. */
         String malformed;
 
-        void startNumber() {
-            step = Step.NUMBER;
-            number = 0;
-            negative = false;
-            digits = 0;
-            cr = false;
-        }
-
         void startBulk(int length) {
-            step = Step.BULK;
             bulk = new byte[Math.min(length, FIRST_CHUNK)];
             bulkLength = length;
             filled = 0;
@@ -169,42 +171,69 @@ public final class RespDecoder {
             throw new RespProtocolException(p.malformed);
         }
         try {
+            Step step = p.step;
             while (true) {
-                Request request = null;
-                switch (p.step) {
+                boolean fresh = false; // a number is starting, not resuming
+                switch (step) {
                     case TYPE:
                         if (in.position == in.limit) {
-                            return null;
+                            return suspend(p, Step.TYPE);
                         }
-                        requestType(in, p);
-                        break;
+                        if (!requestType(in, p)) {
+                            step = Step.LINE;
+                            continue;
+                        }
+                        fresh = true;
+                        // fall through: the count after '*', or the length after '$'
                     case NUMBER:
-                        if (!number(in, p, p.type == '*' ? "invalid multibulk length" : "invalid bulk length")) {
-                            return null;
+                        if (!number(in, p, fresh, p.type == '*' ? "invalid multibulk length" : "invalid bulk length")) {
+                            return suspend(p, Step.NUMBER);
                         }
-                        request = p.type == '*' ? arrayLength(p) : argumentLength(in, p);
-                        break;
+                        if (p.type == '*') {
+                            arrayLength(p);
+                            step = Step.TYPE;
+                            continue;
+                        }
+                        byte[] whole = argumentLength(in, p);
+                        if (whole != null) {
+                            Request request = argument(p, whole);
+                            if (request != null) {
+                                return request;
+                            }
+                            step = Step.TYPE;
+                            continue;
+                        }
+                        // fall through: the argument's bytes are still arriving
+                    case BULK:
+                        if (!bulk(in, p)) {
+                            return suspend(p, Step.BULK);
+                        }
+                        // fall through
+                    case CRLF:
+                        if (!crlf(in, p)) {
+                            return suspend(p, Step.CRLF);
+                        }
+                        byte[] arrived = p.bulk;
+                        p.bulk = null;
+                        Request request = argument(p, arrived);
+                        if (request != null) {
+                            return request;
+                        }
+                        step = Step.TYPE;
+                        continue;
                     case LINE:
                         int lf = lineEnd(in, p, "too big inline request");
                         if (lf < 0) {
-                            return null;
+                            return suspend(p, Step.LINE);
                         }
-                        request = inline(in, p, lf);
-                        break;
-                    case BULK:
-                        if (!bulk(in, p)) {
-                            return null;
+                        Request inline = inline(in, p, lf);
+                        if (inline != null) {
+                            return inline;
                         }
-                        break;
-                    case CRLF:
-                        if (!crlf(in, p)) {
-                            return null;
-                        }
-                        request = argument(p, p.bulk);
-                        break;
-                }
-                if (request != null) {
-                    return request;
+                        step = Step.TYPE;
+                        continue;
+                    default:
+                        throw new IllegalStateException(step.name());
                 }
             }
         }
@@ -233,54 +262,46 @@ public final class RespDecoder {
         }
     }
 
-    private static void requestType(RespInput in, Progress p) throws RespProtocolException {
+    /** TYPE in a request: true if a number follows (a count or a length), false for an inline line. */
+    private static boolean requestType(RespInput in, Progress p) throws RespProtocolException {
         byte type = in.buffer[in.position];
-        if (p.args == null) {
-            if (type == '*') {
-                in.position++;
-                p.type = '*';
-                p.startNumber();
-            }
-            else {
-                p.step = Step.LINE;
-                p.scanned = 0;
-            }
+        if (p.args == null && type != '*') {
+            p.scanned = 0;
+            return false;
         }
-        else if (type == '$') {
-            in.position++;
-            p.type = '$';
-            p.startNumber();
-        }
-        else {
+        if (p.args != null && type != '$') {
             throw new RespProtocolException("expected '$', got '" + printable(type) + "'");
         }
+        in.position++;
+        p.type = type;
+        return true;
     }
 
-    private Request arrayLength(Progress p) throws RespProtocolException {
+    private void arrayLength(Progress p) throws RespProtocolException {
         long count = p.number;
-        if (count > limits.maxArrayLength()) {
+        if (count > maxArrayLength) {
             throw new RespProtocolException("invalid multibulk length");
         }
-        p.step = Step.TYPE;
         if (count > 0) { // an empty or null array is skipped
             p.args = new byte[(int) Math.min(count, FIRST_ELEMENTS)][];
             p.argc = 0;
             p.argsDeclared = (int) count;
         }
-        return null;
     }
 
-    private Request argumentLength(RespInput in, Progress p) throws RespProtocolException {
+    /** An argument's length has been read: the argument if its bytes were all buffered, else null. */
+    private byte[] argumentLength(RespInput in, Progress p) throws RespProtocolException {
         long length = p.number;
-        if (length < 0 || length > limits.maxBulkBytes()) {
+        if (length < 0 || length > maxBulkBytes) {
             throw new RespProtocolException("invalid bulk length");
         }
         countMessageBytes(p, length, "request");
         int size = (int) length;
         int start = in.position;
         if (in.limit - start - 2 >= size) {
+            byte[] argument = wholeBulk(in.buffer, start, size);
             in.position = start + size + 2;
-            return argument(p, wholeBulk(in.buffer, start, size));
+            return argument;
         }
         p.startBulk(size);
         return null;
@@ -291,9 +312,7 @@ public final class RespDecoder {
             p.args = Arrays.copyOf(p.args, (int) Math.min(2L * p.args.length, p.argsDeclared));
         }
         p.args[p.argc++] = argument;
-        p.bulk = null;
         if (p.argc < p.argsDeclared) {
-            p.step = Step.TYPE;
             return null;
         }
         Request request = new Request(p.args);
@@ -305,8 +324,11 @@ public final class RespDecoder {
         int start = in.position;
         List<byte[]> words = InlineSplitter.split(in.buffer, start, lineContentEnd(in.buffer, start, lf));
         in.position = lf + 1;
-        p.step = Step.TYPE;
-        return words.isEmpty() ? null : Request.of(words); // a blank line is skipped
+        if (words.isEmpty()) {
+            return null; // a blank line is skipped
+        }
+        p.reset();
+        return Request.of(words);
     }
 
     // ---- replies
@@ -325,47 +347,58 @@ public final class RespDecoder {
             throw new RespProtocolException(p.malformed);
         }
         try {
+            Step step = p.step;
             while (true) {
-                RespValue value = null;
-                switch (p.step) {
+                RespValue value;
+                boolean fresh = false; // a number is starting, not resuming
+                switch (step) {
                     case TYPE:
                         if (in.position == in.limit) {
-                            return null;
+                            return suspend(p, Step.TYPE);
                         }
-                        valueType(in, p);
-                        break;
-                    case LINE:
-                        int lf = lineEnd(in, p, "line too long");
-                        if (lf < 0) {
-                            return null;
+                        step = valueType(in, p);
+                        if (step != Step.NUMBER) {
+                            continue;
                         }
-                        value = simple(in, p, lf);
-                        break;
+                        fresh = true;
+                        // fall through: a length, a count or an integer
                     case NUMBER:
-                        if (!number(in, p, numberName(p.type))) {
-                            return null;
+                        if (!number(in, p, fresh, numberName(p.type))) {
+                            return suspend(p, Step.NUMBER);
                         }
                         value = valueLength(in, p);
+                        if (value == null) { // an aggregate opened, or a bulk string's bytes still arriving
+                            step = p.bulk != null ? Step.BULK : Step.TYPE;
+                            continue;
+                        }
                         break;
                     case BULK:
                         if (!bulk(in, p)) {
-                            return null;
+                            return suspend(p, Step.BULK);
                         }
-                        break;
+                        // fall through
                     case CRLF:
                         if (!crlf(in, p)) {
-                            return null;
+                            return suspend(p, Step.CRLF);
                         }
                         value = p.type == '_' ? Replies.NULL : bulkValue(p.type, p.bulk);
                         p.bulk = null;
                         break;
+                    case LINE:
+                        int lf = lineEnd(in, p, "line too long");
+                        if (lf < 0) {
+                            return suspend(p, Step.LINE);
+                        }
+                        value = simple(in, p, lf);
+                        break;
+                    default:
+                        throw new IllegalStateException(step.name());
                 }
-                if (value != null) {
-                    RespValue whole = complete(p, value);
-                    if (whole != null) {
-                        return whole;
-                    }
+                RespValue whole = complete(p, value);
+                if (whole != null) {
+                    return whole;
                 }
+                step = Step.TYPE;
             }
         }
         catch (RespProtocolException e) {
@@ -393,7 +426,8 @@ public final class RespDecoder {
         }
     }
 
-    private void valueType(RespInput in, Progress p) throws RespProtocolException {
+    /** TYPE in a reply: consumes the type byte and says which step reads the rest. */
+    private Step valueType(RespInput in, Progress p) throws RespProtocolException {
         if (p.depth > limits.maxDepth()) {
             throw new RespProtocolException("nesting deeper than " + limits.maxDepth());
         }
@@ -401,13 +435,15 @@ public final class RespDecoder {
         p.type = type;
         switch (type) {
             case '+', '-', '#', ',', '(' -> {
-                p.step = Step.LINE;
                 p.scanned = 0;
+                return Step.LINE;
             }
-            case ':', '$', '=', '!', '*', '%', '~', '>', '|' -> p.startNumber();
+            case ':', '$', '=', '!', '*', '%', '~', '>', '|' -> {
+                return Step.NUMBER;
+            }
             case '_' -> {
-                p.step = Step.CRLF;
                 p.cr = false;
+                return Step.CRLF;
             }
             default -> throw new RespProtocolException("unknown type byte '" + printable(type) + "'");
         }
@@ -435,7 +471,7 @@ public final class RespDecoder {
                 }
                 return type == '$' ? Replies.NULL : new RespValue.Error("");
             }
-            if (n < 0 || n > limits.maxBulkBytes()) {
+            if (n < 0 || n > maxBulkBytes) {
                 throw new RespProtocolException("invalid bulk length");
             }
             countMessageBytes(p, n, "reply");
@@ -465,7 +501,6 @@ public final class RespDecoder {
             throw new RespProtocolException("aggregate of " + count + " elements is over the limit");
         }
         int elements = (int) count * perEntry;
-        p.step = Step.TYPE;
         if (elements == 0 && type != '|') {
             return aggregate(type, new ArrayList<>(0));
         }
@@ -485,12 +520,10 @@ public final class RespDecoder {
             Aggregate top = p.open[p.depth - 1];
             top.elements.add(value);
             if (--top.remaining > 0) {
-                p.step = Step.TYPE;
                 return null;
             }
             if (top.type == '|' && top.attributes == null) {
                 top.attributesRead();
-                p.step = Step.TYPE;
                 return null;
             }
             p.depth--;
@@ -567,25 +600,32 @@ public final class RespDecoder {
     // ---- the steps both grammars share
 
     /**
-     * NUMBER: the digits of a decimal number and the CR LF after them, as they arrive.
+     * NUMBER: the digits of a decimal number and the CR LF after them, as they arrive; what had
+     * arrived of it before is in {@code p} unless it is {@code fresh}.
      *
      * @return true once the LF has been consumed ({@code p.number} is the value), false if more bytes are needed
      */
-    private static boolean number(RespInput in, Progress p, String invalid) throws RespProtocolException {
+    private static boolean number(RespInput in, Progress p, boolean fresh, String invalid)
+            throws RespProtocolException {
         byte[] buffer = in.buffer;
         int i = in.position;
         int limit = in.limit;
-        long value = p.number;
-        boolean negative = p.negative;
-        int digits = p.digits;
-        boolean cr = p.cr;
+        long value = fresh ? 0 : p.number;
+        boolean negative = !fresh && p.negative;
+        int digits = fresh ? 0 : p.digits;
+        boolean cr = !fresh && p.cr;
         while (i < limit) {
             byte b = buffer[i++];
             if (b >= '0' && b <= '9' && !cr) {
-                long bound = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
                 int digit = b - '0';
-                if (digits > 0 && value == 0 || value < bound / 10 || value * 10 < bound + digit) {
-                    throw new RespProtocolException(invalid); // a leading zero, or beyond a long
+                if (value == 0 && digits > 0) {
+                    throw new RespProtocolException(invalid); // a leading zero
+                }
+                if (digits >= 18) { // 18 digits always fit a long
+                    long bound = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+                    if (value < bound / 10 || value * 10 < bound + digit) {
+                        throw new RespProtocolException(invalid);
+                    }
                 }
                 value = value * 10 - digit;
                 digits++;
@@ -656,7 +696,6 @@ public final class RespDecoder {
         if (p.filled < p.bulkLength) {
             return false;
         }
-        p.step = Step.CRLF;
         p.cr = false;
         return true;
     }
@@ -687,9 +726,15 @@ public final class RespDecoder {
 
     private void countMessageBytes(Progress p, long length, String what) throws RespProtocolException {
         p.messageBytes += length;
-        if (p.messageBytes > limits.maxMessageBytes()) {
-            throw new RespProtocolException(what + " larger than " + limits.maxMessageBytes() + " bytes");
+        if (p.messageBytes > maxMessageBytes) {
+            throw new RespProtocolException(what + " larger than " + maxMessageBytes + " bytes");
         }
+    }
+
+    /** Keeps the step the call stopped at for the next call: "need more bytes". */
+    private static <T> T suspend(Progress p, Step step) {
+        p.step = step;
+        return null;
     }
 
     private static <T> T endOfStream(RespInput in) throws EOFException {
