@@ -232,8 +232,6 @@ public final class RespDecoder {
                         }
                         step = Step.TYPE;
                         continue;
-                    default:
-                        throw new IllegalStateException(step.name());
                 }
             }
         }
@@ -385,14 +383,13 @@ public final class RespDecoder {
                         p.bulk = null;
                         break;
                     case LINE:
+                    default: // (LINE is the last step: this tells the compiler that value is always set)
                         int lf = lineEnd(in, p, "line too long");
                         if (lf < 0) {
                             return suspend(p, Step.LINE);
                         }
                         value = simple(in, p, lf);
                         break;
-                    default:
-                        throw new IllegalStateException(step.name());
                 }
                 RespValue whole = complete(p, value);
                 if (whole != null) {
