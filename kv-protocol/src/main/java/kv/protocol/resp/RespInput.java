@@ -25,7 +25,11 @@ import java.util.Arrays;
  */
 public final class RespInput extends InputStream {
 
-    /** Most bytes a fed input holds, as Redis's client-query-buffer-limit (1 GB). */
+    /**
+     * Most bytes the buffer grows to. It grows only for what the decoder needs whole, one line,
+     * which {@link RespLimits#maxInlineBytes} bounds far below this; a whole request or reply is
+     * bounded by {@link RespLimits#maxMessageBytes}.
+     */
     public static final int MAX_BUFFERED = 1024 * 1024 * 1024;
 
     private final InputStream source;

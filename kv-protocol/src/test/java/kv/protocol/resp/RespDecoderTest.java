@@ -347,6 +347,18 @@ class RespDecoderTest {
                 .as("a negative count is an empty request, skipped").containsExactly(Request.of("PING"));
     }
 
+    /** Regression: 19-digit integers were refused, so an INCR's reply near either end failed to decode. */
+    @Test
+    void integersCoverTheWhole64BitRange() throws IOException {
+        assertThat(Feed.values(decoder, bytes(":9223372036854775807\r\n:-9223372036854775808\r\n:1000000000000000000\r\n"))
+                .decoded()).containsExactly(new RespValue.Integer(Long.MAX_VALUE), new RespValue.Integer(Long.MIN_VALUE),
+                        new RespValue.Integer(1_000_000_000_000_000_000L));
+        for (String outOfRange : List.of(":9223372036854775808\r\n", ":-9223372036854775809\r\n",
+                ":10000000000000000000\r\n")) {
+            assertThat(Feed.values(decoder, bytes(outOfRange)).error()).as(outOfRange).isEqualTo("invalid integer");
+        }
+    }
+
     // ---- limits: never trust a declared length
 
     @Test
