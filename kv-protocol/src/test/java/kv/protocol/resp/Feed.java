@@ -3,6 +3,7 @@ package kv.protocol.resp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -23,7 +24,7 @@ final class Feed {
 
         /** The same values and the same error, wherever the pieces were cut. */
         boolean sameAs(Outcome other) {
-            return decoded.equals(other.decoded) && java.util.Objects.equals(error, other.error);
+            return decoded.equals(other.decoded) && Objects.equals(error, other.error);
         }
 
         @Override
