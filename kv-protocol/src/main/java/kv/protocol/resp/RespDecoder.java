@@ -383,7 +383,7 @@ public final class RespDecoder {
                         p.bulk = null;
                         break;
                     case LINE:
-                    default: // (LINE is the last step: this tells the compiler that value is always set)
+                    default: // no other step; as a default, it tells the compiler that value is always set
                         int lf = lineEnd(in, p, "line too long");
                         if (lf < 0) {
                             return suspend(p, Step.LINE);
