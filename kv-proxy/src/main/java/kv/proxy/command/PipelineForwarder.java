@@ -30,6 +30,7 @@ import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RequestBatch;
+import kv.protocol.tcp.Response;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
@@ -155,7 +156,7 @@ public class PipelineForwarder {
         }
 
         /** The reply to the whole run, once every backend reply is in. */
-        Object reply() {
+        Response.Ready reply() {
             List<Reply> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 out.add(new Reply(answer(i), session.protocol(), false));
@@ -177,7 +178,7 @@ public class PipelineForwarder {
     }
 
     /** A single request from a client. */
-    public Object dispatch(Object payload, ClientSession session) {
+    public Response dispatch(Object payload, ClientSession session) {
         if (payload instanceof Request request && forwardable(request)) {
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
@@ -188,7 +189,7 @@ public class PipelineForwarder {
     }
 
     /** A client's pipelined batch. */
-    public Object dispatch(RequestBatch batch, ClientSession session) {
+    public Response dispatch(RequestBatch batch, ClientSession session) {
         if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
@@ -210,11 +211,11 @@ public class PipelineForwarder {
      * or DEL does not hold up every other client of the event loop. The client itself is not
      * read until the reply is resolved, so its requests still run in order.
      */
-    private DeferredReply offload(ClientSession session, Supplier<Object> work) {
+    private DeferredReply offload(ClientSession session, Supplier<Response.Ready> work) {
         DeferredReply deferred = new DeferredReply();
         try {
             workers.execute(() -> {
-                Object reply;
+                Response.Ready reply;
                 try {
                     reply = work.get();
                 }
@@ -235,7 +236,7 @@ public class PipelineForwarder {
      * A round never holds two runs of one client: once a run is deferred, the connection runs
      * no further request of that client until the run is answered (it reads them ahead).
      */
-    private Object forwardOrDefer(Run run) {
+    private Response forwardOrDefer(Run run) {
         if (run.begin()) {
             return run.reply(); // all from the cache
         }
@@ -259,7 +260,7 @@ public class PipelineForwarder {
         round.clear();
         forward(runs).whenComplete((done, error) -> {
             for (Run run : runs) {
-                if (run.deferred.resolved() != null) {
+                if (run.deferred.ready() != null) {
                     continue;
                 }
                 if (error != null) {
@@ -298,7 +299,7 @@ public class PipelineForwarder {
         }
     }
 
-    private static Object failure(Run run, Throwable e) {
+    private static Response.Ready failure(Run run, Throwable e) {
         List<Reply> out = Collections.nCopies(run.requests.size(),
                 new Reply(Replies.error("ERR kv-proxy: " + e.getMessage()), run.session.protocol(), false));
         return run.single ? out.get(0) : new ReplyBatch(out);
@@ -323,7 +324,7 @@ public class PipelineForwarder {
             Run run = new Run(session, requests.subList(i, end), false);
             run.begin();
             forward(List.of(run)).join();
-            replies.addAll(((ReplyBatch) run.reply()).replies());
+            run.reply().addTo(replies);
             i = end;
         }
         if (batch.malformed() != null) {

@@ -26,6 +26,7 @@ import jakarta.annotation.PreDestroy;
 import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.Response;
 import kv.server.store.StoreException;
 import kv.server.tcp.ClientSession;
 import kv.server.tracking.InvalidationHub;
@@ -93,7 +94,7 @@ public class CommandDispatcher {
      * Handles one decoded request (or malformed input) from {@code session}: a {@link Reply}, or
      * for a {@link BackgroundCommand} a {@link DeferredReply} resolved when its work is done.
      */
-    public Object dispatch(Object payload, ClientSession session) {
+    public Response dispatch(Object payload, ClientSession session) {
         if (payload instanceof MalformedRequest malformed) {
             protocolErrors.increment();
             log.info("Protocol error from {}: {}; closing the connection", session.address(), malformed.detail());
