@@ -1,12 +1,15 @@
-package kv.server.command;
+package kv.protocol.command;
 
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
-import kv.server.tcp.ClientSession;
 
-/** One command's code: reads the request, returns the reply; never touches a socket. */
+/**
+ * One command's code: reads the request, returns the reply; never touches a socket.
+ *
+ * @param <S> the service's per-client state
+ */
 @FunctionalInterface
-public interface CommandHandler {
+public interface CommandHandler<S> {
 
-    RespValue handle(Request request, ClientSession session);
+    RespValue handle(Request request, S session);
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * What every kv service knows about one client connection: its id and address, the RESP version
- * it chose with HELLO, its name, and whether it asked to be closed. Services extend it with their
- * own state (the server's tracking mode, the proxy's source marking).
+ * it chose with HELLO, its name, its last command, and whether it asked to be closed. Services
+ * extend it with their own state (the server's tracking mode, the proxy's source marking).
  */
 public class Client {
 
@@ -15,6 +15,7 @@ public class Client {
     private volatile int protocol = 2;
     private volatile String name = "";
     private volatile boolean closeRequested;
+    private volatile String lastCommand = "NULL";
 
     protected Client(long id, String address) {
         this.id = id;
@@ -53,6 +54,15 @@ public class Client {
 
     public boolean closeRequested() {
         return closeRequested;
+    }
+
+    /** The last command the client sent, as CLIENT LIST shows it ({@code NULL} before the first). */
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void lastCommand(String lastCommand) {
+        this.lastCommand = lastCommand;
     }
 
     /** The connection closes once the current reply is written (QUIT). */

@@ -36,7 +36,7 @@ import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.config.ProxyProperties;
-import kv.proxy.tcp.ClientSession;
+import kv.proxy.session.ClientSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
@@ -13,7 +15,7 @@ import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.proxy.backend.BackendUnavailableException;
-import kv.proxy.tcp.ClientSession;
+import kv.proxy.session.ClientSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
@@ -29,13 +31,13 @@ public class ProxyDispatcher {
 
     private static final Log log = LogFactory.getLog(ProxyDispatcher.class);
 
-    private final Map<String, CommandHandler> handlers = new HashMap<>();
+    private final Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
 
     /**
      * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
      * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
      */
-    public ProxyDispatcher(List<CommandGroup> groups) {
+    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups) {
         groups.forEach(group -> group.register(handlers));
         java.util.Set<String> unknown = new java.util.TreeSet<>(handlers.keySet());
         for (CommandSpec spec : CommandTable.all()) {
@@ -76,10 +78,11 @@ public class ProxyDispatcher {
         if (!spec.acceptsArity(request.size())) {
             return Replies.wrongArity(name);
         }
-        CommandHandler handler = handlers.get(name);
+        CommandHandler<ClientSession> handler = handlers.get(name);
         if (handler == null) {
             return Replies.error("ERR '" + name + "' is not supported by kv-proxy; send it to a server directly");
         }
+        session.lastCommand(name);
         try {
             return handler.handle(request, session);
         }

@@ -3,6 +3,7 @@ package kv.proxy.config;
 import java.time.Duration;
 import java.util.List;
 
+import kv.protocol.config.HeapShare;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -44,14 +45,9 @@ public record ProxyProperties(
             DataSize maxBytes,
             @DefaultValue("0s") Duration ttl) {
 
-        /**
-         * The bound in bytes: {@code max-bytes} if set, else a quarter of the maximum heap
-         * ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
-         * memory), so the default neither caps a large machine at a few MB nor outgrows a small
-         * container's heap.
-         */
+        /** The bound in bytes: {@code max-bytes} if set, else {@link HeapShare a quarter of the maximum heap}. */
         public long maxBytesOrDefault() {
-            return maxBytes != null ? maxBytes.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+            return HeapShare.bytesOrQuarterOfHeap(maxBytes);
         }
     }
 

@@ -13,7 +13,8 @@ import kv.proxy.cache.CoherentCache;
 import kv.proxy.coherence.InvalidationListener;
 import kv.proxy.coherence.InvalidationListeners;
 import kv.proxy.config.ProxyProperties;
-import kv.proxy.tcp.ClientRegistry;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
 /** The text of {@code INFO} on the proxy: sections server, clients, cache and backends. */
@@ -23,12 +24,12 @@ public class ProxyInfo {
     private static final List<String> SECTIONS = List.of("server", "clients", "cache", "backends");
 
     private final ProxyProperties properties;
-    private final ClientRegistry clients;
+    private final ClientRegistry<ClientSession> clients;
     private final CoherentCache cache;
     private final InvalidationListeners listeners;
     private final MeterRegistry meters;
 
-    public ProxyInfo(ProxyProperties properties, ClientRegistry clients, CoherentCache cache,
+    public ProxyInfo(ProxyProperties properties, ClientRegistry<ClientSession> clients, CoherentCache cache,
                      InvalidationListeners listeners, MeterRegistry meters) {
         this.properties = properties;
         this.clients = clients;

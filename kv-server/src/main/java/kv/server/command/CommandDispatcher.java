@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
@@ -28,7 +30,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.Response;
 import kv.server.store.StoreException;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,17 +61,17 @@ public class CommandDispatcher {
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
 
-    private record Command(CommandSpec spec, CommandHandler handler, CommandStats stats) {
+    private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
-    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters, InvalidationHub invalidations,
+    public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
                              WriteBatcher batcher) {
         this.invalidations = invalidations;
         this.batcher = batcher;
-        Map<String, CommandHandler> handlers = new HashMap<>();
+        Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
         groups.forEach(group -> group.register(handlers));
         for (CommandSpec spec : CommandTable.all()) {
-            CommandHandler handler = handlers.remove(spec.name());
+            CommandHandler<ClientSession> handler = handlers.remove(spec.name());
             if (handler == null) {
                 throw new IllegalStateException("command '" + spec.name() + "' is in the table but has no handler");
             }

@@ -10,38 +10,38 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.Glob;
-import kv.protocol.command.CommandIntrospection;
 import kv.protocol.command.Hello;
-import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
-import kv.server.tcp.ClientRegistry;
-import kv.server.tcp.ClientSession;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.server.session.ClientSession;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** INFO, COMMAND, CONFIG and TIME: what tools such as redis-cli and redis-benchmark ask first. */
+/** INFO and CONFIG: what tools such as redis-cli and redis-benchmark ask first, with COMMAND (see ConnectionCommandGroup). */
 @Component
-public class ServerCommands implements CommandGroup {
+public class ServerCommands implements CommandGroup<ClientSession> {
 
     private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "stats", "persistence", "keyspace");
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
     private final DiskGuard disk;
-    private final ClientRegistry clients;
+    private final ClientRegistry<ClientSession> clients;
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final Instant started = Instant.now();
 
-    public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
+    public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk) {
         this.properties = properties;
@@ -54,17 +54,9 @@ public class ServerCommands implements CommandGroup {
     }
 
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
         handlers.put("info", this::info);
-        handlers.put("command", this::command);
         handlers.put("config", this::config);
-        handlers.put("time", this::time);
-    }
-
-    RespValue time(Request request, ClientSession session) {
-        Instant now = Instant.now();
-        return new RespValue.Array(List.of(Replies.bulk(Long.toString(now.getEpochSecond())),
-                Replies.bulk(Long.toString(now.getNano() / 1000))));
     }
 
     /** {@code INFO [section ...]}: Redis's text format, sections {@code # Name} and {@code field:value} lines. */
@@ -161,11 +153,6 @@ public class ServerCommands implements CommandGroup {
     private static String version() {
         String version = ServerCommands.class.getPackage().getImplementationVersion();
         return version == null ? "dev" : version;
-    }
-
-    /** {@code COMMAND}, {@code COMMAND COUNT|LIST|INFO name...|DOCS}, built from the command specs. */
-    RespValue command(Request request, ClientSession session) {
-        return CommandIntrospection.reply(request, CommandTable.all());
     }
 
     /** {@code CONFIG GET pattern...} over the settings clients ask about; CONFIG SET is refused clearly. */

@@ -3,6 +3,7 @@ package kv.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import kv.protocol.config.HeapShare;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -39,14 +40,9 @@ public record KvServerProperties(
         @DefaultValue("128MB") DataSize minFreeDisk,
         @DefaultValue Limits limits) {
 
-    /**
-     * The value cache's bound in bytes: {@code cache-size} if set, else a quarter of the maximum
-     * heap ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
-     * memory). A fixed default would be wrong both ways: too small to hold a modest data set in
-     * memory, or more than a small container's whole heap.
-     */
+    /** The value cache's bound in bytes: {@code cache-size} if set, else {@link HeapShare a quarter of the maximum heap}. */
     public long cacheBytes() {
-        return cacheSize != null ? cacheSize.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+        return HeapShare.bytesOrQuarterOfHeap(cacheSize);
     }
 
     /**

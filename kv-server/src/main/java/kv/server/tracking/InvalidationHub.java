@@ -17,7 +17,8 @@ import jakarta.annotation.PreDestroy;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
+import kv.server.session.TrackingMode;
 import org.springframework.stereotype.Component;
 
 /**
