@@ -11,14 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import jakarta.annotation.PreDestroy;
 
 import kv.protocol.command.KvTraits;
 import kv.protocol.command.CommandSpec;
@@ -35,10 +31,10 @@ import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
-import kv.proxy.config.ProxyProperties;
 import kv.proxy.session.ClientSession;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -66,32 +62,22 @@ import org.springframework.stereotype.Component;
 @Component
 public class PipelineForwarder {
 
-    private static final Log log = LogFactory.getLog(PipelineForwarder.class);
+    private static final Logger log = LoggerFactory.getLogger(PipelineForwarder.class);
 
     private final ProxyDispatcher dispatcher;
     private final CoherentCache cache;
     private final Backends backends;
     /** Runs the commands that wait on backends one at a time (DEL, MGET, DUMP, ...) off the event loop. */
-    private final ExecutorService workers;
+    private final Executor workers;
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
     public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends,
-                             ProxyProperties properties) {
+                             @Qualifier("proxyWorkers") Executor workers) {
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(properties.poolSize(), runnable -> {
-            Thread thread = new Thread(runnable, "kv-proxy-worker-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
+        this.workers = workers;
     }
 
     /** A client's run of GETs and SETs and what is known of it so far. */

@@ -16,8 +16,8 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.session.ClientSession;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProxyDispatcher {
 
-    private static final Log log = LogFactory.getLog(ProxyDispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(ProxyDispatcher.class);
 
     private final Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
 

@@ -3,10 +3,14 @@ package kv.proxy.config;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import kv.protocol.config.HeapShare;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings under {@code kv.proxy}; each also reads from the environment with relaxed binding
@@ -24,14 +28,15 @@ import org.springframework.util.unit.DataSize;
  * @param ioThreads event loop threads serving the client connections
  */
 @ConfigurationProperties("kv.proxy")
+@Validated
 public record ProxyProperties(
-        @DefaultValue("7380") int port,
+        @DefaultValue("7380") @Min(0) @Max(65535) int port,
         @DefaultValue("127.0.0.1") String bind,
-        @DefaultValue("127.0.0.1:7379") List<BackendAddress> backends,
+        @DefaultValue("127.0.0.1:7379") @NotEmpty List<BackendAddress> backends,
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
-        @DefaultValue("32") int poolSize,
-        @DefaultValue("1") int ioThreads) {
+        @DefaultValue("32") @Min(1) int poolSize,
+        @DefaultValue("1") @Min(1) int ioThreads) {
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)

@@ -5,11 +5,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,6 +32,8 @@ import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,12 +52,7 @@ public class CommandDispatcher {
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Runs the work of {@link BackgroundCommand}s, one at a time, off the event loops. */
-    private final ThreadPoolExecutor background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(64), runnable -> {
-                Thread thread = new Thread(runnable, "kv-background");
-                thread.setDaemon(true);
-                return thread;
-            });
+    private final ThreadPoolTaskExecutor background;
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
 
@@ -65,7 +60,8 @@ public class CommandDispatcher {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
-                             WriteBatcher batcher) {
+                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background) {
+        this.background = background;
         this.invalidations = invalidations;
         this.batcher = batcher;
         Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
@@ -196,13 +192,13 @@ public class CommandDispatcher {
         return reply;
     }
 
-    /** Stops the background thread after the work it has (the store closes after this bean). */
+    /**
+     * Stops the background thread after the work it has, waiting up to 10 s: here, because the
+     * store closes after this bean (it depends on the store), not necessarily after the executor.
+     */
     @PreDestroy
-    void stopBackgroundWork() throws InterruptedException {
+    void stopBackgroundWork() {
         background.shutdown();
-        if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
-            log.warn("Background commands still running at shutdown");
-        }
     }
 
     private static RespValue unknown(Request request) {
