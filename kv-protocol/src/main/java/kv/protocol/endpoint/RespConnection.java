@@ -77,6 +77,12 @@ public class RespConnection<S> extends LoopConnection {
         return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
+    /** The local address of {@code socket} as {@code 127.0.0.1:7379}. */
+    public static String localAddressOf(Socket socket) {
+        InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+        return local == null ? "?" : local.getAddress().getHostAddress() + ":" + local.getPort();
+    }
+
     public S session() {
         return session;
     }

@@ -61,6 +61,11 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
     }
 
     @Override
+    protected void reset(ClientSession client) {
+        client.wantsSource(false);
+    }
+
+    @Override
     protected void describe(ClientSession client, StringBuilder line) {
         line.append(" kvsource=").append(client.wantsSource() ? "on" : "off");
     }

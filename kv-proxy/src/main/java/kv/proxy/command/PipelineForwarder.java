@@ -165,7 +165,7 @@ public class PipelineForwarder {
 
     /** A single request from a client. */
     public Response dispatch(Object payload, ClientSession session) {
-        if (payload instanceof Request request && forwardable(request)) {
+        if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()) {
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
         if (payload instanceof Request request && needsBackend(request)) {
@@ -176,7 +176,8 @@ public class PipelineForwarder {
 
     /** A client's pipelined batch. */
     public Response dispatch(RequestBatch batch, ClientSession session) {
-        if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+        if (batch.malformed() == null && !session.controlsReplies()
+                && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
         if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
@@ -297,10 +298,10 @@ public class PipelineForwarder {
         List<Reply> replies = new ArrayList<>(requests.size() + 1);
         int i = 0;
         while (i < requests.size()) {
-            int end = runEnd(requests, i, 2);
+            int end = session.controlsReplies() ? i : runEnd(requests, i, 2); // CLIENT REPLY: one by one
             if (end == i) {
-                Reply reply = dispatcher.dispatch(requests.get(i), session);
-                replies.add(reply);
+                Response.Ready reply = dispatcher.dispatch(requests.get(i), session);
+                reply.addTo(replies);
                 if (reply.closeAfterWrite()) {
                     return new ReplyBatch(replies);
                 }
@@ -314,7 +315,7 @@ public class PipelineForwarder {
             i = end;
         }
         if (batch.malformed() != null) {
-            replies.add(dispatcher.dispatch(batch.malformed(), session));
+            dispatcher.dispatch(batch.malformed(), session).addTo(replies);
         }
         return new ReplyBatch(replies);
     }

@@ -9,11 +9,14 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.Response;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.session.ClientSession;
 import org.slf4j.Logger;
@@ -60,12 +63,16 @@ public class ProxyDispatcher {
         return java.util.Collections.unmodifiableSet(handlers.keySet());
     }
 
-    public Reply dispatch(Object payload, ClientSession session) {
+    public Response.Ready dispatch(Object payload, ClientSession session) {
         if (payload instanceof MalformedRequest malformed) {
             return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
         }
         RespValue value = execute((Request) payload, session);
-        return new Reply(value, session.protocol(), session.closeRequested());
+        boolean close = session.closeRequested();
+        if (session.withholdReply() && !close) {
+            return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
+        }
+        return new Reply(value, session.protocol(), close);
     }
 
     RespValue execute(Request request, ClientSession session) {
@@ -82,7 +89,7 @@ public class ProxyDispatcher {
         if (handler == null) {
             return Replies.error("ERR '" + name + "' is not supported by kv-proxy; send it to a server directly");
         }
-        session.lastCommand(name);
+        session.lastCommand(ConnectionCommandGroup.commandName(spec, request));
         try {
             return handler.handle(request, session);
         }

@@ -21,6 +21,10 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
     public RespConnection<ClientSession> create(SocketChannel channel, ApplicationEventPublisher publisher,
                                                 String factoryName) {
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
-        return new RespConnection<>(channel, publisher, factoryName, session, () -> registry.close(session));
+        RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
+                () -> registry.close(session));
+        session.onDisconnect(connection::close);
+        session.localAddress(RespConnection.localAddressOf(channel.socket()));
+        return connection;
     }
 }

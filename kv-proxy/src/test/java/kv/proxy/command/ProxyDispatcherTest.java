@@ -14,6 +14,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
 import kv.proxy.session.ClientSession;
 import org.junit.jupiter.api.Test;
 
@@ -64,13 +65,29 @@ class ProxyDispatcherTest {
 
     @Test
     void malformedInputIsAnsweredWithAProtocolErrorAndClosesTheConnection() {
-        Reply reply = dispatcher.dispatch(new MalformedRequest("invalid bulk length"), session);
+        Reply reply = (Reply) dispatcher.dispatch(new MalformedRequest("invalid bulk length"), session);
         assertThat(reply.value()).isEqualTo(Replies.protocolError("invalid bulk length"));
         assertThat(reply.closeAfterWrite()).isTrue();
     }
 
     @Test
     void aKnownCommandRunsItsHandler() {
-        assertThat(dispatcher.dispatch(Request.of("PING"), session).value()).isEqualTo(Replies.bulk("ping"));
+        assertThat(((Reply) dispatcher.dispatch(Request.of("PING"), session)).value()).isEqualTo(Replies.bulk("ping"));
+    }
+
+    @Test
+    void clientReplyOffWithholdsEveryReplyUntilOnAndSkipOnlyTheNextOne() {
+        ProxyDispatcher dispatcher = new ProxyDispatcher(
+                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(ClientSession.registry())));
+        assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "OFF"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("PING"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("NOSUCHCMD"), session)).as("errors too").isSameAs(ReplyBatch.NONE);
+        assertThat(((Reply) dispatcher.dispatch(Request.of("CLIENT", "REPLY", "ON"), session)).value())
+                .isEqualTo(Replies.OK);
+        assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "SKIP"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("PING", "skipped"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(((Reply) dispatcher.dispatch(Request.of("PING", "sent"), session)).value())
+                .isEqualTo(Replies.bulk("sent"));
+        assertThat(session.controlsReplies()).isFalse();
     }
 }

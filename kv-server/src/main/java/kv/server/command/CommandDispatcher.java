@@ -19,6 +19,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -26,6 +27,7 @@ import jakarta.annotation.PreDestroy;
 import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.Response;
 import kv.server.store.StoreException;
 import kv.server.session.ClientSession;
@@ -103,6 +105,9 @@ public class CommandDispatcher {
         // Read now, not when a deferred answer comes: by then later requests may have changed them.
         int protocol = session.protocol();
         boolean close = session.closeRequested();
+        if (session.withholdReply() && !close) {
+            return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
+        }
         if (value instanceof DeferredValue later) {
             DeferredReply deferred = new DeferredReply();
             later.answer().thenAccept(answer -> deferred.resolve(new Reply(answer, protocol, close)));
@@ -127,7 +132,7 @@ public class CommandDispatcher {
             command.stats().rejected();
             return Replies.wrongArity(name);
         }
-        session.lastCommand(name);
+        session.lastCommand(ConnectionCommandGroup.commandName(command.spec(), request));
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }

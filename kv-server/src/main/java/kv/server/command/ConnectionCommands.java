@@ -49,6 +49,24 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         };
     }
 
+    /** Redis's letters: {@code t} tracking, {@code B} in BCAST mode. */
+    @Override
+    protected String flags(ClientSession session) {
+        TrackingMode mode = session.tracking();
+        return mode == null ? "N" : mode.broadcast() ? "tB" : "t";
+    }
+
+    /** 0 while tracking (the pushes come on the connection itself; REDIRECT is not supported), else -1. */
+    @Override
+    protected long redirect(ClientSession session) {
+        return session.tracking() == null ? -1 : 0;
+    }
+
+    @Override
+    protected void reset(ClientSession session) {
+        invalidations.disable(session);
+    }
+
     /** {@code CLIENT TRACKING ON|OFF [BCAST] [PREFIX p ...] [NOLOOP]}: RESP3 pushes on this connection. */
     RespValue tracking(Request request, ClientSession session) {
         if (request.size() < 3) {
@@ -110,6 +128,9 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         List<RespValue> prefixes = new ArrayList<>();
         if (mode != null) {
             mode.prefixes().forEach(prefix -> prefixes.add(Replies.bulk(prefix)));
+            if (mode.broadcast() && prefixes.isEmpty()) {
+                prefixes.add(Replies.bulk("")); // BCAST without PREFIX tracks the one empty prefix, as Redis says
+            }
         }
         return new RespValue.Map(List.of(
                 Replies.bulk("flags"), new RespValue.Set(flags),

@@ -39,6 +39,8 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
         }
         session.pushSink(connection::push, connection::tryPush);
         session.abortWith(connection::close);
+        session.onDisconnect(connection::close);
+        session.localAddress(RespConnection.localAddressOf(channel.socket()));
         return connection;
     }
 }
