@@ -1,17 +1,25 @@
 package kv.server;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
+import redis.clients.jedis.Jedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What a client learns about its connection and the others, and how it steers them, over the wire. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
@@ -85,6 +93,48 @@ class IntrospectionTest extends RunningServerTest {
             client.send("CLIENT TRACKING ON\r\n").read();
             assertThat(client.send("RESET\r\n").read()).isEqualTo(new RespValue.SimpleString("RESET"));
             assertThat(text(client.send("CLIENT INFO\r\n").read())).contains(" flags=N ").contains(" resp=2\n");
+        }
+    }
+
+    @Test
+    void infoHasTheMemoryAndCpuSectionsMonitoringToolsRead() throws IOException {
+        try (RawConnection client = connect()) {
+            String info = text(client.send("INFO\r\n").read());
+            for (String field : List.of("# Memory", "used_memory:", "used_memory_human:", "used_memory_rss:",
+                    "used_memory_peak:", "maxmemory:0", "maxmemory_policy:noeviction", "mem_fragmentation_ratio:",
+                    "total_system_memory:", "# Cpu", "used_cpu_sys:", "used_cpu_user:", "used_cpu_sys_children:")) {
+                assertThat(info).contains(field);
+            }
+            assertThat(info.indexOf("# Memory")).isLessThan(info.indexOf("# Stats"));
+            String cpu = info.substring(info.indexOf("used_cpu_user:") + "used_cpu_user:".length());
+            assertThat(Double.parseDouble(cpu.substring(0, cpu.indexOf('\r')))).isPositive();
+        }
+    }
+
+    @Test
+    void configGetAnswersEveryParameterRedisSevenHas(@TempDir Path redisDir) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--save", "",
+                "--appendonly", "no", "--dir", redisDir.toString()).redirectErrorStream(true)
+                .redirectOutput(redisDir.resolve("log").toFile()).start();
+        try (Jedis reference = new Jedis("127.0.0.1", port); Jedis kv = new Jedis("127.0.0.1", connectionFactory.getPort())) {
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(reference.ping()));
+            Map<String, String> redisConfig = reference.configGet("*");
+            Map<String, String> kvConfig = kv.configGet("*");
+            assertThat(redisConfig).hasSizeGreaterThan(150);
+            assertThat(kvConfig.keySet()).containsExactlyInAnyOrderElementsOf(redisConfig.keySet());
+            assertThat(kvConfig).containsEntry("port", Integer.toString(connectionFactory.getPort()))
+                    .containsEntry("appendonly", "yes").containsEntry("maxmemory-policy", "noeviction")
+                    .containsEntry("tcp-backlog", redisConfig.get("tcp-backlog"));
+            assertThat(kv.configGet("maxmemory*")).containsOnlyKeys("maxmemory", "maxmemory-clients",
+                    "maxmemory-eviction-tenacity", "maxmemory-policy", "maxmemory-samples");
+        }
+        finally {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
         }
     }
 }

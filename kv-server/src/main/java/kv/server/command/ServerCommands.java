@@ -1,6 +1,10 @@
 package kv.server.command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +34,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ServerCommands implements CommandGroup<ClientSession> {
 
-    private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "stats", "persistence", "keyspace");
+    private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "memory", "stats", "cpu",
+            "persistence", "keyspace");
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
@@ -70,7 +75,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
             wanted.addAll(DEFAULT_SECTIONS);
         }
         StringBuilder text = new StringBuilder();
-        for (String section : List.of("server", "clients", "stats", "persistence", "keyspace", "commandstats")) {
+        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "keyspace",
+                "commandstats")) {
             if (all || wanted.contains(section)) {
                 if (text.length() > 0) {
                     text.append("\r\n");
@@ -103,6 +109,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("maxclients", properties.maxClients());
                 fields.put("blocked_clients", 0);
             }
+            case "memory" -> ProcessFigures.memory(fields);
+            case "cpu" -> ProcessFigures.cpu(fields);
             case "stats" -> {
                 CommandDispatcher commands = dispatcher.getObject();
                 fields.put("total_connections_received", clients.totalConnections());
@@ -188,8 +196,34 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         }
     }
 
+    /**
+     * Every parameter Redis 7.0 has, with its default (a file taken from redis-server 7.0.15), so
+     * that tools reading any of them find it.
+     */
+    private static final Map<String, String> REDIS_DEFAULTS = redisDefaults();
+
+    private static Map<String, String> redisDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        try (InputStream in = ServerCommands.class.getResourceAsStream("/kv/server/redis-config-defaults.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("redis-config-defaults.tsv is missing from the jar");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                int tab = line.indexOf('\t');
+                if (!line.startsWith("#") && tab > 0) {
+                    defaults.put(line.substring(0, tab), line.substring(tab + 1));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return defaults;
+    }
+
+    /** Redis's parameters, those that kv's settings decide replaced by kv's values. */
     private Map<String, String> configValues() {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>(REDIS_DEFAULTS);
         values.put("port", Integer.toString(port()));
         values.put("bind", properties.bind());
         values.put("dir", properties.dataDir().toAbsolutePath().toString());
@@ -200,6 +234,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("maxclients", Integer.toString(properties.maxClients()));
         values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));
+        values.put("io-threads", Integer.toString(properties.ioThreads()));
+        values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         return values;
     }
 }
