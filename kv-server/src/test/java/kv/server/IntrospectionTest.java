@@ -111,8 +111,8 @@ class IntrospectionTest extends RunningServerTest {
         }
     }
 
-    @Test
-    void configGetAnswersEveryParameterRedisSevenHas(@TempDir Path redisDir) throws Exception {
+    /** Runs {@code check} with a connection to a redis-server of its own and one to kv. */
+    private void againstRedis(Path redisDir, RedisCheck check) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -122,6 +122,21 @@ class IntrospectionTest extends RunningServerTest {
                 .redirectOutput(redisDir.resolve("log").toFile()).start();
         try (Jedis reference = new Jedis("127.0.0.1", port); Jedis kv = new Jedis("127.0.0.1", connectionFactory.getPort())) {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "PONG".equals(reference.ping()));
+            check.run(reference, kv);
+        }
+        finally {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private interface RedisCheck {
+        void run(Jedis reference, Jedis kv) throws Exception;
+    }
+
+    @Test
+    void configGetAnswersEveryParameterRedisSevenHas(@TempDir Path redisDir) throws Exception {
+        againstRedis(redisDir, (reference, kv) -> {
             Map<String, String> redisConfig = reference.configGet("*");
             Map<String, String> kvConfig = kv.configGet("*");
             assertThat(redisConfig).hasSizeGreaterThan(150);
@@ -131,10 +146,38 @@ class IntrospectionTest extends RunningServerTest {
                     .containsEntry("tcp-backlog", redisConfig.get("tcp-backlog"));
             assertThat(kv.configGet("maxmemory*")).containsOnlyKeys("maxmemory", "maxmemory-clients",
                     "maxmemory-eviction-tenacity", "maxmemory-policy", "maxmemory-samples");
+        });
+    }
+
+    @Test
+    void objectAnswersAsRedisDoesForEveryKindOfString(@TempDir Path redisDir) throws Exception {
+        List<String> values = List.of("0", "123", "9999", "10000", "-5", "05", "+5", "-0", "12345678901234567890",
+                "9223372036854775807", "-9223372036854775808", "hello", " 1", "x".repeat(44), "x".repeat(45), "");
+        againstRedis(redisDir, (reference, kv) -> {
+            for (int i = 0; i < values.size(); i++) {
+                String key = "object:" + i;
+                for (Jedis each : List.of(reference, kv)) {
+                    each.set(key, values.get(i));
+                }
+                assertThat(kv.objectEncoding(key)).as("encoding of '%s'", values.get(i))
+                        .isEqualTo(reference.objectEncoding(key));
+                assertThat(kv.objectRefcount(key)).as("refcount of '%s'", values.get(i))
+                        .isEqualTo(reference.objectRefcount(key));
+            }
+            assertThat(kv.objectEncoding("object:none")).isNull();
+            assertThat(kv.objectIdletime("object:0")).isZero();
+            assertThat(kv.objectHelp()).isEqualTo(reference.objectHelp());
+            assertThat(catchError(() -> kv.objectFreq("object:0"))).isEqualTo(catchError(() -> reference.objectFreq("object:0")));
+        });
+    }
+
+    private static String catchError(Runnable call) {
+        try {
+            call.run();
+            return null;
         }
-        finally {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+        catch (RuntimeException e) {
+            return e.getMessage();
         }
     }
 }
