@@ -166,6 +166,7 @@ public class PipelineForwarder {
     /** A single request from a client. */
     public Response dispatch(Object payload, ClientSession session) {
         if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()) {
+            session.lastCommand(CommandTable.lookup(request.arg(0)).name()); // CLIENT LIST's cmd
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
         if (payload instanceof Request request && needsBackend(request)) {
@@ -178,6 +179,9 @@ public class PipelineForwarder {
     public Response dispatch(RequestBatch batch, ClientSession session) {
         if (batch.malformed() == null && !session.controlsReplies()
                 && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+            if (!batch.requests().isEmpty()) {
+                session.lastCommand(CommandTable.lookup(batch.requests().get(batch.requests().size() - 1).arg(0)).name());
+            }
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
         if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
