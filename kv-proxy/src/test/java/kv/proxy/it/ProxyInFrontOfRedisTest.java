@@ -202,6 +202,9 @@ class ProxyInFrontOfRedisTest {
             String list = ((RespValue.BulkString) other.call("CLIENT", "LIST")).asString();
             assertThat(list).containsPattern("id=" + id + " addr=\\S+ laddr=127.0.0.1:" + proxy.port() + " .* cmd=get "
                     + "user=default redir=-1 resp=2 kvsource=off\n");
+            String info = ((RespValue.BulkString) other.call("INFO", "memory", "cpu")).asString();
+            assertThat(info).startsWith("# Memory\r\nused_memory:").contains("\r\nused_memory_rss:")
+                    .contains("\r\n# Cpu\r\nused_cpu_sys:").contains("\r\nused_cpu_user:").doesNotContain("# Cache");
             assertThat(other.call("CLIENT", "KILL", "ID", Long.toString(id))).isEqualTo(Replies.integer(1));
             assertThat(client.read()).as("closed by CLIENT KILL").isNull();
         }

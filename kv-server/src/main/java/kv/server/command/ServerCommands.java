@@ -18,6 +18,7 @@ import kv.protocol.command.CommandGroup;
 import kv.protocol.command.CommandHandler;
 import kv.protocol.Glob;
 import kv.protocol.command.Hello;
+import kv.protocol.ops.ProcessFigures;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;

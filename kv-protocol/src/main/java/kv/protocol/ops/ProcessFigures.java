@@ -1,4 +1,4 @@
-package kv.server.command;
+package kv.protocol.ops;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * INFO's memory and cpu sections, with the fields monitoring tools read (redis_exporter, Datadog,
- * redis-cli --stat), from what the JVM and Linux's /proc say about this process. {@code used_memory}
- * is the Java heap in use; RocksDB's own memory (block cache, memtables) is outside it and shows in
- * {@code used_memory_rss}.
+ * INFO's memory and cpu sections of every kv service, with the fields monitoring tools read
+ * (redis_exporter, Datadog, redis-cli --stat), from what the JVM and Linux's /proc say about this
+ * process. {@code used_memory} is the Java heap in use; memory outside it (kv-server's RocksDB block
+ * cache and memtables) shows in {@code used_memory_rss}.
  */
-final class ProcessFigures {
+public final class ProcessFigures {
 
     /** Linux's clock ticks per second for /proc/self/stat's times ({@code getconf CLK_TCK}: 100 on every common build). */
     private static final double TICKS_PER_SECOND = 100.0;
@@ -23,7 +23,8 @@ final class ProcessFigures {
     private ProcessFigures() {
     }
 
-    static void memory(Map<String, Object> fields) {
+    /** Adds INFO memory's fields to {@code fields}, in Redis's order. */
+    public static void memory(Map<String, Object> fields) {
         long used = 0;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -48,7 +49,8 @@ final class ProcessFigures {
         fields.put("mem_allocator", "jvm");
     }
 
-    static void cpu(Map<String, Object> fields) {
+    /** Adds INFO cpu's fields to {@code fields}, in Redis's order. */
+    public static void cpu(Map<String, Object> fields) {
         double[] times = cpuSeconds();
         fields.put("used_cpu_sys", String.format(Locale.ROOT, "%.6f", times[1]));
         fields.put("used_cpu_user", String.format(Locale.ROOT, "%.6f", times[0]));
@@ -93,7 +95,7 @@ final class ProcessFigures {
     }
 
     /** Redis's human form: 1.23M, 512.00K, 2.50G. */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + "B";
         }
