@@ -3,7 +3,7 @@ package kv.client;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
-import kv.client.shell.Console;
+import kv.client.render.Console;
 
 /** A console for tests: answers in {@link #out}, errors and notes in {@link #err}, no colour. */
 final class ShellOutput {

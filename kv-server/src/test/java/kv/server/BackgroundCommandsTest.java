@@ -1,12 +1,15 @@
 package kv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -32,6 +35,8 @@ class BackgroundCommandsTest extends RunningServerTest {
 
     /** While set, a snapshot's count waits until it is counted down. */
     static volatile CountDownLatch hold;
+    /** The thread the last count ran on. */
+    static volatile String countedOn;
 
     @TestConfiguration
     static class HeldCounts {
@@ -50,6 +55,7 @@ class BackgroundCommandsTest extends RunningServerTest {
     private record HeldSnapshot(KeyValueStore.Snapshot snapshot) implements KeyValueStore.Snapshot {
         @Override
         public long count(byte[] pattern) {
+            countedOn = Thread.currentThread().getName();
             CountDownLatch latch = hold;
             if (latch != null) {
                 try {
@@ -75,6 +81,9 @@ class BackgroundCommandsTest extends RunningServerTest {
 
     @Autowired
     RespServerConnectionFactory connectionFactory;
+
+    @Autowired
+    MeterRegistry meters;
 
     @AfterEach
     void release() {
@@ -124,6 +133,25 @@ class BackgroundCommandsTest extends RunningServerTest {
             latch.countDown();
             assertThat(dumper.read()).as("the snapshot of DUMP's place: k2 came after")
                     .isEqualTo(new RespValue.Array(List.of(Replies.bulk("k1"), Replies.bulk("v1"))));
+        }
+    }
+
+    @Test
+    void theCountRunsOnTheSpringManagedBackgroundPoolThatTheExecutorMetricsWatch() throws IOException {
+        double completed = meters.get("executor.completed").tag("name", "kvBackground").functionCounter().count();
+        try (RawConnection counter = new RawConnection(connectionFactory.getPort())) {
+            CountDownLatch latch = new CountDownLatch(1);
+            hold = latch;
+            counter.send("DBSIZE\r\n");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    meters.get("executor.active").tag("name", "kvBackground").gauge().value()).isEqualTo(1));
+            assertThat(countedOn).isEqualTo("kv-background-1");
+
+            latch.countDown();
+            assertThat(counter.read()).isInstanceOf(RespValue.Integer.class);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    meters.get("executor.completed").tag("name", "kvBackground").functionCounter().count())
+                    .isEqualTo(completed + 1));
         }
     }
 }

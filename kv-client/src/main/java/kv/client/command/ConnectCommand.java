@@ -6,7 +6,7 @@ import kv.client.connection.KvConnection;
 import kv.client.connection.ServerInfo;
 import kv.client.connection.Target;
 import kv.client.connection.UnreachableException;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import org.springframework.shell.core.command.ExitStatus;
 import org.springframework.stereotype.Component;
 

@@ -2,7 +2,7 @@ package kv.client.command;
 
 import kv.client.connection.Answer;
 import kv.client.connection.KvConnection;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import kv.protocol.resp.RespValue;
 import org.springframework.stereotype.Component;
 

@@ -9,7 +9,7 @@ import kv.client.connection.KvConnection;
 import kv.client.connection.UnreachableException;
 import kv.client.render.DumpTable;
 import kv.client.render.ReplyFormatter;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
 import org.springframework.shell.core.command.ExitStatus;

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import org.springframework.shell.core.command.Command;

@@ -3,7 +3,7 @@ package kv.client.command;
 import java.util.Comparator;
 import java.util.List;
 
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandArgument;
 import org.springframework.shell.core.command.CommandContext;

@@ -3,7 +3,7 @@ package kv.client.command;
 import kv.client.connection.Answer;
 import kv.client.connection.KvConnection;
 import kv.client.render.ReplyFormatter;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import org.springframework.stereotype.Component;
 
 /** {@code PING [message]}: the answer and the round-trip time, a quick "is it up, how far is it". */

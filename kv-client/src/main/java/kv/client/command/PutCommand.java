@@ -3,7 +3,7 @@ package kv.client.command;
 import java.util.List;
 
 import kv.client.connection.KvConnection;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import kv.protocol.resp.Request;
 import org.springframework.shell.core.command.ExitStatus;
 import org.springframework.stereotype.Component;

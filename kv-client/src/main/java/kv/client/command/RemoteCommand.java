@@ -7,7 +7,7 @@ import kv.client.connection.Answer;
 import kv.client.connection.KvConnection;
 import kv.client.connection.UnreachableException;
 import kv.client.render.ReplyFormatter;
-import kv.client.shell.Console;
+import kv.client.render.Console;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Request;

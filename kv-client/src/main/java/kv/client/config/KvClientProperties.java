@@ -2,8 +2,11 @@ package kv.client.config;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the shell sends its commands and how long it waits. Relaxed binding gives
@@ -16,10 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param valueWidth DUMP cuts longer values to this many characters (0: never cut)
  */
 @ConfigurationProperties("kv.client")
+@Validated
 public record KvClientProperties(
         @DefaultValue("127.0.0.1") String host,
-        @DefaultValue("7380") int port,
+        @DefaultValue("7380") @Min(1) @Max(65535) int port,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration replyTimeout,
-        @DefaultValue("60") int valueWidth) {
+        @DefaultValue("60") @Min(0) int valueWidth) {
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.List;
 
 import kv.client.command.Outcomes;
+import kv.client.render.Console;
 import org.springframework.shell.core.InputReader;
 import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandContext;

@@ -3,6 +3,7 @@ package kv.client.shell;
 import kv.client.connection.KvConnection;
 import kv.client.connection.ServerInfo;
 import kv.client.connection.UnreachableException;
+import kv.client.render.Console;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import kv.client.command.Outcomes;
+import kv.client.render.Console;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;

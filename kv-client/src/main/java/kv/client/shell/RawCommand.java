@@ -11,6 +11,7 @@ import kv.client.connection.UnreachableException;
 import kv.client.render.ReplyFormatter;
 import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
+import kv.client.render.Console;
 import org.springframework.shell.core.command.CommandArgument;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.ExitStatus;

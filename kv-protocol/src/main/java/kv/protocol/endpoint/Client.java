@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * What every kv service knows about one client connection: its id and address, the RESP version
- * it chose with HELLO, its name, and whether it asked to be closed. Services extend it with their
- * own state (the server's tracking mode, the proxy's source marking).
+ * it chose with HELLO, its name, its last command, and whether it asked to be closed. Services
+ * extend it with their own state (the server's tracking mode, the proxy's source marking).
  */
 public class Client {
 
@@ -15,6 +15,16 @@ public class Client {
     private volatile int protocol = 2;
     private volatile String name = "";
     private volatile boolean closeRequested;
+    private volatile String lastCommand = "NULL";
+    private volatile long lastCommandNanos = System.nanoTime();
+    private volatile String localAddress = "?";
+    private volatile Runnable disconnect = () -> { };
+    // CLIENT REPLY: read and written by the thread running the client's current command (one
+    // at a time, handed over with the request), so plain fields; replyControl is false unless one is set.
+    private boolean replyControl;
+    private boolean replyOff;
+    private boolean skipThis;
+    private boolean skipNext;
 
     protected Client(long id, String address) {
         this.id = id;
@@ -55,8 +65,83 @@ public class Client {
         return closeRequested;
     }
 
+    /** The last command the client sent, as CLIENT LIST shows it ({@code NULL} before the first). */
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void lastCommand(String lastCommand) {
+        this.lastCommand = lastCommand;
+        this.lastCommandNanos = System.nanoTime();
+    }
+
+    /** Seconds since the last command (or since the connection opened), CLIENT LIST's {@code idle}. */
+    public long idleSeconds() {
+        return (System.nanoTime() - lastCommandNanos) / 1_000_000_000L;
+    }
+
+    /** The local address the client connected to, as {@code 127.0.0.1:7379}. */
+    public String localAddress() {
+        return localAddress;
+    }
+
+    public void localAddress(String localAddress) {
+        this.localAddress = localAddress;
+    }
+
+    /** Set by the connection that carries this client: how {@link #disconnect} closes it. */
+    public void onDisconnect(Runnable disconnect) {
+        this.disconnect = disconnect;
+    }
+
+    /** Closes the client's connection at once (CLIENT KILL), dropping replies not yet sent. */
+    public void disconnect() {
+        disconnect.run();
+    }
+
     /** The connection closes once the current reply is written (QUIT). */
     public void requestClose() {
         this.closeRequested = true;
+    }
+
+    /** {@code CLIENT REPLY ON}: replies are sent again, from this command's on. */
+    public void repliesOn() {
+        replyOff = false;
+        skipThis = false;
+        skipNext = false;
+        replyControl = false;
+    }
+
+    /** {@code CLIENT REPLY OFF}: no reply is sent, this command's neither, until {@code CLIENT REPLY ON}. */
+    public void repliesOff() {
+        replyOff = true;
+        replyControl = true;
+    }
+
+    /** {@code CLIENT REPLY SKIP}: this command's reply and the next one's are not sent. */
+    public void skipNextReply() {
+        skipThis = true;
+        skipNext = !replyOff;
+        replyControl = true;
+    }
+
+    /** True while CLIENT REPLY OFF or SKIP is in force, so that a service takes its one-by-one path. */
+    public boolean controlsReplies() {
+        return replyControl;
+    }
+
+    /**
+     * Called once a command has run: true if its reply must not be sent (CLIENT REPLY OFF, or
+     * SKIP for the command after it), as Redis decides it once per command.
+     */
+    public boolean withholdReply() {
+        if (!replyControl) {
+            return false;
+        }
+        boolean withheld = replyOff || skipThis;
+        skipThis = skipNext;
+        skipNext = false;
+        replyControl = replyOff || skipThis;
+        return withheld;
     }
 }

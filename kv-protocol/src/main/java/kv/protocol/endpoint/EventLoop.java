@@ -11,8 +11,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One thread that serves many client connections, as Redis's event loop does: it waits until some
@@ -34,7 +34,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class EventLoop implements Runnable {
 
-    private static final Log logger = LogFactory.getLog(EventLoop.class);
+    private static final Logger logger = LoggerFactory.getLogger(EventLoop.class);
 
     private final Selector selector;
     private final Thread thread;

@@ -18,6 +18,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RespRequestDeserializer;
+import kv.protocol.tcp.Response;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.serializer.Serializer;
 import org.springframework.messaging.Message;
@@ -47,7 +48,10 @@ public class RespConnection<S> extends LoopConnection {
 
     private final S session;
     private final String address;
-    /** Replies waiting behind a {@link DeferredReply} not yet resolved, in order (guarded by writeLock). */
+    /**
+     * Replies waiting behind a {@link DeferredReply} not yet resolved, in order (guarded by
+     * writeLock): {@link Response}s, and the {@link Stream} of a streamed reply being written.
+     */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private volatile Runnable onClose;
     private volatile String rejection;
@@ -71,6 +75,12 @@ public class RespConnection<S> extends LoopConnection {
     public static String addressOf(Socket socket) {
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+
+    /** The local address of {@code socket} as {@code 127.0.0.1:7379}. */
+    public static String localAddressOf(Socket socket) {
+        InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+        return local == null ? "?" : local.getAddress().getHostAddress() + ":" + local.getPort();
     }
 
     public S session() {
@@ -203,24 +213,24 @@ public class RespConnection<S> extends LoopConnection {
     @Override
     @SuppressWarnings("unchecked")
     public void send(Message<?> message) {
-        Object reply = getMapper().fromMessage(message);
-        boolean closeAfter = reply instanceof Reply r && r.closeAfterWrite()
-                || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
+        if (!(getMapper().fromMessage(message) instanceof Response reply)) {
+            throw new MessagingException(message, "a reply to " + address + " must be a " + Response.class.getName());
+        }
+        Response.Ready now = reply.ready();
         writeLock.lock();
         try {
             if (!isOpen()) {
                 return; // aborted: the reply must not leave
             }
-            if (reply instanceof DeferredReply deferred && deferred.resolved() == null || !waiting.isEmpty()
-                    || streams(reply)) {
+            if (now == null || !waiting.isEmpty() || streams(now)) {
                 waiting.add(reply);
                 if (reply instanceof DeferredReply deferred) {
                     deferred.whenResolved(this::requestFlush);
                 }
             }
             else {
-                ((Serializer<Object>) getSerializer()).serialize(reply, output);
-                closeAfterFlush |= closeAfter;
+                ((Serializer<Object>) getSerializer()).serialize(now, output);
+                closeAfterFlush |= now.closeAfterWrite();
             }
         }
         catch (IOException | RuntimeException e) {
@@ -356,7 +366,7 @@ public class RespConnection<S> extends LoopConnection {
                 waiting.poll();
                 continue;
             }
-            Object reply = next instanceof DeferredReply deferred ? deferred.resolved() : next;
+            Response.Ready reply = ((Response) next).ready();
             if (reply == null) {
                 return;
             }
@@ -374,15 +384,14 @@ public class RespConnection<S> extends LoopConnection {
                 continue;
             }
             ((Serializer<Object>) getSerializer()).serialize(reply, output);
-            closeAfterFlush |= reply instanceof Reply r && r.closeAfterWrite()
-                    || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
+            closeAfterFlush |= reply.closeAfterWrite();
         }
     }
 
     /** Most bytes of a streamed reply written ahead of what the client has read. */
     private static final int STREAM_SLICE = 256 * 1024;
 
-    private static boolean streams(Object reply) {
+    private static boolean streams(Response.Ready reply) {
         if (reply instanceof Reply r) {
             return r.value() instanceof RespValue.StreamedArray;
         }

@@ -12,6 +12,7 @@ import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RequestBatch;
+import kv.protocol.tcp.Response;
 import kv.protocol.tcp.RespRequestDeserializer;
 import kv.protocol.tcp.RespSerializer;
 import org.springframework.integration.channel.DirectChannel;
@@ -63,7 +64,7 @@ public final class RespEndpoint {
      * not copied into replies: nothing reads them.
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
-                                                                    BiFunction<Object, S, ?> dispatch) {
+                                                                    BiFunction<Object, S, ? extends Response> dispatch) {
         return handler(requests, sessionType, dispatch, (batch, session) -> dispatchAll(batch, session, dispatch));
     }
 
@@ -73,14 +74,14 @@ public final class RespEndpoint {
      * the replies after it until then.
      */
     public static <S> AbstractReplyProducingMessageHandler handler(DirectChannel requests, Class<S> sessionType,
-                                                                    BiFunction<Object, S, ?> dispatch,
-                                                                    BiFunction<RequestBatch, S, ?> dispatchBatch) {
+                                                                    BiFunction<Object, S, ? extends Response> dispatch,
+                                                                    BiFunction<RequestBatch, S, ? extends Response> dispatchBatch) {
         AbstractReplyProducingMessageHandler handler = new AbstractReplyProducingMessageHandler() {
             @Override
             protected Object handleRequestMessage(Message<?> request) {
                 S session = request.getHeaders().get(SessionMessageMapper.SESSION, sessionType);
                 Object payload = request.getPayload();
-                Object reply = payload instanceof RequestBatch batch
+                Response reply = payload instanceof RequestBatch batch
                         ? dispatchBatch.apply(batch, session)
                         : dispatch.apply(payload, session);
                 // A message, not a bare payload: Spring Integration would otherwise build one and
@@ -100,34 +101,49 @@ public final class RespEndpoint {
 
     /**
      * Runs a pipelined batch in order; stops after a reply that closes the connection (QUIT).
-     * Each reply is a {@link Reply} or a {@link DeferredReply}; if any is deferred, so is the
-     * batch's, until all of them are known.
+     * While every reply is known they are collected straight into the batch's list (no more
+     * allocation than one list and one {@link ReplyBatch}); if one is deferred, so is the batch's,
+     * until all of them are known.
      */
-    private static <S> Object dispatchAll(RequestBatch batch, S session, BiFunction<Object, S, ?> dispatch) {
-        List<Object> replies = new ArrayList<>(batch.requests().size() + 1);
-        boolean deferred = false;
-        for (Request request : batch.requests()) {
-            Object reply = dispatch.apply(request, session);
-            replies.add(reply);
-            deferred |= reply instanceof DeferredReply;
-            if (reply instanceof Reply known && known.closeAfterWrite()) {
-                return batchOf(replies, deferred);
+    private static <S> Response dispatchAll(RequestBatch batch, S session,
+                                            BiFunction<Object, S, ? extends Response> dispatch) {
+        List<Request> requests = batch.requests();
+        List<Reply> known = new ArrayList<>(requests.size() + 1);
+        List<Response> all = null; // from the first deferred reply on
+        for (Request request : requests) {
+            Response reply = dispatch.apply(request, session);
+            all = collect(reply, known, all);
+            Response.Ready now = reply.ready();
+            if (now != null && now.closeAfterWrite()) {
+                return batchOf(known, all);
             }
         }
         if (batch.malformed() != null) {
-            replies.add(dispatch.apply(batch.malformed(), session));
+            all = collect(dispatch.apply(batch.malformed(), session), known, all);
         }
-        return batchOf(replies, deferred);
+        return batchOf(known, all);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object batchOf(List<Object> replies, boolean deferred) {
-        if (!deferred) {
-            return new ReplyBatch((List<Reply>) (List<?>) replies);
+    private static List<Response> collect(Response reply, List<Reply> known, List<Response> all) {
+        if (all == null && reply instanceof Response.Ready now) {
+            now.addTo(known);
+            return null;
+        }
+        if (all == null) {
+            all = new ArrayList<>(known.size() + 4);
+            all.addAll(known);
+        }
+        all.add(reply);
+        return all;
+    }
+
+    private static Response batchOf(List<Reply> known, List<Response> all) {
+        if (all == null) {
+            return new ReplyBatch(known);
         }
         DeferredReply whole = new DeferredReply();
         List<DeferredReply> pending = new ArrayList<>();
-        for (Object reply : replies) {
+        for (Response reply : all) {
             if (reply instanceof DeferredReply part) {
                 pending.add(part);
             }
@@ -136,11 +152,11 @@ public final class RespEndpoint {
         for (DeferredReply part : pending) {
             part.whenResolved(() -> {
                 if (unresolved.decrementAndGet() == 0) {
-                    List<Reply> known = new ArrayList<>(replies.size());
-                    for (Object reply : replies) {
-                        known.add((Reply) (reply instanceof DeferredReply later ? later.resolved() : reply));
+                    List<Reply> replies = new ArrayList<>(all.size());
+                    for (Response reply : all) {
+                        reply.ready().addTo(replies);
                     }
-                    whole.resolve(new ReplyBatch(known));
+                    whole.resolve(new ReplyBatch(replies));
                 }
             });
         }

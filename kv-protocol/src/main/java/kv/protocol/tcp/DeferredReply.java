@@ -1,38 +1,92 @@
 package kv.protocol.tcp;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * A reply that is not known yet when the request has been handled: the proxy answers a GET miss
- * or a SET once the round's backend round trip is done. The connection keeps it, and every
- * reply after it, in order until it is resolved with a {@link Reply} or {@link ReplyBatch}.
+ * or a SET once the round's backend round trip is done, the server a DBSIZE once its background
+ * count is done. The connection keeps it, and every reply after it, in order until it is
+ * resolved with a {@link Reply} or {@link ReplyBatch}; every callback registered with
+ * {@link #whenResolved} then runs once.
  */
-public final class DeferredReply {
+public final class DeferredReply implements Response {
 
-    private volatile Object resolved;
-    private Runnable onResolved = () -> { };
+    private volatile Ready resolved;
+    /** The first callback (guarded by this): most replies have one, the connection's, and need no list. */
+    private Runnable first;
+    /** Callbacks after the first, in registration order (guarded by this). */
+    private List<Runnable> more;
 
     /** The reply, or null while it is not known. */
-    public Object resolved() {
+    @Override
+    public Ready ready() {
         return resolved;
     }
 
-    /** Sets the reply (a {@link Reply} or a {@link ReplyBatch}) and tells the connection waiting for it. */
-    public void resolve(Object reply) {
+    /**
+     * Sets the reply and runs the callbacks registered so far, in order, on this thread; a
+     * callback that throws does not keep the others from running.
+     *
+     * @throws IllegalStateException if it was resolved already
+     */
+    public void resolve(Ready reply) {
+        Objects.requireNonNull(reply, "reply");
         Runnable callback;
+        List<Runnable> others;
         synchronized (this) {
             if (resolved != null) {
                 throw new IllegalStateException("already resolved");
             }
             resolved = reply;
-            callback = onResolved;
+            callback = first;
+            others = more;
+            first = null;
+            more = null;
         }
-        callback.run();
+        RuntimeException failure = run(callback, null);
+        if (others != null) {
+            for (Runnable other : others) {
+                failure = run(other, failure);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
-    /** Runs {@code callback} once resolved (at once if already). */
+    private static RuntimeException run(Runnable callback, RuntimeException failure) {
+        if (callback == null) {
+            return failure;
+        }
+        try {
+            callback.run();
+            return failure;
+        }
+        catch (RuntimeException e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+
+    /** Runs {@code callback} once resolved (at once, on this thread, if it is already), after those registered before it. */
     public void whenResolved(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
         synchronized (this) {
             if (resolved == null) {
-                onResolved = callback;
+                if (first == null) {
+                    first = callback;
+                }
+                else {
+                    if (more == null) {
+                        more = new ArrayList<>(2);
+                    }
+                    more.add(callback);
+                }
                 return;
             }
         }

@@ -24,8 +24,8 @@ public final class RespSerializer implements Serializer<Object> {
                 RespEncoder.write(reply.value(), reply.protocol(), out);
             }
         }
-        else if (object instanceof DeferredReply deferred && deferred.resolved() != null) {
-            serialize(deferred.resolved(), out);
+        else if (object instanceof DeferredReply deferred && deferred.ready() != null) {
+            serialize(deferred.ready(), out);
         }
         else if (object instanceof Request request) {
             RespEncoder.write(request, out);

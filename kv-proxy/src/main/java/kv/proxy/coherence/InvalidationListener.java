@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,8 +19,8 @@ import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.config.ProxyProperties;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's subscription to one backend's invalidations: a dedicated RESP3 connection on which
@@ -37,7 +38,7 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class InvalidationListener implements Runnable {
 
-    private static final Log log = LogFactory.getLog(InvalidationListener.class);
+    private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
     private static final long FIRST_BACKOFF_MILLIS = 50;
 
     private final Backend backend;
@@ -50,7 +51,8 @@ public final class InvalidationListener implements Runnable {
     private volatile boolean running = true;
     private volatile boolean tracking;
     private volatile long invalidationsReceived;
-    private Thread thread;
+    /** The pool thread running this listener, once it runs. */
+    private volatile Thread thread;
 
     public InvalidationListener(Backend backend, CoherentCache cache, ProxyProperties.Timeouts timeouts) {
         this.backend = backend;
@@ -71,10 +73,9 @@ public final class InvalidationListener implements Runnable {
         return invalidationsReceived;
     }
 
-    void start() {
-        thread = new Thread(this, "kv-invalidations-" + backend.name());
-        thread.setDaemon(true);
-        thread.start();
+    /** Runs this listener on a thread of {@code executor}, which it keeps until {@link #stop}. */
+    void start(Executor executor) {
+        executor.execute(this);
     }
 
     void stop() {
@@ -92,6 +93,7 @@ public final class InvalidationListener implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         long backoff = FIRST_BACKOFF_MILLIS;
         boolean wasDown = false;
         while (running) {

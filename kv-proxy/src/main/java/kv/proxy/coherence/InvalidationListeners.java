@@ -2,15 +2,18 @@ package kv.proxy.coherence;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.config.ProxyProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /** Starts one {@link InvalidationListener} per backend, and the timer that sends their heartbeats. */
@@ -19,10 +22,16 @@ public class InvalidationListeners implements SmartLifecycle {
 
     private final List<InvalidationListener> listeners = new ArrayList<>();
     private final long heartbeatMillis;
-    private ScheduledExecutorService timer;
+    private final Executor listenerThreads;
+    private final TaskScheduler timer;
+    private ScheduledFuture<?> heartbeats;
     private volatile boolean running;
 
-    public InvalidationListeners(Backends backends, CoherentCache cache, ProxyProperties properties) {
+    public InvalidationListeners(Backends backends, CoherentCache cache, ProxyProperties properties,
+                                 @Qualifier("proxyInvalidationListeners") Executor listenerThreads,
+                                 @Qualifier("proxyHeartbeat") TaskScheduler timer) {
+        this.listenerThreads = listenerThreads;
+        this.timer = timer;
         for (Backend backend : backends.all()) {
             InvalidationListener listener = new InvalidationListener(backend, cache, properties.timeouts());
             backend.onFailure(listener::reconnect);
@@ -37,14 +46,10 @@ public class InvalidationListeners implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "kv-invalidations-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        listeners.forEach(InvalidationListener::start);
-        timer.scheduleWithFixedDelay(() -> listeners.forEach(InvalidationListener::heartbeat),
-                heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        listeners.forEach(listener -> listener.start(listenerThreads));
+        Duration every = Duration.ofMillis(heartbeatMillis);
+        heartbeats = timer.scheduleWithFixedDelay(() -> listeners.forEach(InvalidationListener::heartbeat),
+                Instant.now().plus(every), every);
         running = true;
     }
 
@@ -52,8 +57,8 @@ public class InvalidationListeners implements SmartLifecycle {
     public void stop() {
         running = false;
         listeners.forEach(InvalidationListener::stop);
-        if (timer != null) {
-            timer.shutdownNow();
+        if (heartbeats != null) {
+            heartbeats.cancel(true);
         }
     }
 

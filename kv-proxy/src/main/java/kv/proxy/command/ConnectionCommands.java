@@ -1,80 +1,49 @@
 package kv.proxy.command;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import kv.protocol.endpoint.ClientCommands;
+import kv.protocol.command.CommandHandler;
+import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandTable;
+import kv.protocol.command.KvTraits;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
-import kv.proxy.tcp.ClientRegistry;
-import kv.proxy.tcp.ClientSession;
+import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
 /**
- * PING, ECHO, QUIT, HELLO, SELECT and CLIENT, answered by the proxy itself: they are about the
- * client's connection to the proxy, not about any backend. {@code CLIENT KVSOURCE ON} is the
- * proxy's own: it asks for GET replies marked with where they came from.
+ * The connection commands every kv service shares ({@link ConnectionCommandGroup}), answered by
+ * the proxy itself: they are about the client's connection to the proxy, not about any backend.
+ * Also SELECT, and the proxy's own CLIENT subcommands: {@code CLIENT KVSOURCE ON} asks for GET
+ * replies marked with where they came from; CLIENT TRACKING is refused.
  */
 @Component
-public class ConnectionCommands implements CommandGroup {
+public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
-
-    private final ClientRegistry clients;
-
-    public ConnectionCommands(ClientRegistry clients) {
-        this.clients = clients;
+    public ConnectionCommands(ClientRegistry<ClientSession> clients) {
+        // COMMAND lists what kv-proxy answers: every spec not marked "proxy": "none".
+        super("kv-proxy", clients, CommandTable.all().stream()
+                .filter(spec -> spec.kv().proxy() != KvTraits.ProxyRoute.NONE).toList());
     }
 
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
-        handlers.put("ping", this::ping);
-        handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
-        handlers.put("quit", (request, session) -> {
-            session.requestClose();
-            return Replies.OK;
-        });
-        handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv-proxy"));
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
+        super.register(handlers);
         handlers.put("select", (request, session) -> request.argIs(1, "0") ? Replies.OK
                 : Replies.error("ERR DB index is out of range"));
-        handlers.put("client", this::client);
     }
 
-    RespValue ping(Request request, ClientSession session) {
-        if (request.size() > 2) {
-            return Replies.wrongArity("ping");
-        }
-        return request.size() == 1 ? Replies.PONG : Replies.bulk(request.arg(1));
-    }
-
-    RespValue client(Request request, ClientSession session) {
-        String sub = request.argString(1).toLowerCase(Locale.ROOT);
-        RespValue common = ClientCommands.common(sub, request, session);
-        if (common != null) {
-            return common;
-        }
-        switch (sub) {
-            case "info":
-                return Replies.bulk(describe(session) + "\n");
-            case "list": {
-                StringBuilder list = new StringBuilder();
-                for (ClientSession client : clients.sessions()) {
-                    list.append(describe(client)).append('\n');
-                }
-                return Replies.bulk(list.toString());
-            }
-            case "kvsource":
-                return kvSource(request, session);
-            case "tracking":
-                return Replies.error("ERR CLIENT TRACKING is not offered by kv-proxy: its own cache is kept"
-                        + " coherent; track keys on the servers directly");
-            default:
-                return Replies.error("ERR unknown subcommand '" + request.argString(1)
-                        + "'. Try CLIENT ID, GETNAME, SETNAME, INFO, LIST, KVSOURCE.");
-        }
+    @Override
+    protected RespValue client(String subcommand, Request request, ClientSession session) {
+        return switch (subcommand) {
+            case "kvsource" -> kvSource(request, session);
+            case "tracking" -> Replies.error("ERR CLIENT TRACKING is not offered by kv-proxy: its own cache is kept"
+                    + " coherent; track keys on the servers directly");
+            default -> null;
+        };
     }
 
     /**
@@ -91,9 +60,13 @@ public class ConnectionCommands implements CommandGroup {
         return Replies.OK;
     }
 
-    private static String describe(ClientSession client) {
-        long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
-        return "id=" + client.id() + " addr=" + client.address() + " name=" + client.name() + " age=" + age
-                + " db=0 resp=" + client.protocol() + " kvsource=" + (client.wantsSource() ? "on" : "off");
+    @Override
+    protected void reset(ClientSession client) {
+        client.wantsSource(false);
+    }
+
+    @Override
+    protected void describe(ClientSession client, StringBuilder line) {
+        line.append(" kvsource=").append(client.wantsSource() ? "on" : "off");
     }
 }

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
@@ -16,7 +18,7 @@ import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
-import kv.proxy.tcp.ClientSession;
+import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +28,7 @@ import org.springframework.stereotype.Component;
  * before the client gets the acknowledgement.
  */
 @Component
-public class KeyCommands implements CommandGroup {
+public class KeyCommands implements CommandGroup<ClientSession> {
 
     private static final RespValue SOURCE = Replies.bulk("source");
     private static final RespValue.Map FROM_CACHE = new RespValue.Map(List.of(SOURCE, Replies.bulk("cache")));
@@ -42,7 +44,7 @@ public class KeyCommands implements CommandGroup {
 
     /** Every command the specs route by key ({@code "proxy": "owner"}) or to all backends ({@code "all"}). */
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
         for (CommandSpec spec : CommandTable.all()) {
             switch (spec.kv().proxy()) {
                 case CACHE -> handlers.put(spec.name(), this::get);

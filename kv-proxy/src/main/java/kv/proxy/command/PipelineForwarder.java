@@ -11,14 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import jakarta.annotation.PreDestroy;
 
 import kv.protocol.command.KvTraits;
 import kv.protocol.command.CommandSpec;
@@ -30,14 +26,15 @@ import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.RequestBatch;
+import kv.protocol.tcp.Response;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
-import kv.proxy.config.ProxyProperties;
-import kv.proxy.tcp.ClientSession;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import kv.proxy.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,32 +62,22 @@ import org.springframework.stereotype.Component;
 @Component
 public class PipelineForwarder {
 
-    private static final Log log = LogFactory.getLog(PipelineForwarder.class);
+    private static final Logger log = LoggerFactory.getLogger(PipelineForwarder.class);
 
     private final ProxyDispatcher dispatcher;
     private final CoherentCache cache;
     private final Backends backends;
     /** Runs the commands that wait on backends one at a time (DEL, MGET, DUMP, ...) off the event loop. */
-    private final ExecutorService workers;
+    private final Executor workers;
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
     public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends,
-                             ProxyProperties properties) {
+                             @Qualifier("proxyWorkers") Executor workers) {
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
-        AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(properties.poolSize(), runnable -> {
-            Thread thread = new Thread(runnable, "kv-proxy-worker-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        workers.shutdownNow();
+        this.workers = workers;
     }
 
     /** A client's run of GETs and SETs and what is known of it so far. */
@@ -155,7 +142,7 @@ public class PipelineForwarder {
         }
 
         /** The reply to the whole run, once every backend reply is in. */
-        Object reply() {
+        Response.Ready reply() {
             List<Reply> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 out.add(new Reply(answer(i), session.protocol(), false));
@@ -177,8 +164,9 @@ public class PipelineForwarder {
     }
 
     /** A single request from a client. */
-    public Object dispatch(Object payload, ClientSession session) {
-        if (payload instanceof Request request && forwardable(request)) {
+    public Response dispatch(Object payload, ClientSession session) {
+        if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()) {
+            session.lastCommand(CommandTable.lookup(request.arg(0)).name()); // CLIENT LIST's cmd
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
         if (payload instanceof Request request && needsBackend(request)) {
@@ -188,8 +176,12 @@ public class PipelineForwarder {
     }
 
     /** A client's pipelined batch. */
-    public Object dispatch(RequestBatch batch, ClientSession session) {
-        if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+    public Response dispatch(RequestBatch batch, ClientSession session) {
+        if (batch.malformed() == null && !session.controlsReplies()
+                && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+            if (!batch.requests().isEmpty()) {
+                session.lastCommand(CommandTable.lookup(batch.requests().get(batch.requests().size() - 1).arg(0)).name());
+            }
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
         if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
@@ -210,11 +202,11 @@ public class PipelineForwarder {
      * or DEL does not hold up every other client of the event loop. The client itself is not
      * read until the reply is resolved, so its requests still run in order.
      */
-    private DeferredReply offload(ClientSession session, Supplier<Object> work) {
+    private DeferredReply offload(ClientSession session, Supplier<Response.Ready> work) {
         DeferredReply deferred = new DeferredReply();
         try {
             workers.execute(() -> {
-                Object reply;
+                Response.Ready reply;
                 try {
                     reply = work.get();
                 }
@@ -235,7 +227,7 @@ public class PipelineForwarder {
      * A round never holds two runs of one client: once a run is deferred, the connection runs
      * no further request of that client until the run is answered (it reads them ahead).
      */
-    private Object forwardOrDefer(Run run) {
+    private Response forwardOrDefer(Run run) {
         if (run.begin()) {
             return run.reply(); // all from the cache
         }
@@ -259,7 +251,7 @@ public class PipelineForwarder {
         round.clear();
         forward(runs).whenComplete((done, error) -> {
             for (Run run : runs) {
-                if (run.deferred.resolved() != null) {
+                if (run.deferred.ready() != null) {
                     continue;
                 }
                 if (error != null) {
@@ -298,7 +290,7 @@ public class PipelineForwarder {
         }
     }
 
-    private static Object failure(Run run, Throwable e) {
+    private static Response.Ready failure(Run run, Throwable e) {
         List<Reply> out = Collections.nCopies(run.requests.size(),
                 new Reply(Replies.error("ERR kv-proxy: " + e.getMessage()), run.session.protocol(), false));
         return run.single ? out.get(0) : new ReplyBatch(out);
@@ -310,10 +302,10 @@ public class PipelineForwarder {
         List<Reply> replies = new ArrayList<>(requests.size() + 1);
         int i = 0;
         while (i < requests.size()) {
-            int end = runEnd(requests, i, 2);
+            int end = session.controlsReplies() ? i : runEnd(requests, i, 2); // CLIENT REPLY: one by one
             if (end == i) {
-                Reply reply = dispatcher.dispatch(requests.get(i), session);
-                replies.add(reply);
+                Response.Ready reply = dispatcher.dispatch(requests.get(i), session);
+                reply.addTo(replies);
                 if (reply.closeAfterWrite()) {
                     return new ReplyBatch(replies);
                 }
@@ -323,11 +315,11 @@ public class PipelineForwarder {
             Run run = new Run(session, requests.subList(i, end), false);
             run.begin();
             forward(List.of(run)).join();
-            replies.addAll(((ReplyBatch) run.reply()).replies());
+            run.reply().addTo(replies);
             i = end;
         }
         if (batch.malformed() != null) {
-            replies.add(dispatcher.dispatch(batch.malformed(), session));
+            dispatcher.dispatch(batch.malformed(), session).addTo(replies);
         }
         return new ReplyBatch(replies);
     }

@@ -4,18 +4,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.Response;
 import kv.proxy.backend.BackendUnavailableException;
-import kv.proxy.tcp.ClientSession;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import kv.proxy.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,15 +32,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProxyDispatcher {
 
-    private static final Log log = LogFactory.getLog(ProxyDispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(ProxyDispatcher.class);
 
-    private final Map<String, CommandHandler> handlers = new HashMap<>();
+    private final Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
 
     /**
      * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
      * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
      */
-    public ProxyDispatcher(List<CommandGroup> groups) {
+    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups) {
         groups.forEach(group -> group.register(handlers));
         java.util.Set<String> unknown = new java.util.TreeSet<>(handlers.keySet());
         for (CommandSpec spec : CommandTable.all()) {
@@ -58,12 +63,16 @@ public class ProxyDispatcher {
         return java.util.Collections.unmodifiableSet(handlers.keySet());
     }
 
-    public Reply dispatch(Object payload, ClientSession session) {
+    public Response.Ready dispatch(Object payload, ClientSession session) {
         if (payload instanceof MalformedRequest malformed) {
             return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
         }
         RespValue value = execute((Request) payload, session);
-        return new Reply(value, session.protocol(), session.closeRequested());
+        boolean close = session.closeRequested();
+        if (session.withholdReply() && !close) {
+            return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
+        }
+        return new Reply(value, session.protocol(), close);
     }
 
     RespValue execute(Request request, ClientSession session) {
@@ -76,10 +85,11 @@ public class ProxyDispatcher {
         if (!spec.acceptsArity(request.size())) {
             return Replies.wrongArity(name);
         }
-        CommandHandler handler = handlers.get(name);
+        CommandHandler<ClientSession> handler = handlers.get(name);
         if (handler == null) {
             return Replies.error("ERR '" + name + "' is not supported by kv-proxy; send it to a server directly");
         }
+        session.lastCommand(ConnectionCommandGroup.commandName(spec, request));
         try {
             return handler.handle(request, session);
         }

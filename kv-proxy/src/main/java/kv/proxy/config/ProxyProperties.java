@@ -3,9 +3,14 @@ package kv.proxy.config;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import kv.protocol.config.HeapShare;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings under {@code kv.proxy}; each also reads from the environment with relaxed binding
@@ -23,14 +28,15 @@ import org.springframework.util.unit.DataSize;
  * @param ioThreads event loop threads serving the client connections
  */
 @ConfigurationProperties("kv.proxy")
+@Validated
 public record ProxyProperties(
-        @DefaultValue("7380") int port,
+        @DefaultValue("7380") @Min(0) @Max(65535) int port,
         @DefaultValue("127.0.0.1") String bind,
-        @DefaultValue("127.0.0.1:7379") List<BackendAddress> backends,
+        @DefaultValue("127.0.0.1:7379") @NotEmpty List<BackendAddress> backends,
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
-        @DefaultValue("32") int poolSize,
-        @DefaultValue("1") int ioThreads) {
+        @DefaultValue("32") @Min(1) int poolSize,
+        @DefaultValue("1") @Min(1) int ioThreads) {
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)
@@ -44,14 +50,9 @@ public record ProxyProperties(
             DataSize maxBytes,
             @DefaultValue("0s") Duration ttl) {
 
-        /**
-         * The bound in bytes: {@code max-bytes} if set, else a quarter of the maximum heap
-         * ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
-         * memory), so the default neither caps a large machine at a few MB nor outgrows a small
-         * container's heap.
-         */
+        /** The bound in bytes: {@code max-bytes} if set, else {@link HeapShare a quarter of the maximum heap}. */
         public long maxBytesOrDefault() {
-            return maxBytes != null ? maxBytes.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+            return HeapShare.bytesOrQuarterOfHeap(maxBytes);
         }
     }
 

@@ -1,34 +1,39 @@
 package kv.proxy.ops;
 
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import kv.protocol.ops.ProcessFigures;
 import kv.proxy.backend.Backend;
 import kv.proxy.cache.CacheStats;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.coherence.InvalidationListener;
 import kv.proxy.coherence.InvalidationListeners;
 import kv.proxy.config.ProxyProperties;
-import kv.proxy.tcp.ClientRegistry;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
 /** The text of {@code INFO} on the proxy: sections server, clients, cache and backends. */
 @Component
 public class ProxyInfo {
 
-    private static final List<String> SECTIONS = List.of("server", "clients", "cache", "backends");
+    private static final List<String> SECTIONS = List.of("server", "clients", "memory", "cpu", "cache", "backends");
 
     private final ProxyProperties properties;
-    private final ClientRegistry clients;
+    private final ClientRegistry<ClientSession> clients;
     private final CoherentCache cache;
     private final InvalidationListeners listeners;
     private final MeterRegistry meters;
 
-    public ProxyInfo(ProxyProperties properties, ClientRegistry clients, CoherentCache cache,
+    public ProxyInfo(ProxyProperties properties, ClientRegistry<ClientSession> clients, CoherentCache cache,
                      InvalidationListeners listeners, MeterRegistry meters) {
         this.properties = properties;
         this.clients = clients;
@@ -48,6 +53,8 @@ public class ProxyInfo {
                 switch (section) {
                     case "server" -> server(text);
                     case "clients" -> clients(text);
+                    case "memory" -> figures(text, "Memory", ProcessFigures::memory);
+                    case "cpu" -> figures(text, "Cpu", ProcessFigures::cpu);
                     case "cache" -> cache(text);
                     default -> backends(text);
                 }
@@ -83,6 +90,13 @@ public class ProxyInfo {
         text.append("# Clients\r\n")
                 .append("connected_clients:").append(clients.connected()).append("\r\n")
                 .append("total_connections_received:").append(clients.totalConnections()).append("\r\n");
+    }
+
+    private static void figures(StringBuilder text, String title, Consumer<Map<String, Object>> section) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        section.accept(fields);
+        text.append("# ").append(title).append("\r\n");
+        fields.forEach((key, value) -> text.append(key).append(':').append(value).append("\r\n"));
     }
 
     private void cache(StringBuilder text) {

@@ -7,7 +7,8 @@ import kv.proxy.cache.CacheStats;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.coherence.InvalidationListener;
 import kv.proxy.coherence.InvalidationListeners;
-import kv.proxy.tcp.ClientRegistry;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ProxyMetrics {
 
-    ProxyMetrics(MeterRegistry meters, CoherentCache cache, InvalidationListeners listeners, ClientRegistry clients) {
+    ProxyMetrics(MeterRegistry meters, CoherentCache cache, InvalidationListeners listeners, ClientRegistry<ClientSession> clients) {
         CacheStats stats = cache.stats();
         FunctionCounter.builder("kv.proxy.cache.requests", stats, CacheStats::hits).tag("result", "hit")
                 .description("GETs answered from the cache").register(meters);
@@ -40,7 +41,7 @@ class ProxyMetrics {
                 .description("Bytes held by cached keys and values").baseUnit("bytes").register(meters);
         Gauge.builder("kv.proxy.cache.entries", cache, CoherentCache::entries)
                 .description("Cached keys").register(meters);
-        Gauge.builder("kv.proxy.clients.connected", clients, ClientRegistry::connected)
+        Gauge.builder("kv.proxy.clients.connected", clients, ClientRegistry<ClientSession>::connected)
                 .description("Connected clients").register(meters);
         for (InvalidationListener listener : listeners.all()) {
             String name = listener.backend().name();

@@ -2,16 +2,18 @@ package kv.proxy.tcp;
 
 import java.nio.channels.SocketChannel;
 
+import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespConnection;
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.proxy.session.ClientSession;
 import org.springframework.context.ApplicationEventPublisher;
 
 /** Creates the proxy's client connections, each with its {@link ClientSession}. */
 final class ProxyConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
-    private final ClientRegistry registry;
+    private final ClientRegistry<ClientSession> registry;
 
-    ProxyConnectionSupport(ClientRegistry registry) {
+    ProxyConnectionSupport(ClientRegistry<ClientSession> registry) {
         this.registry = registry;
     }
 
@@ -19,6 +21,10 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
     public RespConnection<ClientSession> create(SocketChannel channel, ApplicationEventPublisher publisher,
                                                 String factoryName) {
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
-        return new RespConnection<>(channel, publisher, factoryName, session, () -> registry.close(session));
+        RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
+                () -> registry.close(session));
+        session.onDisconnect(connection::close);
+        session.localAddress(RespConnection.localAddressOf(channel.socket()));
+        return connection;
     }
 }

@@ -1,15 +1,18 @@
 package kv.proxy.tcp;
 
+import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespEndpoint;
+import kv.protocol.endpoint.RespEndpointConfiguration;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
 import kv.proxy.cache.RoundMaintenance;
 import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
-import io.micrometer.core.instrument.config.MeterFilter;
+import kv.proxy.session.ClientSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
@@ -21,10 +24,16 @@ import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
  * {@link ProxyDispatcher} (everything else).
  */
 @Configuration(proxyBeanMethods = false)
+@Import(RespEndpointConfiguration.class)
 class ProxyTcpConfiguration {
 
     @Bean
-    RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry registry,
+    ClientRegistry<ClientSession> clientRegistry() {
+        return ClientSession.registry();
+    }
+
+    @Bean
+    RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
                                                        PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
@@ -52,15 +61,5 @@ class ProxyTcpConfiguration {
     @Bean
     AbstractReplyProducingMessageHandler proxyCommandHandler(PipelineForwarder pipelines, DirectChannel proxyRequests) {
         return RespEndpoint.handler(proxyRequests, ClientSession.class, pipelines::dispatch, pipelines::dispatch);
-    }
-
-    /**
-     * Spring Integration would time every channel send and handler call; each request passes one
-     * of each, and the per-command timers already measure it (a JFR profile under
-     * redis-benchmark showed those samples among the per-request costs).
-     */
-    @Bean
-    MeterFilter denySpringIntegrationMeters() {
-        return MeterFilter.denyNameStartsWith("spring.integration");
     }
 }

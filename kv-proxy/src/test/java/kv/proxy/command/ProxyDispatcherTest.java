@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
@@ -12,14 +14,15 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
-import kv.proxy.tcp.ClientSession;
+import kv.protocol.tcp.ReplyBatch;
+import kv.proxy.session.ClientSession;
 import org.junit.jupiter.api.Test;
 
 /** The dispatcher's checks, without sockets or backends. */
 class ProxyDispatcherTest {
 
     /** A handler for every command the specs route through the proxy, answering its name. */
-    private static final CommandGroup EVERY_ROUTED_COMMAND = handlers -> {
+    private static final CommandGroup<ClientSession> EVERY_ROUTED_COMMAND = handlers -> {
         for (CommandSpec spec : CommandTable.all()) {
             if (spec.kv().proxy() != KvTraits.ProxyRoute.NONE) {
                 handlers.put(spec.name(), (request, s) -> Replies.bulk(spec.name()));
@@ -27,7 +30,7 @@ class ProxyDispatcherTest {
         }
     };
 
-    private final ClientSession session = new kv.proxy.tcp.ClientRegistry().open("127.0.0.1:1");
+    private final ClientSession session = ClientSession.registry().open("127.0.0.1:1");
     private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND));
 
     @Test
@@ -38,7 +41,7 @@ class ProxyDispatcherTest {
 
     @Test
     void theProxyDoesNotStartWhileARoutedCommandHasNoHandler() {
-        CommandGroup withoutGet = handlers -> {
+        CommandGroup<ClientSession> withoutGet = handlers -> {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.remove("get");
         };
@@ -48,7 +51,7 @@ class ProxyDispatcherTest {
 
     @Test
     void theProxyDoesNotStartWithAHandlerForACommandOutsideTheTable() {
-        CommandGroup extra = handlers -> {
+        CommandGroup<ClientSession> extra = handlers -> {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.put("nosuchcmd", (request, s) -> Replies.OK);
         };
@@ -62,13 +65,29 @@ class ProxyDispatcherTest {
 
     @Test
     void malformedInputIsAnsweredWithAProtocolErrorAndClosesTheConnection() {
-        Reply reply = dispatcher.dispatch(new MalformedRequest("invalid bulk length"), session);
+        Reply reply = (Reply) dispatcher.dispatch(new MalformedRequest("invalid bulk length"), session);
         assertThat(reply.value()).isEqualTo(Replies.protocolError("invalid bulk length"));
         assertThat(reply.closeAfterWrite()).isTrue();
     }
 
     @Test
     void aKnownCommandRunsItsHandler() {
-        assertThat(dispatcher.dispatch(Request.of("PING"), session).value()).isEqualTo(Replies.bulk("ping"));
+        assertThat(((Reply) dispatcher.dispatch(Request.of("PING"), session)).value()).isEqualTo(Replies.bulk("ping"));
+    }
+
+    @Test
+    void clientReplyOffWithholdsEveryReplyUntilOnAndSkipOnlyTheNextOne() {
+        ProxyDispatcher dispatcher = new ProxyDispatcher(
+                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(ClientSession.registry())));
+        assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "OFF"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("PING"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("NOSUCHCMD"), session)).as("errors too").isSameAs(ReplyBatch.NONE);
+        assertThat(((Reply) dispatcher.dispatch(Request.of("CLIENT", "REPLY", "ON"), session)).value())
+                .isEqualTo(Replies.OK);
+        assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "SKIP"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(dispatcher.dispatch(Request.of("PING", "skipped"), session)).isSameAs(ReplyBatch.NONE);
+        assertThat(((Reply) dispatcher.dispatch(Request.of("PING", "sent"), session)).value())
+                .isEqualTo(Replies.bulk("sent"));
+        assertThat(session.controlsReplies()).isFalse();
     }
 }

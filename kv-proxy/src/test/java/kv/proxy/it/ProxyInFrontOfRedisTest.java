@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
 import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
@@ -183,6 +185,29 @@ class ProxyInFrontOfRedisTest {
             for (int i = 0; i < 500; i++) {
                 assertThat(replies.get(i).get()).isEqualTo("v" + i);
             }
+        }
+    }
+
+    @Test
+    void clientReplyOffWithholdsForwardedGetsAndSetsTooAndClientListShowsTheLastCommand() throws Exception {
+        try (RespClient client = new RespClient(proxy.port()); RespClient other = new RespClient(proxy.port())) {
+            client.call("SET", "withheld", "1");
+            // One batch whose SET and GET would go to the backend as one run but for CLIENT REPLY OFF.
+            client.pipeline(Request.of("CLIENT", "REPLY", "OFF"), Request.of("SET", "withheld-too", "2"),
+                    Request.of("GET", "withheld"), Request.of("CLIENT", "REPLY", "ON"));
+            assertThat(client.read()).as("the first reply is CLIENT REPLY ON's").isEqualTo(Replies.OK);
+            assertThat(client.call("PING", "next")).as("no reply of SET or GET came before").isEqualTo(Replies.bulk("next"));
+            assertThat(client.call("GET", "withheld")).isEqualTo(Replies.bulk("1"));
+            long id = ((RespValue.Integer) client.call("CLIENT", "ID")).value();
+            assertThat(client.call("GET", "withheld")).isEqualTo(Replies.bulk("1"));
+            String list = ((RespValue.BulkString) other.call("CLIENT", "LIST")).asString();
+            assertThat(list).containsPattern("id=" + id + " addr=\\S+ laddr=127.0.0.1:" + proxy.port() + " .* cmd=get "
+                    + "user=default redir=-1 resp=2 kvsource=off\n");
+            String info = ((RespValue.BulkString) other.call("INFO", "memory", "cpu")).asString();
+            assertThat(info).startsWith("# Memory\r\nused_memory:").contains("\r\nused_memory_rss:")
+                    .contains("\r\n# Cpu\r\nused_cpu_sys:").contains("\r\nused_cpu_user:").doesNotContain("# Cache");
+            assertThat(other.call("CLIENT", "KILL", "ID", Long.toString(id))).isEqualTo(Replies.integer(1));
+            assertThat(client.read()).as("closed by CLIENT KILL").isNull();
         }
     }
 

@@ -35,6 +35,14 @@ public final class RespClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends {@code requests} pipelined, in one write. */
+    public void pipeline(Request... requests) throws IOException {
+        for (Request request : requests) {
+            RespEncoder.write(request, out);
+        }
+        out.flush();
+    }
+
     public RespValue read() throws IOException {
         return decoder.readValue(in);
     }

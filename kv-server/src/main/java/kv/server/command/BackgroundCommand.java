@@ -2,9 +2,11 @@ package kv.server.command;
 
 import java.util.concurrent.Callable;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
 
 /**
  * A command whose work walks every key (DBSIZE, DUMP's count), which would hold up every client
@@ -14,7 +16,7 @@ import kv.server.tcp.ClientSession;
  * clients are served meanwhile.
  */
 @FunctionalInterface
-public interface BackgroundCommand extends CommandHandler {
+public interface BackgroundCommand extends CommandHandler<ClientSession> {
 
     /** On the event loop: checks the request and takes what the work needs; never blocks for long. */
     Callable<RespValue> prepare(Request request, ClientSession session);

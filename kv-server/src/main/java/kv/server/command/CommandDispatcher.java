@@ -5,20 +5,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -26,11 +27,15 @@ import jakarta.annotation.PreDestroy;
 import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
+import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.Response;
 import kv.server.store.StoreException;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,26 +54,22 @@ public class CommandDispatcher {
     private final LongAdder protocolErrors = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Runs the work of {@link BackgroundCommand}s, one at a time, off the event loops. */
-    private final ThreadPoolExecutor background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(64), runnable -> {
-                Thread thread = new Thread(runnable, "kv-background");
-                thread.setDaemon(true);
-                return thread;
-            });
+    private final ThreadPoolTaskExecutor background;
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
 
-    private record Command(CommandSpec spec, CommandHandler handler, CommandStats stats) {
+    private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
-    public CommandDispatcher(List<CommandGroup> groups, MeterRegistry meters, InvalidationHub invalidations,
-                             WriteBatcher batcher) {
+    public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
+                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background) {
+        this.background = background;
         this.invalidations = invalidations;
         this.batcher = batcher;
-        Map<String, CommandHandler> handlers = new HashMap<>();
+        Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
         groups.forEach(group -> group.register(handlers));
         for (CommandSpec spec : CommandTable.all()) {
-            CommandHandler handler = handlers.remove(spec.name());
+            CommandHandler<ClientSession> handler = handlers.remove(spec.name());
             if (handler == null) {
                 throw new IllegalStateException("command '" + spec.name() + "' is in the table but has no handler");
             }
@@ -93,7 +94,7 @@ public class CommandDispatcher {
      * Handles one decoded request (or malformed input) from {@code session}: a {@link Reply}, or
      * for a {@link BackgroundCommand} a {@link DeferredReply} resolved when its work is done.
      */
-    public Object dispatch(Object payload, ClientSession session) {
+    public Response dispatch(Object payload, ClientSession session) {
         if (payload instanceof MalformedRequest malformed) {
             protocolErrors.increment();
             log.info("Protocol error from {}: {}; closing the connection", session.address(), malformed.detail());
@@ -104,6 +105,9 @@ public class CommandDispatcher {
         // Read now, not when a deferred answer comes: by then later requests may have changed them.
         int protocol = session.protocol();
         boolean close = session.closeRequested();
+        if (session.withholdReply() && !close) {
+            return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
+        }
         if (value instanceof DeferredValue later) {
             DeferredReply deferred = new DeferredReply();
             later.answer().thenAccept(answer -> deferred.resolve(new Reply(answer, protocol, close)));
@@ -128,7 +132,7 @@ public class CommandDispatcher {
             command.stats().rejected();
             return Replies.wrongArity(name);
         }
-        session.lastCommand(name);
+        session.lastCommand(ConnectionCommandGroup.commandName(command.spec(), request));
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
@@ -193,13 +197,13 @@ public class CommandDispatcher {
         return reply;
     }
 
-    /** Stops the background thread after the work it has (the store closes after this bean). */
+    /**
+     * Stops the background thread after the work it has, waiting up to 10 s: here, because the
+     * store closes after this bean (it depends on the store), not necessarily after the executor.
+     */
     @PreDestroy
-    void stopBackgroundWork() throws InterruptedException {
+    void stopBackgroundWork() {
         background.shutdown();
-        if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
-            log.warn("Background commands still running at shutdown");
-        }
     }
 
     private static RespValue unknown(Request request) {

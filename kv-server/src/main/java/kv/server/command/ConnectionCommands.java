@@ -1,85 +1,70 @@
 package kv.server.command;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import kv.protocol.endpoint.ClientCommands;
+import kv.protocol.command.CommandHandler;
+import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
-import kv.server.tcp.ClientRegistry;
-import kv.server.tcp.ClientSession;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
-import kv.server.tracking.TrackingMode;
+import kv.server.session.TrackingMode;
 import org.springframework.stereotype.Component;
 
-/** PING, ECHO, QUIT, HELLO, SELECT and CLIENT: commands about the connection itself. */
+/**
+ * The connection commands every kv service shares ({@link ConnectionCommandGroup}), SELECT, and
+ * the server's own CLIENT subcommands: TRACKING and TRACKINGINFO.
+ */
 @Component
-public class ConnectionCommands implements CommandGroup {
+public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
-
-    private final ClientRegistry clients;
     private final InvalidationHub invalidations;
 
-    public ConnectionCommands(ClientRegistry clients, InvalidationHub invalidations) {
-        this.clients = clients;
+    public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations) {
+        super("kv", clients, CommandTable.all());
         this.invalidations = invalidations;
     }
 
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
-        handlers.put("ping", this::ping);
-        handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
-        handlers.put("quit", this::quit);
-        handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv"));
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
+        super.register(handlers);
         handlers.put("select", this::select);
-        handlers.put("client", this::client);
-    }
-
-    RespValue ping(Request request, ClientSession session) {
-        return switch (request.size()) {
-            case 1 -> Replies.PONG;
-            case 2 -> Replies.bulk(request.arg(1));
-            default -> Replies.wrongArity("ping");
-        };
-    }
-
-    RespValue quit(Request request, ClientSession session) {
-        session.requestClose();
-        return Replies.OK;
     }
 
     RespValue select(Request request, ClientSession session) {
         return request.argIs(1, "0") ? Replies.OK : Replies.error("ERR DB index is out of range");
     }
 
-    RespValue client(Request request, ClientSession session) {
-        String sub = request.argString(1).toLowerCase(java.util.Locale.ROOT);
-        RespValue common = ClientCommands.common(sub, request, session);
-        if (common != null) {
-            return common;
-        }
-        switch (sub) {
-            case "tracking":
-                return tracking(request, session);
-            case "trackinginfo":
-                return trackingInfo(session);
-            case "info":
-                return Replies.bulk(describe(session) + "\n");
-            case "list": {
-                StringBuilder list = new StringBuilder();
-                for (ClientSession client : clients.sessions()) {
-                    list.append(describe(client)).append('\n');
-                }
-                return Replies.bulk(list.toString());
-            }
-            default:
-                return Replies.error("ERR unknown subcommand '" + request.argString(1)
-                        + "'. Try CLIENT ID, GETNAME, SETNAME, INFO, LIST, TRACKING, TRACKINGINFO.");
-        }
+    @Override
+    protected RespValue client(String subcommand, Request request, ClientSession session) {
+        return switch (subcommand) {
+            case "tracking" -> tracking(request, session);
+            case "trackinginfo" -> trackingInfo(session);
+            default -> null;
+        };
+    }
+
+    /** Redis's letters: {@code t} tracking, {@code B} in BCAST mode. */
+    @Override
+    protected String flags(ClientSession session) {
+        TrackingMode mode = session.tracking();
+        return mode == null ? "N" : mode.broadcast() ? "tB" : "t";
+    }
+
+    /** 0 while tracking (the pushes come on the connection itself; REDIRECT is not supported), else -1. */
+    @Override
+    protected long redirect(ClientSession session) {
+        return session.tracking() == null ? -1 : 0;
+    }
+
+    @Override
+    protected void reset(ClientSession session) {
+        invalidations.disable(session);
     }
 
     /** {@code CLIENT TRACKING ON|OFF [BCAST] [PREFIX p ...] [NOLOOP]}: RESP3 pushes on this connection. */
@@ -143,23 +128,13 @@ public class ConnectionCommands implements CommandGroup {
         List<RespValue> prefixes = new ArrayList<>();
         if (mode != null) {
             mode.prefixes().forEach(prefix -> prefixes.add(Replies.bulk(prefix)));
+            if (mode.broadcast() && prefixes.isEmpty()) {
+                prefixes.add(Replies.bulk("")); // BCAST without PREFIX tracks the one empty prefix, as Redis says
+            }
         }
         return new RespValue.Map(List.of(
                 Replies.bulk("flags"), new RespValue.Set(flags),
                 Replies.bulk("redirect"), Replies.integer(mode == null ? -1 : 0),
                 Replies.bulk("prefixes"), new RespValue.Array(prefixes)));
-    }
-
-    private static String describe(ClientSession client) {
-        long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
-        List<String> fields = new ArrayList<>();
-        fields.add("id=" + client.id());
-        fields.add("addr=" + client.address());
-        fields.add("name=" + client.name());
-        fields.add("age=" + age);
-        fields.add("db=0");
-        fields.add("resp=" + client.protocol());
-        fields.add("cmd=" + client.lastCommand());
-        return String.join(" ", fields);
     }
 }

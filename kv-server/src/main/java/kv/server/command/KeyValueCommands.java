@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -19,24 +21,24 @@ import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.CloseableIterator;
 import kv.server.store.KeyValueStore.Entry;
 import kv.server.store.KeyValueStore.Snapshot;
-import kv.server.tcp.ClientRegistry;
-import kv.server.tcp.ClientSession;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
 /** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB: the commands over the store. */
 @Component
-public class KeyValueCommands implements CommandGroup {
+public class KeyValueCommands implements CommandGroup<ClientSession> {
 
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
-    private final ClientRegistry clients;
+    private final ClientRegistry<ClientSession> clients;
     private final WriteBatcher batcher;
     private final DiskGuard disk;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
-    public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients,
+    public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry<ClientSession> clients,
                             WriteBatcher batcher, DiskGuard disk) {
         this.store = store;
         this.disk = disk;
@@ -46,7 +48,7 @@ public class KeyValueCommands implements CommandGroup {
     }
 
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
         handlers.put("put", this::put);
         handlers.put("set", this::set);
         handlers.put("get", this::get);
@@ -239,7 +241,7 @@ public class KeyValueCommands implements CommandGroup {
             return Replies.SYNTAX_ERROR;
         }
         store.clear();
-        invalidations.flushedAll(clients.sessions());
+        invalidations.flushedAll(clients.all());
         return Replies.OK;
     }
 

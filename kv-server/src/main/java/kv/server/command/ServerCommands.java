@@ -1,6 +1,10 @@
 package kv.server.command;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,38 +14,40 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
 import kv.protocol.Glob;
-import kv.protocol.command.CommandIntrospection;
 import kv.protocol.command.Hello;
-import kv.protocol.command.CommandTable;
+import kv.protocol.ops.ProcessFigures;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
-import kv.server.tcp.ClientRegistry;
-import kv.server.tcp.ClientSession;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.server.session.ClientSession;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** INFO, COMMAND, CONFIG and TIME: what tools such as redis-cli and redis-benchmark ask first. */
+/** INFO and CONFIG: what tools such as redis-cli and redis-benchmark ask first, with COMMAND (see ConnectionCommandGroup). */
 @Component
-public class ServerCommands implements CommandGroup {
+public class ServerCommands implements CommandGroup<ClientSession> {
 
-    private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "stats", "persistence", "keyspace");
+    private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "memory", "stats", "cpu",
+            "persistence", "keyspace");
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
     private final DiskGuard disk;
-    private final ClientRegistry clients;
+    private final ClientRegistry<ClientSession> clients;
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final Instant started = Instant.now();
 
-    public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
+    public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk) {
         this.properties = properties;
@@ -54,17 +60,9 @@ public class ServerCommands implements CommandGroup {
     }
 
     @Override
-    public void register(Map<String, CommandHandler> handlers) {
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
         handlers.put("info", this::info);
-        handlers.put("command", this::command);
         handlers.put("config", this::config);
-        handlers.put("time", this::time);
-    }
-
-    RespValue time(Request request, ClientSession session) {
-        Instant now = Instant.now();
-        return new RespValue.Array(List.of(Replies.bulk(Long.toString(now.getEpochSecond())),
-                Replies.bulk(Long.toString(now.getNano() / 1000))));
     }
 
     /** {@code INFO [section ...]}: Redis's text format, sections {@code # Name} and {@code field:value} lines. */
@@ -78,7 +76,8 @@ public class ServerCommands implements CommandGroup {
             wanted.addAll(DEFAULT_SECTIONS);
         }
         StringBuilder text = new StringBuilder();
-        for (String section : List.of("server", "clients", "stats", "persistence", "keyspace", "commandstats")) {
+        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "keyspace",
+                "commandstats")) {
             if (all || wanted.contains(section)) {
                 if (text.length() > 0) {
                     text.append("\r\n");
@@ -111,6 +110,8 @@ public class ServerCommands implements CommandGroup {
                 fields.put("maxclients", properties.maxClients());
                 fields.put("blocked_clients", 0);
             }
+            case "memory" -> ProcessFigures.memory(fields);
+            case "cpu" -> ProcessFigures.cpu(fields);
             case "stats" -> {
                 CommandDispatcher commands = dispatcher.getObject();
                 fields.put("total_connections_received", clients.totalConnections());
@@ -163,11 +164,6 @@ public class ServerCommands implements CommandGroup {
         return version == null ? "dev" : version;
     }
 
-    /** {@code COMMAND}, {@code COMMAND COUNT|LIST|INFO name...|DOCS}, built from the command specs. */
-    RespValue command(Request request, ClientSession session) {
-        return CommandIntrospection.reply(request, CommandTable.all());
-    }
-
     /** {@code CONFIG GET pattern...} over the settings clients ask about; CONFIG SET is refused clearly. */
     RespValue config(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(Locale.ROOT);
@@ -201,8 +197,34 @@ public class ServerCommands implements CommandGroup {
         }
     }
 
+    /**
+     * Every parameter Redis 7.0 has, with its default (a file taken from redis-server 7.0.15), so
+     * that tools reading any of them find it.
+     */
+    private static final Map<String, String> REDIS_DEFAULTS = redisDefaults();
+
+    private static Map<String, String> redisDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        try (InputStream in = ServerCommands.class.getResourceAsStream("/kv/server/redis-config-defaults.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("redis-config-defaults.tsv is missing from the jar");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                int tab = line.indexOf('\t');
+                if (!line.startsWith("#") && tab > 0) {
+                    defaults.put(line.substring(0, tab), line.substring(tab + 1));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return defaults;
+    }
+
+    /** Redis's parameters, those that kv's settings decide replaced by kv's values. */
     private Map<String, String> configValues() {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>(REDIS_DEFAULTS);
         values.put("port", Integer.toString(port()));
         values.put("bind", properties.bind());
         values.put("dir", properties.dataDir().toAbsolutePath().toString());
@@ -213,6 +235,8 @@ public class ServerCommands implements CommandGroup {
         values.put("maxclients", Integer.toString(properties.maxClients()));
         values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));
+        values.put("io-threads", Integer.toString(properties.ioThreads()));
+        values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         return values;
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 

@@ -3,9 +3,14 @@ package kv.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import kv.protocol.config.HeapShare;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings under {@code kv.server}; each also reads from the environment with relaxed binding
@@ -27,26 +32,22 @@ import org.springframework.util.unit.DataSize;
  * @param limits request size limits
  */
 @ConfigurationProperties("kv.server")
+@Validated
 public record KvServerProperties(
-        @DefaultValue("7379") int port,
+        @DefaultValue("7379") @Min(0) @Max(65535) int port,
         @DefaultValue("127.0.0.1") String bind,
         @DefaultValue("./data") Path dataDir,
         @DefaultValue("everysec") Fsync fsync,
-        @DefaultValue("10000") int maxClients,
+        @DefaultValue("10000") @Min(1) int maxClients,
         @DefaultValue("10s") Duration shutdownTimeout,
-        @DefaultValue("1") int ioThreads,
+        @DefaultValue("1") @Min(1) int ioThreads,
         DataSize cacheSize,
         @DefaultValue("128MB") DataSize minFreeDisk,
-        @DefaultValue Limits limits) {
+        @DefaultValue @Valid Limits limits) {
 
-    /**
-     * The value cache's bound in bytes: {@code cache-size} if set, else a quarter of the maximum
-     * heap ({@code -Xmx}; by default the JVM takes a quarter of the machine's or container's
-     * memory). A fixed default would be wrong both ways: too small to hold a modest data set in
-     * memory, or more than a small container's whole heap.
-     */
+    /** The value cache's bound in bytes: {@code cache-size} if set, else {@link HeapShare a quarter of the maximum heap}. */
     public long cacheBytes() {
-        return cacheSize != null ? cacheSize.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+        return HeapShare.bytesOrQuarterOfHeap(cacheSize);
     }
 
     /**
@@ -57,6 +58,6 @@ public record KvServerProperties(
     public record Limits(
             @DefaultValue("512MB") DataSize maxBulk,
             @DefaultValue("64KB") DataSize maxInline,
-            @DefaultValue("1048576") int maxArgs) {
+            @DefaultValue("1048576") @Min(1) int maxArgs) {
     }
 }

@@ -2,8 +2,10 @@ package kv.server.tcp;
 
 import java.nio.channels.SocketChannel;
 
+import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespConnection;
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.server.session.ClientSession;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -12,10 +14,10 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 final class KvConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
-    private final ClientRegistry registry;
+    private final ClientRegistry<ClientSession> registry;
     private final int maxClients;
 
-    KvConnectionSupport(ClientRegistry registry, int maxClients) {
+    KvConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients) {
         this.registry = registry;
         this.maxClients = maxClients;
     }
@@ -37,6 +39,8 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
         }
         session.pushSink(connection::push, connection::tryPush);
         session.abortWith(connection::close);
+        session.onDisconnect(connection::close);
+        session.localAddress(RespConnection.localAddressOf(channel.socket()));
         return connection;
     }
 }

@@ -9,15 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
-
-import jakarta.annotation.PreDestroy;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
-import kv.server.tcp.ClientSession;
+import kv.server.session.ClientSession;
+import kv.server.session.TrackingMode;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,11 +46,11 @@ public class InvalidationHub {
      * connection (two tracking clients writing to each other could otherwise deadlock). The order
      * of pushes does not matter: each only says "drop these keys".
      */
-    private final ExecutorService deliveries = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "kv-invalidations");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Executor deliveries;
+
+    public InvalidationHub(@Qualifier("kvInvalidations") Executor deliveries) {
+        this.deliveries = deliveries;
+    }
 
     /** Starts or changes tracking for {@code session}. */
     public void enable(ClientSession session, TrackingMode mode) {
@@ -151,11 +150,6 @@ public class InvalidationHub {
         if (!session.tryPush(push)) {
             deliveries.execute(() -> session.push(push));
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        deliveries.shutdown();
     }
 
     private void evictSome() {

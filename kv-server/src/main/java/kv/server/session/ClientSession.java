@@ -1,4 +1,4 @@
-package kv.server.tcp;
+package kv.server.session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,19 +6,18 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import kv.protocol.endpoint.Client;
+import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespConnection;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
-import kv.server.tracking.TrackingMode;
 
 /**
- * What the server knows about one client connection beyond every service's {@link Client}: the
- * last command, its CLIENT TRACKING mode, the writes its pipeline has staged, and how to reach
+ * What the server knows about one client connection beyond every service's {@link Client}: its
+ * CLIENT TRACKING mode, the writes its pipeline has staged, and how to reach
  * its connection (pushes, abort).
  */
 public final class ClientSession extends Client {
 
-    private volatile String lastCommand = "NULL";
     private volatile TrackingMode tracking;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
@@ -30,12 +29,9 @@ public final class ClientSession extends Client {
         super(id, address);
     }
 
-    public String lastCommand() {
-        return lastCommand;
-    }
-
-    public void lastCommand(String lastCommand) {
-        this.lastCommand = lastCommand;
+    /** The registry of the server's clients, each with a session of this kind. */
+    public static ClientRegistry<ClientSession> registry() {
+        return new ClientRegistry<>(ClientSession::new);
     }
 
     /** How this connection tracks keys for invalidation, or null. */
@@ -57,7 +53,8 @@ public final class ClientSession extends Client {
         return tryPushSink.test(value);
     }
 
-    void pushSink(Consumer<RespValue> sink, Predicate<RespValue> trySink) {
+    /** Set by the connection that carries this session: where {@link #push} and {@link #tryPush} write. */
+    public void pushSink(Consumer<RespValue> sink, Predicate<RespValue> trySink) {
         this.pushSink = sink;
         this.tryPushSink = trySink;
     }
@@ -67,7 +64,8 @@ public final class ClientSession extends Client {
         abort.run();
     }
 
-    void abortWith(Runnable abort) {
+    /** Set by the connection that carries this session: how {@link #abort} closes it. */
+    public void abortWith(Runnable abort) {
         this.abort = abort;
     }
 

@@ -1,6 +1,7 @@
-package kv.proxy.tcp;
+package kv.proxy.session;
 
 import kv.protocol.endpoint.Client;
+import kv.protocol.endpoint.ClientRegistry;
 
 /**
  * What the proxy knows about one client connection: its id and address, the RESP version it
@@ -13,6 +14,11 @@ public final class ClientSession extends Client {
 
     ClientSession(long id, String address) {
         super(id, address);
+    }
+
+    /** The registry of the proxy's clients, each with a session of this kind. */
+    public static ClientRegistry<ClientSession> registry() {
+        return new ClientRegistry<>(ClientSession::new);
     }
 
     /** True if GET replies carry a {@code source} attribute (RESP3 only; RESP2 cannot carry one). */

@@ -1,4 +1,4 @@
-package kv.client.shell;
+package kv.client.render;
 
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -1,4 +1,4 @@
-package kv.server.tracking;
+package kv.server.session;
 
 import java.util.List;
 
@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record TrackingMode(boolean broadcast, List<byte[]> prefixes, boolean noLoop) {
 
-    boolean covers(byte[] key) {
+    /** True if a BCAST connection in this mode is told about a write of {@code key}. */
+    public boolean covers(byte[] key) {
         if (prefixes.isEmpty()) {
             return true;
         }

@@ -6,8 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
-/** The connected clients of a service: ids, counts, and the list CLIENT LIST and INFO show. */
-public class Clients<C extends Client> {
+/**
+ * The connected clients of a service: ids, counts, and the list CLIENT LIST and INFO show; for
+ * max-clients and the metrics.
+ */
+public class ClientRegistry<C extends Client> {
 
     private final ConcurrentHashMap<Long, C> connected = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
@@ -16,7 +19,7 @@ public class Clients<C extends Client> {
     private final BiFunction<Long, String, C> factory;
 
     /** @param factory makes a client from its id and address */
-    public Clients(BiFunction<Long, String, C> factory) {
+    public ClientRegistry(BiFunction<Long, String, C> factory) {
         this.factory = factory;
     }
 

@@ -1,0 +1,27 @@
+package kv.proxy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** kv-proxy's packages form no cycle, and it depends on no other service (only on kv-protocol). */
+class LayeringTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("kv.proxy");
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("kv.proxy.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void dependsOnNoOtherService() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("kv.server..", "kv.client..").check(CLASSES);
+    }
+}
