@@ -207,8 +207,11 @@ public class RespConnection<S> extends LoopConnection {
     @SuppressWarnings("unchecked")
     public void send(Message<?> message) {
         Object reply = getMapper().fromMessage(message);
-        boolean closeAfter = reply instanceof Reply r && r.closeAfterWrite()
-                || reply instanceof ReplyBatch batch && batch.closeAfterWrite();
+        // A deferred reply resolved before it got here (by a worker thread) is written at once
+        // below: its QUIT must close as well.
+        Object known = reply instanceof DeferredReply deferred && deferred.resolved() != null ? deferred.resolved() : reply;
+        boolean closeAfter = known instanceof Reply r && r.closeAfterWrite()
+                || known instanceof ReplyBatch batch && batch.closeAfterWrite();
         writeLock.lock();
         try {
             if (!isOpen()) {

@@ -38,8 +38,6 @@ public class ConnectionCommands implements CommandGroup {
             return Replies.OK;
         });
         handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv-proxy"));
-        handlers.put("select", (request, session) -> request.argIs(1, "0") ? Replies.OK
-                : Replies.error("ERR DB index is out of range"));
         handlers.put("client", this::client);
     }
 
@@ -94,6 +92,6 @@ public class ConnectionCommands implements CommandGroup {
     private static String describe(ClientSession client) {
         long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
         return "id=" + client.id() + " addr=" + client.address() + " name=" + client.name() + " age=" + age
-                + " db=0 resp=" + client.protocol() + " kvsource=" + (client.wantsSource() ? "on" : "off");
+                + " db=" + client.db() + " resp=" + client.protocol() + " kvsource=" + (client.wantsSource() ? "on" : "off");
     }
 }

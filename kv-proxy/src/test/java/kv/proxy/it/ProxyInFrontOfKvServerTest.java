@@ -148,6 +148,22 @@ class ProxyInFrontOfKvServerTest {
     }
 
     @Test
+    @Order(3)
+    void selectAcceptsTheDatabasesEveryServerHas() throws Exception {
+        try (RespClient client = new RespClient(proxy.port()); RespClient server = new RespClient(one.port())) {
+            // Whatever kv-server's own answer (one database, or 16 with SELECT), the proxy's agrees.
+            for (String index : List.of("0", "1", "15", "16")) {
+                assertThat(client.call("SELECT", index)).as("SELECT " + index).isEqualTo(server.call("SELECT", index));
+            }
+            client.call("SELECT", "0");
+            client.call("SET", "selected", "zero");
+            assertThat(client.call("GET", "selected")).isEqualTo(RespValue.BulkString.of("zero"));
+            assertThat(client.call("GET", "selected")).as("a server without PTTL is cached as before")
+                    .isEqualTo(RespValue.BulkString.of("zero"));
+        }
+    }
+
+    @Test
     @Order(4)
     void aKilledServerFailsFastAndRecoversWithItsData() throws Exception {
         Backends backends = proxy.bean(Backends.class);

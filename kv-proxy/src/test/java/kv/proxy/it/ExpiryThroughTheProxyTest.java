@@ -1,0 +1,159 @@
+package kv.proxy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import kv.proxy.testing.ProxyRunner;
+import kv.proxy.testing.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A cached value never outlives its key's expiry. Redis's active expiry is switched off
+ * ({@code DEBUG SET-ACTIVE-EXPIRE 0}), so no invalidation comes when the key is due: Redis
+ * notices only when something reads the key there, and the proxy's hits read nothing there.
+ * Only the proxy's own bound (PTTL read with the GET) can withdraw the entry.
+ */
+class ExpiryThroughTheProxyTest {
+
+    @TempDir
+    static Path work;
+
+    static RedisServerProcess redis;
+    static ProxyRunner proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        redis = RedisServerProcess.start(work, List.of("--enable-debug-command", "yes"));
+        proxy = ProxyRunner.start(List.of(redis.port()));
+        proxy.awaitCoherent();
+        try (Jedis direct = direct()) {
+            assertThat(direct.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0")).isNotNull();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** What readers hammering one key across its expiry saw. */
+    record Hammered(long values, long lateValues, long nulls, long lastValueBeforeBoundMicros) {
+    }
+
+    @Test
+    void aCachedKeyWithAOneSecondTtlIsNeverServedAfterItsExpiry() throws Exception {
+        for (int db : new int[] {0, 2}) {
+            long hitsBefore = proxy.cache().stats().hits();
+            long expiredBefore = proxy.cache().stats().expired();
+            String key = "expiring-" + db;
+            long setSent;
+            long setAnswered;
+            try (Jedis direct = direct()) {
+                direct.select(db);
+                proxy.awaitInvalidationOf(() -> direct.set(key, "before")); // no push of an earlier write left to come
+                setSent = System.nanoTime();
+                direct.set(key, "soon-gone", SetParams.setParams().px(1000));
+                setAnswered = System.nanoTime();
+            }
+            // Redis's expiry is at most a second after its SET was answered (and at least a second
+            // after it was sent): a value read with a GET sent after that bound is a late read.
+            long bound = setAnswered + TimeUnit.SECONDS.toNanos(1);
+            long readUntil = bound + TimeUnit.MILLISECONDS.toNanos(400);
+            List<Hammered> results = new ArrayList<>();
+            List<Thread> readers = new ArrayList<>();
+            for (boolean pipelined : new boolean[] {false, true}) {
+                Thread reader = new Thread(() -> results(results, hammer(db, key, bound, readUntil, pipelined)));
+                readers.add(reader);
+                reader.start();
+            }
+            for (Thread reader : readers) {
+                reader.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertThat(results).hasSize(2);
+            long values = results.stream().mapToLong(Hammered::values).sum();
+            long late = results.stream().mapToLong(Hammered::lateValues).sum();
+            long nulls = results.stream().mapToLong(Hammered::nulls).sum();
+            long hits = proxy.cache().stats().hits() - hitsBefore;
+            long lastBeforeBound = results.stream().mapToLong(Hammered::lastValueBeforeBoundMicros).min().orElse(-1);
+            System.out.printf("EXPIRY THROUGH THE PROXY (db %d, PX 1000, active expiry off): %d reads of the value"
+                            + " (%d cache hits), %d after the expiry: %d late; last value read %d us before the"
+                            + " bound; SET took %d us%n", db, values, hits, nulls, late, lastBeforeBound,
+                    (setAnswered - setSent) / 1000);
+            assertThat(late).as("values served after the key's expiry").isZero();
+            assertThat(values).as("the value was read before its expiry").isGreaterThan(100);
+            assertThat(hits).as("and mostly from the cache").isGreaterThan(values / 2);
+            assertThat(nulls).as("the expiry was read through").isGreaterThan(0);
+            assertThat(proxy.cache().stats().expired() - expiredBefore)
+                    .as("withdrawn by the proxy's own bound, not by an invalidation").isGreaterThan(0);
+        }
+    }
+
+    private static synchronized void results(List<Hammered> results, Hammered hammered) {
+        results.add(hammered);
+    }
+
+    /** Reads {@code key} through the proxy as fast as it can until {@code readUntil}. */
+    private static Hammered hammer(int db, String key, long bound, long readUntil, boolean pipelined) {
+        long values = 0;
+        long late = 0;
+        long nulls = 0;
+        AtomicLong lastValueSent = new AtomicLong(Long.MIN_VALUE);
+        try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
+            client.select(db);
+            while (true) {
+                long sent = System.nanoTime();
+                if (sent > readUntil) {
+                    break;
+                }
+                List<String> read = new ArrayList<>();
+                if (pipelined) {
+                    Pipeline pipeline = client.pipelined();
+                    List<Response<String>> replies = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        replies.add(pipeline.get(key));
+                    }
+                    pipeline.sync();
+                    replies.forEach(reply -> read.add(reply.get()));
+                }
+                else {
+                    read.add(client.get(key));
+                }
+                for (String value : read) {
+                    if (value == null) {
+                        nulls++;
+                        continue;
+                    }
+                    values++;
+                    lastValueSent.set(sent);
+                    if (sent > bound) {
+                        late++;
+                    }
+                }
+            }
+        }
+        return new Hammered(values, late, nulls, (bound - lastValueSent.get()) / 1000);
+    }
+
+    private static Jedis direct() {
+        return new Jedis("127.0.0.1", redis.port());
+    }
+}
