@@ -46,6 +46,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public long storedBytes() {
+        return store.storedBytes();
+    }
+
+    @Override
     public long estimatedExpiring() {
         return store.estimatedExpiring();
     }

@@ -55,6 +55,9 @@ public interface KeyValueStore extends AutoCloseable {
     /** A cheap estimate of the number of keys (for metrics); exact counts come from a snapshot. */
     long estimatedSize();
 
+    /** Bytes the values take in table files and memtables (for INFO and tests: is space reclaimed?). */
+    long storedBytes();
+
     /** A cheap estimate of the number of keys with an expiry time (for INFO). */
     long estimatedExpiring();
 

@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
 public final class RocksDbStore implements KeyValueStore {
 
     private static final Logger log = LoggerFactory.getLogger(RocksDbStore.class);
+    /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
+    private static final long RECLAIM_AFTER = 50_000;
     private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Above every key: keys start with a database byte below 0xFF, index keys with a positive time. */
     private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
@@ -91,6 +93,8 @@ public final class RocksDbStore implements KeyValueStore {
     private final ScheduledExecutorService walSyncer;
     /** Where the active cycle resumes: every index entry before it is deleted (guarded by writeOrder). */
     private byte[] expiryCursor = new byte[0];
+    /** Keys the active cycle deleted since the memtables were last flushed for it (guarded by writeOrder). */
+    private long expiredSinceFlush;
     private volatile boolean closed;
     private volatile String lastWriteError;
 
@@ -377,8 +381,33 @@ public final class RocksDbStore implements KeyValueStore {
                     }
                 }
             });
+            expiredSinceFlush += deleted.size();
+            if (expiredSinceFlush >= RECLAIM_AFTER && deleted.size() < limit) {
+                reclaim();
+            }
             return deleted;
         }
+    }
+
+    /**
+     * After a wave of expiries: flushes the memtables (in the background) so that their
+     * deletions reach a table file, which the compact-on-deletion collector marks for
+     * compaction; the compaction then drops the deleted values and their tombstones. Without it
+     * the tombstones could wait in memory for the next flush, and the space for the one after.
+     */
+    private void reclaim() {
+        expiredSinceFlush = 0;
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
+            db.flush(flush, List.of(values, expires));
+        }
+        catch (RocksDBException e) {
+            log.warn("Flush after expiries failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public long storedBytes() {
+        return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
     }
 
     @Override
@@ -389,16 +418,6 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public long estimatedExpiring() {
         return property(expires, "rocksdb.estimate-num-keys");
-    }
-
-    /** RocksDB's estimate of the bytes of live data in the values' column family. */
-    public long liveDataBytes() {
-        return property(values, "rocksdb.estimate-live-data-size");
-    }
-
-    /** Bytes of the values' table files on disk. */
-    public long tableFileBytes() {
-        return property(values, "rocksdb.total-sst-files-size");
     }
 
     private long property(ColumnFamilyHandle family, String name) {
