@@ -49,7 +49,7 @@ class BackgroundCommandsTest extends RunningServerTest {
     /** A snapshot whose count waits for {@link #hold}, if set. */
     private record HeldSnapshot(KeyValueStore.Snapshot snapshot) implements KeyValueStore.Snapshot {
         @Override
-        public long count(byte[] pattern) {
+        public long count(byte[] prefix, byte[] pattern) {
             CountDownLatch latch = hold;
             if (latch != null) {
                 try {
@@ -59,12 +59,13 @@ class BackgroundCommandsTest extends RunningServerTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return snapshot.count(pattern);
+            return snapshot.count(prefix, pattern);
         }
 
         @Override
-        public KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries(byte[] pattern) {
-            return snapshot.entries(pattern);
+        public KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries(byte[] prefix, byte[] pattern,
+                                                                            byte[] from) {
+            return snapshot.entries(prefix, pattern, from);
         }
 
         @Override

@@ -184,18 +184,20 @@ public final class RespInput extends InputStream {
             negative = true;
             b = next();
         }
+        // Accumulated as a negative number: the whole 64-bit range, Long.MIN_VALUE included (an
+        // INCR's reply can be either end of it).
         while (b != '\r') {
-            if (b < '0' || b > '9' || digits >= 18) {
+            if (b < '0' || b > '9' || digits >= 19 || value < (Long.MIN_VALUE + (b - '0')) / 10) {
                 throw new RespProtocolException("invalid " + what);
             }
-            value = value * 10 + (b - '0');
+            value = value * 10 - (b - '0');
             digits++;
             b = next();
         }
-        if (digits == 0 || next() != '\n') {
+        if (digits == 0 || next() != '\n' || !negative && value == Long.MIN_VALUE) {
             throw new RespProtocolException("invalid " + what);
         }
-        return negative ? -value : value;
+        return negative ? value : -value;
     }
 
     void expectCrlf() throws IOException {

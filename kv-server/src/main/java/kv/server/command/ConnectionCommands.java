@@ -16,7 +16,7 @@ import kv.server.tracking.InvalidationHub;
 import kv.server.tracking.TrackingMode;
 import org.springframework.stereotype.Component;
 
-/** PING, ECHO, QUIT, HELLO, SELECT and CLIENT: commands about the connection itself. */
+/** PING, ECHO, QUIT, HELLO and CLIENT: commands about the connection itself. */
 @Component
 public class ConnectionCommands implements CommandGroup {
 
@@ -35,7 +35,6 @@ public class ConnectionCommands implements CommandGroup {
         handlers.put("echo", (request, session) -> Replies.bulk(request.arg(1)));
         handlers.put("quit", this::quit);
         handlers.put("hello", (request, session) -> ClientCommands.hello(request, session, "kv"));
-        handlers.put("select", this::select);
         handlers.put("client", this::client);
     }
 
@@ -50,10 +49,6 @@ public class ConnectionCommands implements CommandGroup {
     RespValue quit(Request request, ClientSession session) {
         session.requestClose();
         return Replies.OK;
-    }
-
-    RespValue select(Request request, ClientSession session) {
-        return request.argIs(1, "0") ? Replies.OK : Replies.error("ERR DB index is out of range");
     }
 
     RespValue client(Request request, ClientSession session) {
@@ -157,7 +152,7 @@ public class ConnectionCommands implements CommandGroup {
         fields.add("addr=" + client.address());
         fields.add("name=" + client.name());
         fields.add("age=" + age);
-        fields.add("db=0");
+        fields.add("db=" + client.db());
         fields.add("resp=" + client.protocol());
         fields.add("cmd=" + client.lastCommand());
         return String.join(" ", fields);

@@ -18,6 +18,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
+import kv.server.expiry.ExpiryCycle;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.tcp.ClientRegistry;
@@ -39,11 +40,14 @@ public class ServerCommands implements CommandGroup {
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
+    private final ExpiryCycle expiry;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
-                          ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk) {
+                          ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
+                          ExpiryCycle expiry) {
+        this.expiry = expiry;
         this.properties = properties;
         this.disk = disk;
         this.store = store;
@@ -121,6 +125,7 @@ public class ServerCommands implements CommandGroup {
                 fields.put("protocol_errors", commands.protocolErrors());
                 fields.put("keyspace_hits", keyValueCommands.keyspaceHits());
                 fields.put("keyspace_misses", keyValueCommands.keyspaceMisses());
+                fields.put("expired_keys", expiry.expiredKeys());
             }
             case "persistence" -> {
                 fields.put("loading", 0);
@@ -136,7 +141,7 @@ public class ServerCommands implements CommandGroup {
             case "keyspace" -> {
                 long keys = store.estimatedSize();
                 if (keys > 0) {
-                    fields.put("db0", "keys=" + keys + ",expires=0,avg_ttl=0");
+                    fields.put("db0", "keys=" + keys + ",expires=" + store.estimatedExpiring() + ",avg_ttl=0");
                 }
             }
             case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {
@@ -209,7 +214,7 @@ public class ServerCommands implements CommandGroup {
         values.put("appendonly", "yes");
         values.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
         values.put("save", "");
-        values.put("databases", "1");
+        values.put("databases", Integer.toString(properties.databases()));
         values.put("maxclients", Integer.toString(properties.maxClients()));
         values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));

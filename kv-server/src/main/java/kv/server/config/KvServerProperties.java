@@ -25,6 +25,8 @@ import org.springframework.util.unit.DataSize;
  * @param ioThreads event loop threads serving the connections (1, as Redis; more on a large
  *                  machine whose clients are many and busy)
  * @param limits request size limits
+ * @param databases number of databases (SELECT 0 to databases-1), as Redis's {@code databases}
+ * @param expiry the active expiry cycle
  */
 @ConfigurationProperties("kv.server")
 public record KvServerProperties(
@@ -37,7 +39,15 @@ public record KvServerProperties(
         @DefaultValue("1") int ioThreads,
         DataSize cacheSize,
         @DefaultValue("128MB") DataSize minFreeDisk,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue("16") int databases,
+        @DefaultValue Expiry expiry) {
+
+    public KvServerProperties {
+        if (databases < 1 || databases > 255) {
+            throw new IllegalArgumentException("kv.server.databases must be 1 to 255, not " + databases);
+        }
+    }
 
     /**
      * The value cache's bound in bytes: {@code cache-size} if set, else a quarter of the maximum
@@ -47,6 +57,23 @@ public record KvServerProperties(
      */
     public long cacheBytes() {
         return cacheSize != null ? cacheSize.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /**
+     * The active expiry cycle: every {@code interval} it deletes keys whose time has come, in
+     * slices of {@code slice} keys, for at most {@code budget} of each interval (Redis spends at
+     * most 25% of its time on it); keys past their time are never read in between (passive expiry).
+     *
+     * @param active false: keys past their expiry are only hidden from reads, never deleted
+     * @param interval how often the cycle runs
+     * @param budget how long one run may take at most
+     * @param slice keys deleted in one step (one RocksDB batch)
+     */
+    public record Expiry(
+            @DefaultValue("true") boolean active,
+            @DefaultValue("100ms") Duration interval,
+            @DefaultValue("25ms") Duration budget,
+            @DefaultValue("200") int slice) {
     }
 
     /**

@@ -12,17 +12,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Predicate;
+import java.time.Clock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import kv.protocol.Glob;
 import kv.server.config.Fsync;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.Slice;
+import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -46,29 +53,58 @@ import org.slf4j.LoggerFactory;
  * {@code manual_wal_flush}, was tried and measured slower: it gives up the group commit across
  * connections.) Reads and writes hold a shared lock and {@link #close()} an exclusive one, so
  * closing on shutdown waits for operations in flight instead of freeing native memory under them.
+ *
+ * <p>Expiry: a value's header carries its expiry time (see {@link StoredValue}), and the
+ * {@code expires} column family indexes the expiring keys by time, written in the same batch as
+ * the value. Reads filter what has expired by the clock (passive expiry); {@link #expireDue}
+ * deletes due keys a slice at a time (active expiry), checking each index entry against the
+ * value's header (an overwrite leaves its old index entry behind rather than pay a read per
+ * write). Deleted keys' space comes back through compaction: both column families mark files
+ * dense with deletions for compaction ({@code CompactOnDeletionCollector}), so a million keys
+ * expiring at once do not linger as tombstones.
  */
 public final class RocksDbStore implements KeyValueStore {
 
     private static final Logger log = LoggerFactory.getLogger(RocksDbStore.class);
+    /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
+    private static final long RECLAIM_AFTER = 50_000;
+    private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Above every key: keys start with a database byte below 0xFF, index keys with a positive time. */
+    private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
     static {
         RocksDB.loadLibrary();
     }
 
     private final Path directory;
-    private final Options options;
+    private final Clock clock;
+    private final DBOptions options;
+    private final ColumnFamilyOptions valueOptions;
+    private final ColumnFamilyOptions indexOptions;
     private final LRUCache blockCache;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final RocksDB db;
+    private final ColumnFamilyHandle values;
+    private final ColumnFamilyHandle expires;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Object writeOrder = new Object();
     private final ScheduledExecutorService walSyncer;
+    /** Where the active cycle resumes: every index entry before it is deleted (guarded by writeOrder). */
+    private byte[] expiryCursor = new byte[0];
+    /** Keys the active cycle deleted since the memtables were last flushed for it (guarded by writeOrder). */
+    private long expiredSinceFlush;
     private volatile boolean closed;
     private volatile String lastWriteError;
 
     public RocksDbStore(Path directory, Fsync fsync) {
+        this(directory, fsync, Clock.systemUTC());
+    }
+
+    public RocksDbStore(Path directory, Fsync fsync, Clock clock) {
         this.directory = directory.toAbsolutePath();
+        this.clock = clock;
         try {
             Files.createDirectories(this.directory);
         }
@@ -83,24 +119,41 @@ public final class RocksDbStore implements KeyValueStore {
                 .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true);
-        this.options = new Options()
+        this.options = new DBOptions()
                 .setCreateIfMissing(true)
-                .setTableFormatConfig(table)
-                .setMemtableWholeKeyFiltering(true)
-                .setMemtablePrefixBloomSizeRatio(0.1)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(16L * 1024 * 1024)
-                .setMaxWriteBufferNumber(4)
+                .setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2)
                 .setKeepLogFileNum(5);
+        // A file in which half of any 128 consecutive entries are deletions is compacted soon:
+        // expired keys give their space back without waiting for the next size-driven compaction.
+        // (RocksJava sets the collector on Options only; the column families copy it from there.)
+        try (Options withCollector = new Options()) {
+            withCollector.setTablePropertiesCollectorFactory(
+                    List.of(TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(128, 64, 0.5)));
+            this.valueOptions = new ColumnFamilyOptions(withCollector)
+                    .setTableFormatConfig(table)
+                    .setMemtableWholeKeyFiltering(true)
+                    .setMemtablePrefixBloomSizeRatio(0.1)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setWriteBufferSize(16L * 1024 * 1024)
+                    .setMaxWriteBufferNumber(4);
+            this.indexOptions = new ColumnFamilyOptions(withCollector)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setWriteBufferSize(8L * 1024 * 1024);
+        }
         this.writeOptions = new WriteOptions().setSync(fsync == Fsync.ALWAYS);
         this.readOptions = new ReadOptions();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
-            this.db = RocksDB.open(options, this.directory.toString());
+            this.db = RocksDB.open(options, this.directory.toString(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
+                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions)), handles);
         }
         catch (RocksDBException e) {
             throw new StoreException("cannot open RocksDB in " + this.directory + ": " + e.getMessage(), e);
         }
+        this.values = handles.get(0);
+        this.expires = handles.get(1);
         if (fsync == Fsync.EVERYSEC) {
             walSyncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "kv-wal-sync");
@@ -132,10 +185,15 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public byte[] get(byte[] key) {
+    public Entry get(byte[] key) {
+        Entry entry = rawGet(key);
+        return entry == null || entry.expiredAt(clock.millis()) ? null : entry;
+    }
+
+    private Entry rawGet(byte[] key) {
         return read(() -> {
             try {
-                return db.get(readOptions, key);
+                return StoredValue.decode(key, db.get(values, readOptions, key));
             }
             catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
@@ -144,10 +202,33 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
+    public List<Entry> getAll(List<byte[]> keys) {
+        List<Entry> entries = rawGetAll(keys);
+        long now = clock.millis();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (entry != null && entry.expiredAt(now)) {
+                entries.set(i, null);
+            }
+        }
+        return entries;
+    }
+
+    private List<Entry> rawGetAll(List<byte[]> keys) {
+        if (keys.size() == 1) {
+            List<Entry> one = new ArrayList<>(1);
+            one.add(rawGet(keys.get(0)));
+            return one;
+        }
         return read(() -> {
             try {
-                return db.multiGetAsList(readOptions, keys);
+                List<ColumnFamilyHandle> families = java.util.Collections.nCopies(keys.size(), values);
+                List<byte[]> stored = db.multiGetAsList(readOptions, families, keys);
+                List<Entry> entries = new ArrayList<>(stored.size());
+                for (int i = 0; i < stored.size(); i++) {
+                    entries.add(StoredValue.decode(keys.get(i), stored.get(i)));
+                }
+                return entries;
             }
             catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
@@ -156,8 +237,12 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public void put(byte[] key, byte[] value) {
-        write(() -> db.put(writeOptions, key, value));
+    public void put(Entry entry) {
+        if (!entry.expires()) {
+            write(() -> db.put(values, writeOptions, entry.key(), StoredValue.encode(entry)));
+            return;
+        }
+        putAll(List.of(entry));
     }
 
     @Override
@@ -168,39 +253,85 @@ public final class RocksDbStore implements KeyValueStore {
         // pipeline 16 showed half the event loop's time in RecomputeSpliceLevels).
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        long now = clock.millis();
         write(() -> {
             try (WriteBatch batch = new WriteBatch()) {
                 for (Entry entry : sorted) {
-                    batch.put(entry.key(), entry.value());
+                    add(batch, entry, null, now);
                 }
                 db.write(writeOptions, batch);
             }
         });
     }
 
-    @Override
-    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
-        synchronized (writeOrder) {
-            byte[] current = get(key);
-            if (condition.test(current)) {
-                put(key, value);
-            }
-            return current;
+    /** Adds {@code write} to {@code batch}, given the key's {@code current} entry if known (null: unknown or absent). */
+    private void add(WriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
+        if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
+            batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
         }
+        if (write.isDeletion() || write.expiredAt(now)) {
+            batch.delete(values, write.key());
+            return;
+        }
+        batch.put(values, write.key(), StoredValue.encode(write));
+        if (write.expires()) {
+            batch.put(expires, StoredValue.indexKey(write.expireAt(), write.key()), new byte[0]);
+        }
+    }
+
+    @Override
+    public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
+        synchronized (writeOrder) {
+            List<Entry> raw = rawGetAll(keys);
+            long now = clock.millis();
+            List<Entry> current = new ArrayList<>(raw.size());
+            for (Entry entry : raw) {
+                current.add(entry == null || entry.expiredAt(now) ? null : entry);
+            }
+            List<Entry> writes = change.apply(current);
+            if (writes.isEmpty()) {
+                return writes;
+            }
+            write(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (Entry write : writes) {
+                        add(batch, write, rawOf(raw, write.key()), now);
+                    }
+                    db.write(writeOptions, batch);
+                }
+            });
+            return writes;
+        }
+    }
+
+    private static Entry rawOf(List<Entry> raw, byte[] key) {
+        for (Entry entry : raw) {
+            if (entry != null && Arrays.equals(entry.key(), key)) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     @Override
     public long delete(List<byte[]> keys) {
         synchronized (writeOrder) { // the count and the delete as one step
-            long existing = countExisting(keys);
+            List<Entry> raw = rawGetAll(keys);
+            long now = clock.millis();
+            long existing = 0;
+            for (Entry entry : raw) {
+                if (entry != null && !entry.expiredAt(now)) {
+                    existing++;
+                }
+            }
             write(() -> {
-                if (keys.size() == 1) {
-                    db.delete(writeOptions, keys.get(0));
+                if (keys.size() == 1 && (raw.get(0) == null || !raw.get(0).expires())) {
+                    db.delete(values, writeOptions, keys.get(0));
                     return;
                 }
                 try (WriteBatch batch = new WriteBatch()) {
-                    for (byte[] key : keys) {
-                        batch.delete(key);
+                    for (int i = 0; i < keys.size(); i++) {
+                        add(batch, Entry.deletion(keys.get(i)), raw.get(i), now);
                     }
                     db.write(writeOptions, batch);
                 }
@@ -212,8 +343,8 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public long countExisting(List<byte[]> keys) {
         long count = 0;
-        for (byte[] value : getAll(keys)) {
-            if (value != null) {
+        for (Entry entry : getAll(keys)) {
+            if (entry != null) {
                 count++;
             }
         }
@@ -221,10 +352,78 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public List<byte[]> expireDue(long now, int limit) {
+        synchronized (writeOrder) {
+            List<byte[]> deleted = new ArrayList<>();
+            write(() -> {
+                byte[] upper = StoredValue.indexKey(now + 1, new byte[0]);
+                try (Slice upperBound = new Slice(upper);
+                     ReadOptions bounded = new ReadOptions().setIterateUpperBound(upperBound);
+                     RocksIterator due = db.newIterator(expires, bounded);
+                     WriteBatch batch = new WriteBatch()) {
+                    due.seek(expiryCursor);
+                    int seen = 0; // leftovers count too, up to a bound: a slice stays short
+                    for (; due.isValid() && deleted.size() < limit && seen < 4 * limit; due.next(), seen++) {
+                        byte[] indexKey = due.key();
+                        byte[] key = StoredValue.indexedKey(indexKey);
+                        byte[] stored = db.get(values, readOptions, key);
+                        // Only if the value still expires at this entry's time: else it was
+                        // written again since, and this entry is a leftover.
+                        if (stored != null && StoredValue.expireAt(stored) == StoredValue.indexTime(indexKey)) {
+                            batch.delete(values, key);
+                            deleted.add(key);
+                        }
+                        batch.delete(expires, indexKey);
+                        expiryCursor = indexKey;
+                    }
+                    if (seen > 0) {
+                        db.write(writeOptions, batch);
+                    }
+                }
+            });
+            expiredSinceFlush += deleted.size();
+            if (expiredSinceFlush >= RECLAIM_AFTER && deleted.size() < limit) {
+                reclaim();
+            }
+            return deleted;
+        }
+    }
+
+    /**
+     * After a wave of expiries: flushes the memtables (in the background) so that their
+     * deletions reach a table file, which the compact-on-deletion collector marks for
+     * compaction; the compaction then drops the deleted values and their tombstones. Without it
+     * the tombstones could wait in memory for the next flush, and the space for the one after.
+     */
+    private void reclaim() {
+        expiredSinceFlush = 0;
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
+            db.flush(flush, List.of(values, expires));
+        }
+        catch (RocksDBException e) {
+            log.warn("Flush after expiries failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public long storedBytes() {
+        return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
+    }
+
+    @Override
     public long estimatedSize() {
+        return property(values, "rocksdb.estimate-num-keys");
+    }
+
+    @Override
+    public long estimatedExpiring() {
+        return property(expires, "rocksdb.estimate-num-keys");
+    }
+
+    private long property(ColumnFamilyHandle family, String name) {
         return read(() -> {
             try {
-                return db.getLongProperty("rocksdb.estimate-num-keys");
+                return db.getLongProperty(family, name);
             }
             catch (RocksDBException e) {
                 return -1L;
@@ -232,17 +431,52 @@ public final class RocksDbStore implements KeyValueStore {
         });
     }
 
+    /** Flushes the memtables and compacts everything (tests and tools: how much space is live). */
+    public void compact() {
+        read(() -> {
+            try {
+                db.flushWal(true);
+                try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush, List.of(values, expires));
+                }
+                db.compactRange(values);
+                db.compactRange(expires);
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("compaction failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
     @Override
     public void clear() {
         write(() -> {
-            try (Snapshot snapshot = snapshot(); CloseableIterator<Entry> entries = snapshot.entries(null);
-                 WriteBatch batch = new WriteBatch()) {
-                while (entries.hasNext()) {
-                    batch.delete(entries.next().key());
-                }
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(values, new byte[0], END);
+                batch.deleteRange(expires, new byte[0], END);
                 db.write(writeOptions, batch);
             }
+            expiryCursor = new byte[0];
         });
+    }
+
+    @Override
+    public void clear(byte[] prefix) {
+        // The database's index entries stay: the active cycle drops them as leftovers.
+        write(() -> db.deleteRange(values, writeOptions, prefix, successor(prefix)));
+    }
+
+    /** The first key after every key that starts with {@code prefix}. */
+    private static byte[] successor(byte[] prefix) {
+        byte[] next = prefix.clone();
+        for (int i = next.length - 1; i >= 0; i--) {
+            if (next[i] != (byte) 0xFF) {
+                next[i]++;
+                return Arrays.copyOf(next, i + 1);
+            }
+        }
+        return END;
     }
 
     @Override
@@ -288,10 +522,14 @@ public final class RocksDbStore implements KeyValueStore {
             catch (RocksDBException e) {
                 log.warn("final WAL sync failed: {}", e.getMessage());
             }
+            values.close();
+            expires.close();
             db.close();
             writeOptions.close();
             readOptions.close();
             options.close();
+            valueOptions.close();
+            indexOptions.close();
             blockCache.close();
             log.info("RocksDB closed cleanly");
         }
@@ -305,7 +543,7 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     /**
-     * Every write runs under {@link #writeOrder}: a write that reads first ({@link #putIf}, the
+     * Every write runs under {@link #writeOrder}: a write that reads first ({@link #update}, the
      * count {@link #delete} returns) sees no other write land between its read and its write,
      * also with several event loops.
      */
@@ -342,10 +580,12 @@ public final class RocksDbStore implements KeyValueStore {
 
         private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
         private final ReadOptions options = new ReadOptions().setSnapshot(snapshot);
+        /** What has expired is judged at the snapshot's time, so the view stays consistent. */
+        private final long now = clock.millis();
 
         @Override
-        public long count(byte[] pattern) {
-            try (CloseableIterator<Entry> entries = iterate(pattern, false)) {
+        public long count(byte[] prefix, byte[] pattern) {
+            try (CloseableIterator<Entry> entries = iterate(prefix, pattern, new byte[0], false)) {
                 long count = 0;
                 while (entries.hasNext()) {
                     entries.next();
@@ -356,15 +596,18 @@ public final class RocksDbStore implements KeyValueStore {
         }
 
         @Override
-        public CloseableIterator<Entry> entries(byte[] pattern) {
-            return iterate(pattern, true);
+        public CloseableIterator<Entry> entries(byte[] prefix, byte[] pattern, byte[] from) {
+            return iterate(prefix, pattern, from, true);
         }
 
-        private CloseableIterator<Entry> iterate(byte[] pattern, boolean withValues) {
+        private CloseableIterator<Entry> iterate(byte[] keyPrefix, byte[] pattern, byte[] from, boolean withValues) {
             Glob glob = pattern == null ? null : Glob.of(pattern);
-            byte[] prefix = glob == null ? new byte[0] : glob.literalPrefix();
-            RocksIterator iterator = read(() -> db.newIterator(options));
-            iterator.seek(prefix);
+            byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
+            byte[] prefix = concat(keyPrefix, literal);
+            byte[] start = concat(keyPrefix, from);
+            RocksIterator iterator = read(() -> db.newIterator(values, options));
+            iterator.seek(Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix);
+            int skip = keyPrefix.length;
             return new CloseableIterator<>() {
                 private Entry next = advance(false);
 
@@ -377,9 +620,16 @@ public final class RocksDbStore implements KeyValueStore {
                         if (!startsWith(key, prefix)) {
                             return null;
                         }
-                        if (glob == null || glob.matches(key)) {
-                            return new Entry(key, withValues ? iterator.value() : null);
+                        byte[] name = Arrays.copyOfRange(key, skip, key.length);
+                        if (glob != null && !glob.matches(name)) {
+                            continue;
                         }
+                        byte[] stored = iterator.value();
+                        long expireAt = StoredValue.expireAt(stored);
+                        if (expireAt != Entry.NO_EXPIRY && expireAt <= now) {
+                            continue;
+                        }
+                        return withValues ? StoredValue.decode(name, stored) : new Entry(name, null, expireAt);
                     }
                     return null;
                 }
@@ -411,6 +661,12 @@ public final class RocksDbStore implements KeyValueStore {
             options.close();
             db.releaseSnapshot(snapshot);
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {

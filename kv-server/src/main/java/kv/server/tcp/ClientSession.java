@@ -19,6 +19,7 @@ import kv.server.tracking.TrackingMode;
 public final class ClientSession extends Client {
 
     private volatile String lastCommand = "NULL";
+    private volatile int db;
     private volatile TrackingMode tracking;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
@@ -36,6 +37,15 @@ public final class ClientSession extends Client {
 
     public void lastCommand(String lastCommand) {
         this.lastCommand = lastCommand;
+    }
+
+    /** The database SELECT chose (0 at first). */
+    public int db() {
+        return db;
+    }
+
+    public void db(int db) {
+        this.db = db;
     }
 
     /** How this connection tracks keys for invalidation, or null. */
