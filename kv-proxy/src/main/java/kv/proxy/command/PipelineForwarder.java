@@ -196,17 +196,22 @@ public class PipelineForwarder {
         if (batch.malformed() == null && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
-        if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
+        if (batch.requests().stream().anyMatch(this::needsBackend)) {
             return offload(session, () -> dispatchInOrder(batch, session));
         }
         return dispatchInOrder(batch, session);
     }
 
-    /** The proxy must ask a backend: its spec routes it to a key's owner, the cache or every backend. */
-    private static boolean needsBackend(Request request) {
+    /**
+     * The proxy must ask a backend: its spec routes it to a key's owner, the cache or every
+     * backend, or the proxy's own handler asks them (SCAN, RANDOMKEY).
+     */
+    private boolean needsBackend(Request request) {
         CommandSpec spec = CommandTable.lookup(request.arg(0));
-        return spec != null && spec.kv().proxy() != KvTraits.ProxyRoute.LOCAL
-                && spec.kv().proxy() != KvTraits.ProxyRoute.NONE;
+        if (spec == null || spec.kv().proxy() == KvTraits.ProxyRoute.NONE) {
+            return false;
+        }
+        return spec.kv().proxy() != KvTraits.ProxyRoute.LOCAL || dispatcher.waitsOnBackends(spec);
     }
 
     /**
