@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
+import kv.server.testing.KvServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,11 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * A cached value never outlives its key's expiry. Redis's active expiry is switched off
- * ({@code DEBUG SET-ACTIVE-EXPIRE 0}), so no invalidation comes when the key is due: Redis
- * notices only when something reads the key there, and the proxy's hits read nothing there.
- * Only the proxy's own bound (PTTL read with the GET) can withdraw the entry.
+ * A cached value never outlives its key's expiry. The backends' active expiry is switched off
+ * (Redis's {@code DEBUG SET-ACTIVE-EXPIRE 0}, kv-server's {@code kv.server.expiry.active=false}),
+ * so no invalidation comes when the key is due: the backend notices only when something reads
+ * the key there, and the proxy's hits read nothing there. Only the proxy's own bound (PTTL read
+ * with the GET) can withdraw the entry.
  */
 class ExpiryThroughTheProxyTest {
 
@@ -32,26 +34,28 @@ class ExpiryThroughTheProxyTest {
     static Path work;
 
     static RedisServerProcess redis;
-    static ProxyRunner proxy;
+    static KvServerProcess kvServer;
+    static ProxyRunner redisProxy;
+    static ProxyRunner kvProxy;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
         redis = RedisServerProcess.start(work, List.of("--enable-debug-command", "yes"));
-        proxy = ProxyRunner.start(List.of(redis.port()));
-        proxy.awaitCoherent();
-        try (Jedis direct = direct()) {
+        try (Jedis direct = new Jedis("127.0.0.1", redis.port())) {
             assertThat(direct.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE", "0")).isNotNull();
         }
+        kvServer = KvServerProcess.start(work.resolve("kv"), "--kv.server.expiry.active=false");
+        redisProxy = ProxyRunner.start(List.of(redis.port())).awaitCoherent();
+        kvProxy = ProxyRunner.start(List.of(kvServer.port())).awaitCoherent();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
+        for (AutoCloseable closeable : new AutoCloseable[] {redisProxy, kvProxy, redis, kvServer}) {
+            if (closeable != null) {
+                closeable.close();
+            }
         }
     }
 
@@ -60,14 +64,23 @@ class ExpiryThroughTheProxyTest {
     }
 
     @Test
-    void aCachedKeyWithAOneSecondTtlIsNeverServedAfterItsExpiry() throws Exception {
+    void inFrontOfRedisACachedKeyWithAOneSecondTtlIsNeverServedAfterItsExpiry() throws Exception {
+        hammerAcrossTheExpiry("Redis", redisProxy, redis.port());
+    }
+
+    @Test
+    void inFrontOfKvServerACachedKeyWithAOneSecondTtlIsNeverServedAfterItsExpiry() throws Exception {
+        hammerAcrossTheExpiry("kv-server", kvProxy, kvServer.port());
+    }
+
+    private static void hammerAcrossTheExpiry(String backend, ProxyRunner proxy, int backendPort) throws Exception {
         for (int db : new int[] {0, 2}) {
             long hitsBefore = proxy.cache().stats().hits();
             long expiredBefore = proxy.cache().stats().expired();
             String key = "expiring-" + db;
             long setSent;
             long setAnswered;
-            try (Jedis direct = direct()) {
+            try (Jedis direct = new Jedis("127.0.0.1", backendPort)) {
                 direct.select(db);
                 proxy.awaitInvalidationOf(() -> direct.set(key, "before")); // no push of an earlier write left to come
                 setSent = System.nanoTime();
@@ -81,7 +94,7 @@ class ExpiryThroughTheProxyTest {
             List<Hammered> results = new ArrayList<>();
             List<Thread> readers = new ArrayList<>();
             for (boolean pipelined : new boolean[] {false, true}) {
-                Thread reader = new Thread(() -> results(results, hammer(db, key, bound, readUntil, pipelined)));
+                Thread reader = new Thread(() -> results(results, hammer(proxy, db, key, bound, readUntil, pipelined)));
                 readers.add(reader);
                 reader.start();
             }
@@ -94,9 +107,9 @@ class ExpiryThroughTheProxyTest {
             long nulls = results.stream().mapToLong(Hammered::nulls).sum();
             long hits = proxy.cache().stats().hits() - hitsBefore;
             long lastBeforeBound = results.stream().mapToLong(Hammered::lastValueBeforeBoundMicros).min().orElse(-1);
-            System.out.printf("EXPIRY THROUGH THE PROXY (db %d, PX 1000, active expiry off): %d reads of the value"
-                            + " (%d cache hits), %d after the expiry: %d late; last value read %d us before the"
-                            + " bound; SET took %d us%n", db, values, hits, nulls, late, lastBeforeBound,
+            System.out.printf("EXPIRY THROUGH THE PROXY (%s, db %d, PX 1000, active expiry off): %d reads of the"
+                            + " value (%d cache hits), %d after the expiry: %d late; last value read %d us before the"
+                            + " bound; SET took %d us%n", backend, db, values, hits, nulls, late, lastBeforeBound,
                     (setAnswered - setSent) / 1000);
             assertThat(late).as("values served after the key's expiry").isZero();
             assertThat(values).as("the value was read before its expiry").isGreaterThan(100);
@@ -112,7 +125,8 @@ class ExpiryThroughTheProxyTest {
     }
 
     /** Reads {@code key} through the proxy as fast as it can until {@code readUntil}. */
-    private static Hammered hammer(int db, String key, long bound, long readUntil, boolean pipelined) {
+    private static Hammered hammer(ProxyRunner proxy, int db, String key, long bound, long readUntil,
+                                   boolean pipelined) {
         long values = 0;
         long late = 0;
         long nulls = 0;
@@ -151,9 +165,5 @@ class ExpiryThroughTheProxyTest {
             }
         }
         return new Hammered(values, late, nulls, (bound - lastValueSent.get()) / 1000);
-    }
-
-    private static Jedis direct() {
-        return new Jedis("127.0.0.1", redis.port());
     }
 }

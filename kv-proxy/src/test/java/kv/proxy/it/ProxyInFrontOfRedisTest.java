@@ -161,9 +161,9 @@ class ProxyInFrontOfRedisTest {
     @Test
     void commandsOutsideTheCommandTableAreRefusedClearly() throws Exception {
         try (RespClient client = new RespClient(proxy.port())) {
-            RespValue reply = client.call("INCR", "counter");
+            RespValue reply = client.call("LPUSH", "list", "x");
             assertThat(reply).isInstanceOf(RespValue.Error.class);
-            assertThat(((RespValue.Error) reply).message()).contains("unknown command 'INCR'").contains("kv-proxy");
+            assertThat(((RespValue.Error) reply).message()).contains("unknown command 'LPUSH'").contains("kv-proxy");
             RespValue tracking = client.call("CLIENT", "TRACKING", "ON");
             assertThat(((RespValue.Error) tracking).message()).contains("not offered by kv-proxy");
         }
