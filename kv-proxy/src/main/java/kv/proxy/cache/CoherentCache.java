@@ -221,8 +221,7 @@ public class CoherentCache {
         if (!future.isDone() || future.isCompletedExceptionally()) {
             return false;
         }
-        CachedValue value = future.getNow(null);
-        return value != null && value.expiresAt() != CachedValue.NEVER && ticker.read() >= value.expiresAt();
+        return expired(future.getNow(null));
     }
 
     @SuppressWarnings("unchecked")
@@ -268,9 +267,8 @@ public class CoherentCache {
         }
         if (!current(value, pending)) {
             // Cached under an invalidation stream that has since broken: it may have missed a
-            // withdrawal. Drop it and read through.
-            // Or its key has expired meanwhile.
-            stats.staleRejected.increment();
+            // withdrawal. Or its key has expired meanwhile. Drop it and read through.
+            (expired(value) ? stats.expired : stats.staleRejected).increment();
             cache.asMap().remove(DbKey.of(pending.db, pending.keyBytes), pending.future);
             return new Read(fetch(pending.owner, pending.db, pending.keyBytes), false);
         }
@@ -287,8 +285,12 @@ public class CoherentCache {
      */
     private boolean current(CachedValue value, PendingRead pending) {
         long fetchedUnder = value != null ? value.generation() : pending.generation;
-        return fetchedUnder == generation(pending.owner)
-                && (value == null || value.expiresAt() == CachedValue.NEVER || ticker.read() < value.expiresAt());
+        return fetchedUnder == generation(pending.owner) && !expired(value);
+    }
+
+    /** True if {@code value}'s key has expired on the backend since it was read. */
+    private boolean expired(CachedValue value) {
+        return value != null && value.expiresAt() != CachedValue.NEVER && ticker.read() >= value.expiresAt();
     }
 
     /**
@@ -304,7 +306,7 @@ public class CoherentCache {
 
     /**
      * When an entry read at {@code sentAt} must no longer be served, from the backend's reply to
-     * {@code PTTL key}: -1 no TTL; -2 the key went between the GET and the PTTL (not cached, its
+     * {@code PTTL key}: -1 no TTL; -2 the key went between the GET and the PTTL (due at once, its
      * invalidation is on the way); an error (a backend without PTTL) no bound known, as before.
      * A key with a TTL is due a millisecond early, for PTTL's rounding to whole milliseconds.
      */
@@ -336,10 +338,9 @@ public class CoherentCache {
      */
     private void complete(PendingRead pending, RespValue reply, long expiresAt) {
         CachingReader.Ticket ticket = pending.ticket;
-        if (reply instanceof RespValue.BulkString && expiresAt != CachedValue.NEVER && expiresAt - now() <= 0) {
-            ticket.future().completeExceptionally(new UncacheableReply(reply)); // due already: for its waiters only
-        }
-        else if (reply instanceof RespValue.BulkString) {
+        if (reply instanceof RespValue.BulkString) {
+            // Even if due already (a TTL under 1 ms, or PTTL -2): the next hit finds it expired,
+            // and a waiter on it reads again. An exceptional completion would log a warning.
             if (ticket.future().complete(new CachedValue(reply, pending.generation, expiresAt))) { // fill, then finish: once
                 stats.stored.increment();
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -75,48 +76,53 @@ class ExpiryThroughTheProxyTest {
 
     private static void hammerAcrossTheExpiry(String backend, ProxyRunner proxy, int backendPort) throws Exception {
         for (int db : new int[] {0, 2}) {
-            long hitsBefore = proxy.cache().stats().hits();
-            long expiredBefore = proxy.cache().stats().expired();
             String key = "expiring-" + db;
-            long setSent;
-            long setAnswered;
             try (Jedis direct = new Jedis("127.0.0.1", backendPort)) {
                 direct.select(db);
-                proxy.awaitInvalidationOf(() -> direct.set(key, "before")); // no push of an earlier write left to come
-                setSent = System.nanoTime();
+                direct.set(key, "before");
+                proxy.awaitInvalidationOf(() -> direct.del(key)); // no push of an earlier write left to come
+                // The readers are connected and reading (nothing yet) before the SET, so that the
+                // whole second of the TTL is theirs, however loaded the machine.
+                AtomicLong bound = new AtomicLong(Long.MAX_VALUE);
+                CountDownLatch reading = new CountDownLatch(2);
+                List<Hammered> results = new ArrayList<>();
+                List<Thread> readers = new ArrayList<>();
+                for (boolean pipelined : new boolean[] {false, true}) {
+                    Thread reader = new Thread(() -> results(results, hammer(proxy, db, key, bound, reading, pipelined)));
+                    readers.add(reader);
+                    reader.start();
+                }
+                assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+                long hitsBefore = proxy.cache().stats().hits();
+                long expiredBefore = proxy.cache().stats().expired();
+                long setSent = System.nanoTime();
                 direct.set(key, "soon-gone", SetParams.setParams().px(1000));
-                setAnswered = System.nanoTime();
+                long setAnswered = System.nanoTime();
+                // The backend's expiry is at most a second after its SET was answered (and at
+                // least a second after it was sent): a value read with a GET sent after that
+                // bound is a late read.
+                bound.set(setAnswered + TimeUnit.SECONDS.toNanos(1));
+                for (Thread reader : readers) {
+                    reader.join(TimeUnit.SECONDS.toMillis(30));
+                }
+                assertThat(results).hasSize(2);
+                long values = results.stream().mapToLong(Hammered::values).sum();
+                long late = results.stream().mapToLong(Hammered::lateValues).sum();
+                long nulls = results.stream().mapToLong(Hammered::nulls).sum();
+                long hits = proxy.cache().stats().hits() - hitsBefore;
+                long lastBeforeBound = results.stream().mapToLong(Hammered::lastValueBeforeBoundMicros).min()
+                        .orElse(-1);
+                System.out.printf("EXPIRY THROUGH THE PROXY (%s, db %d, PX 1000, active expiry off): %d reads of"
+                                + " the value (%d cache hits), %d after the expiry: %d late; last value read %d us"
+                                + " before the bound; SET took %d us%n", backend, db, values, hits, nulls, late,
+                        lastBeforeBound, (setAnswered - setSent) / 1000);
+                assertThat(late).as("values served after the key's expiry").isZero();
+                assertThat(values).as("the value was read before its expiry").isGreaterThan(100);
+                assertThat(hits).as("and mostly from the cache").isGreaterThan(values / 2);
+                assertThat(nulls).as("the expiry was read through").isGreaterThan(0);
+                assertThat(proxy.cache().stats().expired() - expiredBefore)
+                        .as("withdrawn by the proxy's own bound, not by an invalidation").isGreaterThan(0);
             }
-            // Redis's expiry is at most a second after its SET was answered (and at least a second
-            // after it was sent): a value read with a GET sent after that bound is a late read.
-            long bound = setAnswered + TimeUnit.SECONDS.toNanos(1);
-            long readUntil = bound + TimeUnit.MILLISECONDS.toNanos(400);
-            List<Hammered> results = new ArrayList<>();
-            List<Thread> readers = new ArrayList<>();
-            for (boolean pipelined : new boolean[] {false, true}) {
-                Thread reader = new Thread(() -> results(results, hammer(proxy, db, key, bound, readUntil, pipelined)));
-                readers.add(reader);
-                reader.start();
-            }
-            for (Thread reader : readers) {
-                reader.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            assertThat(results).hasSize(2);
-            long values = results.stream().mapToLong(Hammered::values).sum();
-            long late = results.stream().mapToLong(Hammered::lateValues).sum();
-            long nulls = results.stream().mapToLong(Hammered::nulls).sum();
-            long hits = proxy.cache().stats().hits() - hitsBefore;
-            long lastBeforeBound = results.stream().mapToLong(Hammered::lastValueBeforeBoundMicros).min().orElse(-1);
-            System.out.printf("EXPIRY THROUGH THE PROXY (%s, db %d, PX 1000, active expiry off): %d reads of the"
-                            + " value (%d cache hits), %d after the expiry: %d late; last value read %d us before the"
-                            + " bound; SET took %d us%n", backend, db, values, hits, nulls, late, lastBeforeBound,
-                    (setAnswered - setSent) / 1000);
-            assertThat(late).as("values served after the key's expiry").isZero();
-            assertThat(values).as("the value was read before its expiry").isGreaterThan(100);
-            assertThat(hits).as("and mostly from the cache").isGreaterThan(values / 2);
-            assertThat(nulls).as("the expiry was read through").isGreaterThan(0);
-            assertThat(proxy.cache().stats().expired() - expiredBefore)
-                    .as("withdrawn by the proxy's own bound, not by an invalidation").isGreaterThan(0);
         }
     }
 
@@ -124,18 +130,24 @@ class ExpiryThroughTheProxyTest {
         results.add(hammered);
     }
 
-    /** Reads {@code key} through the proxy as fast as it can until {@code readUntil}. */
-    private static Hammered hammer(ProxyRunner proxy, int db, String key, long bound, long readUntil,
+    /**
+     * Reads {@code key} through the proxy as fast as it can, from before its SET until 0.4 s
+     * after {@code bound} (set once the SET is answered).
+     */
+    private static Hammered hammer(ProxyRunner proxy, int db, String key, AtomicLong bound, CountDownLatch reading,
                                    boolean pipelined) {
         long values = 0;
         long late = 0;
         long nulls = 0;
-        AtomicLong lastValueSent = new AtomicLong(Long.MIN_VALUE);
+        long lastValueSent = Long.MIN_VALUE;
         try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             client.select(db);
+            client.get(key);
+            reading.countDown();
             while (true) {
                 long sent = System.nanoTime();
-                if (sent > readUntil) {
+                long due = bound.get();
+                if (due != Long.MAX_VALUE && sent > due + TimeUnit.MILLISECONDS.toNanos(400)) {
                     break;
                 }
                 List<String> read = new ArrayList<>();
@@ -153,17 +165,17 @@ class ExpiryThroughTheProxyTest {
                 }
                 for (String value : read) {
                     if (value == null) {
-                        nulls++;
+                        nulls += sent > due ? 1 : 0; // before the SET, or after the expiry
                         continue;
                     }
                     values++;
-                    lastValueSent.set(sent);
-                    if (sent > bound) {
+                    lastValueSent = sent;
+                    if (sent > due) {
                         late++;
                     }
                 }
             }
+            return new Hammered(values, late, nulls, (bound.get() - lastValueSent) / 1000);
         }
-        return new Hammered(values, late, nulls, (bound - lastValueSent.get()) / 1000);
     }
 }
