@@ -88,10 +88,13 @@ class ExpiryIntegrationTest extends RunningServerTest {
             clock.advance(Duration.ofSeconds(4));
             assertThat(jedis.exists("token")).isFalse();
             assertThat(jedis.mget("session", "token")).containsExactly("data", null);
-            assertThat(jedis.dbSize()).isEqualTo(1);
             assertThat(jedis.keys("*")).containsExactly("session");
+            assertThat(jedis.dbSize()).as("as in Redis, DBSIZE counts keys the cycle has not deleted yet").isEqualTo(3);
+            cycle.runOnce();
+            assertThat(jedis.dbSize()).isEqualTo(1);
             clock.advance(Duration.ofSeconds(5));
             assertThat(jedis.get("session")).isNull();
+            cycle.runOnce();
             assertThat(jedis.dbSize()).isZero();
         }
     }

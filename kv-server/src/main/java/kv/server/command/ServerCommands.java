@@ -139,9 +139,12 @@ public class ServerCommands implements CommandGroup {
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
             case "keyspace" -> {
-                long keys = store.estimatedSize();
-                if (keys > 0) {
-                    fields.put("db0", "keys=" + keys + ",expires=" + store.estimatedExpiring() + ",avg_ttl=0");
+                for (int db = 0; db < properties.databases(); db++) {
+                    byte[] prefix = {(byte) db};
+                    long keys = store.size(prefix);
+                    if (keys > 0) {
+                        fields.put("db" + db, "keys=" + keys + ",expires=" + store.expiring(prefix) + ",avg_ttl=0");
+                    }
                 }
             }
             case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {

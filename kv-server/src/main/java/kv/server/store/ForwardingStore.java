@@ -46,13 +46,18 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
-    public long storedBytes() {
-        return store.storedBytes();
+    public long size(byte[] prefix) {
+        return store.size(prefix);
     }
 
     @Override
-    public long estimatedExpiring() {
-        return store.estimatedExpiring();
+    public long expiring(byte[] prefix) {
+        return store.expiring(prefix);
+    }
+
+    @Override
+    public long storedBytes() {
+        return store.storedBytes();
     }
 
     @Override

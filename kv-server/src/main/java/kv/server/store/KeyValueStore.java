@@ -55,11 +55,17 @@ public interface KeyValueStore extends AutoCloseable {
     /** A cheap estimate of the number of keys (for metrics); exact counts come from a snapshot. */
     long estimatedSize();
 
+    /**
+     * How many keys start with the one-byte {@code prefix} (a database), in O(1); a key past
+     * its expiry counts until the active cycle has deleted it, as in Redis's DBSIZE.
+     */
+    long size(byte[] prefix);
+
+    /** How many of those keys have an expiry time, in O(1). */
+    long expiring(byte[] prefix);
+
     /** Bytes the values take in table files and memtables (for INFO and tests: is space reclaimed?). */
     long storedBytes();
-
-    /** A cheap estimate of the number of keys with an expiry time (for INFO). */
-    long estimatedExpiring();
 
     /** Deletes every key. */
     void clear();
