@@ -329,7 +329,10 @@ class RedisParityTest extends RunningServerTest {
                 SELECT 16
                 SELECT -1
                 SELECT abc
+                SELECT 99999999999
+                COPY d x DB 99999999999
                 SCAN abc
+                SCAN 18446744073709551616
                 SCAN 0 COUNT 0
                 SCAN 0 COUNT abc
                 SCAN 0 MATCH

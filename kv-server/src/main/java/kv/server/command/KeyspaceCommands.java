@@ -77,10 +77,11 @@ public class KeyspaceCommands implements CommandGroup {
 
     /** {@code SELECT index}: the connection's database from now on, 0 to {@code databases - 1}. */
     RespValue select(Request request, ClientSession session) {
-        Integer index = databaseIndex(request.arg(1));
-        if (index == null) {
-            return Replies.error(Numbers.NOT_AN_INTEGER);
+        Long parsed = Numbers.parseLong(request.arg(1));
+        if (parsed == null || parsed != (int) (long) parsed) {
+            return Replies.error(parsed == null ? Numbers.NOT_AN_INTEGER : INT_RANGE);
         }
+        int index = (int) (long) parsed;
         if (index < 0 || index >= databases) {
             return Replies.error("ERR DB index is out of range");
         }
@@ -88,10 +89,8 @@ public class KeyspaceCommands implements CommandGroup {
         return Replies.OK;
     }
 
-    private static Integer databaseIndex(byte[] argument) {
-        Long index = Numbers.parseLong(argument);
-        return index == null || index != (int) (long) index ? null : (int) (long) index;
-    }
+    /** Redis's error for an index beyond a C int (getIntFromObjectOrReply). */
+    private static final String INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
     /** {@code KEYS pattern}: every key of the database matching the glob, from a snapshot, off the event loop. */
     Callable<RespValue> keys(Request request, ClientSession session) {
@@ -281,10 +280,11 @@ public class KeyspaceCommands implements CommandGroup {
                 replace = true;
             }
             else if (request.argIs(i, "db") && i + 1 < request.size()) {
-                Integer index = databaseIndex(request.arg(++i));
-                if (index == null) {
-                    return Replies.error(Numbers.NOT_AN_INTEGER);
+                Long parsed = Numbers.parseLong(request.arg(++i));
+                if (parsed == null || parsed != (int) (long) parsed) {
+                    return Replies.error(parsed == null ? Numbers.NOT_AN_INTEGER : INT_RANGE);
                 }
+                int index = (int) (long) parsed;
                 if (index < 0 || index >= databases) {
                     return Replies.error("ERR DB index is out of range");
                 }

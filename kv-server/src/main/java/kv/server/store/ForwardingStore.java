@@ -36,6 +36,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public void putAll(List<Entry> entries, List<Entry> known) {
+        store.putAll(entries, known);
+    }
+
+    @Override
     public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
         return store.update(keys, change);
     }

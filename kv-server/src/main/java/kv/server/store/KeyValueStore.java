@@ -27,6 +27,15 @@ public interface KeyValueStore extends AutoCloseable {
     void putAll(List<Entry> entries);
 
     /**
+     * As {@link #putAll(List)}, given what the caller knows each key holds now ({@code known},
+     * parallel to {@code entries}: the stored entry, or null if not known), which the store
+     * need not read again. The value cache knows it for the keys it holds.
+     */
+    default void putAll(List<Entry> entries, List<Entry> known) {
+        putAll(entries);
+    }
+
+    /**
      * Reads {@code keys} and applies the writes {@code change} returns for them (an entry with a
      * null value deletes its key) in one step, atomically with respect to every other write: no
      * other write lands between the read and the writes. {@code change} is called exactly once,

@@ -252,21 +252,43 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public void putAll(List<Entry> entries) {
+        putAll(entries, java.util.Collections.nCopies(entries.size(), (Entry) null));
+    }
+
+    @Override
+    public void putAll(List<Entry> entries, List<Entry> known) {
         // In key order (stable: of two writes to one key the later still wins), each insert into
         // the memtable's skip list starts near the previous one; in arrival order most of the
         // time went to re-finding the insert position from the top (a profile of SET at
         // pipeline 16 showed half the event loop's time in RecomputeSpliceLevels).
-        List<Entry> sorted = entries;
-        if (entries.size() > 1) {
-            sorted = new ArrayList<>(entries);
-            sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        Integer[] order = new Integer[entries.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        List<byte[]> keys = new ArrayList<>(sorted.size());
-        sorted.forEach(entry -> keys.add(entry.key()));
+        if (order.length > 1) {
+            Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(entries.get(a).key(), entries.get(b).key()));
+        }
+        List<Entry> sorted = new ArrayList<>(order.length);
+        List<byte[]> keys = new ArrayList<>(order.length);
+        List<byte[]> unknown = new ArrayList<>();
+        for (int i : order) {
+            sorted.add(entries.get(i));
+            keys.add(entries.get(i).key());
+            if (known.get(i) == null) {
+                unknown.add(entries.get(i).key());
+            }
+        }
         synchronized (writeOrder) {
             // What each key was before: for the per-database counts (DBSIZE in O(1)) and to drop
-            // an overwritten expiry's index entry.
-            apply(sorted, keys, rawGetAll(keys), clock.millis());
+            // an overwritten expiry's index entry. Read only where the caller (the value cache)
+            // does not know it: a read per SET cost half again the CPU of the SET itself.
+            List<Entry> read = unknown.isEmpty() ? List.of() : rawGetAll(unknown);
+            List<Entry> raw = new ArrayList<>(order.length);
+            int next = 0;
+            for (int i : order) {
+                raw.add(known.get(i) != null ? known.get(i) : read.get(next++));
+            }
+            apply(sorted, keys, raw, clock.millis());
         }
     }
 
@@ -380,6 +402,17 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public List<byte[]> expireDue(long now, int limit) {
+        for (int attempt = 0; attempt < 4; attempt++) { // a slice of leftovers only: go on a little
+            boolean[] leftoversOnly = {false};
+            List<byte[]> deleted = expireSlice(now, limit, leftoversOnly);
+            if (!leftoversOnly[0]) {
+                return deleted;
+            }
+        }
+        return List.of();
+    }
+
+    private List<byte[]> expireSlice(long now, int limit, boolean[] leftoversOnly) {
         synchronized (writeOrder) {
             List<byte[]> deleted = new ArrayList<>();
             long[] delta = new long[2 * 256];
@@ -390,14 +423,24 @@ public final class RocksDbStore implements KeyValueStore {
                      RocksIterator due = db.newIterator(expires, bounded);
                      WriteBatch batch = new WriteBatch()) {
                     due.seek(expiryCursor);
-                    int seen = 0; // leftovers count too, up to a bound: a slice stays short
-                    for (; due.isValid() && deleted.size() < limit && seen < 4 * limit; due.next(), seen++) {
+                    // One multi-get for the slice's values (a get per key cost a JNI call each).
+                    List<byte[]> indexKeys = new ArrayList<>(limit);
+                    List<byte[]> keys = new ArrayList<>(limit);
+                    for (; due.isValid() && indexKeys.size() < limit; due.next()) {
                         byte[] indexKey = due.key();
-                        byte[] key = StoredValue.indexedKey(indexKey);
-                        byte[] stored = db.get(values, readOptions, key);
+                        indexKeys.add(indexKey);
+                        keys.add(StoredValue.indexedKey(indexKey));
+                    }
+                    int seen = indexKeys.size();
+                    List<byte[]> stored = seen == 0 ? List.of()
+                            : db.multiGetAsList(readOptions, java.util.Collections.nCopies(seen, values), keys);
+                    for (int i = 0; i < seen; i++) {
+                        byte[] indexKey = indexKeys.get(i);
+                        byte[] key = keys.get(i);
+                        byte[] value = stored.get(i);
                         // Only if the value still expires at this entry's time: else it was
                         // written again since, and this entry is a leftover.
-                        if (stored != null && StoredValue.expireAt(stored) == StoredValue.indexTime(indexKey)) {
+                        if (value != null && StoredValue.expireAt(value) == StoredValue.indexTime(indexKey)) {
                             batch.delete(values, key);
                             deleted.add(key);
                             delta[key[0] & 0xFF]--;
@@ -406,6 +449,7 @@ public final class RocksDbStore implements KeyValueStore {
                         batch.delete(expires, indexKey);
                         expiryCursor = indexKey;
                     }
+                    leftoversOnly[0] = seen > 0 && deleted.isEmpty();
                     if (seen > 0) {
                         db.write(writeOptions, batch);
                     }
