@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -36,6 +37,7 @@ import redis.clients.jedis.resps.ScanResult;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kv.server.port=0", "kv.server.expiry.active=false"})
+@DirtiesContext // its data directory goes with the class: no later class may reuse this context
 class ExpiryIntegrationTest extends RunningServerTest {
 
     @TestConfiguration

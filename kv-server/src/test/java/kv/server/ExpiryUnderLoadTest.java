@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.SetParams;
@@ -25,6 +26,7 @@ import redis.clients.jedis.params.SetParams;
  * is only a generous liveness bound.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
+@DirtiesContext // its data directory goes with the class: no later class may reuse this context
 class ExpiryUnderLoadTest extends RunningServerTest {
 
     private static final Logger log = LoggerFactory.getLogger(ExpiryUnderLoadTest.class);

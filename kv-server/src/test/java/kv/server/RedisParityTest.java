@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The same command scripts sent to kv-server and to Debian's redis-server: every reply must be
@@ -24,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * real clock). Each script starts from empty databases.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
+@DirtiesContext // its data directory goes with the class: no later class may reuse this context
 class RedisParityTest extends RunningServerTest {
 
     static RedisServerProcess redis;
