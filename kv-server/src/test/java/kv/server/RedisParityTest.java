@@ -369,6 +369,41 @@ class RedisParityTest extends RunningServerTest {
     }
 
     @Test
+    void swapdbTradesTwoDatabasesKeysAndTtls() throws IOException {
+        script("""
+                SET k zero
+                SELECT 1
+                SET k one EX 100
+                SET only1 x
+                SWAPDB 0 1
+                GET k
+                TTL k
+                DBSIZE
+                SELECT 0
+                GET k
+                TTL k
+                DBSIZE
+                EXISTS only1
+                SWAPDB 0 0
+                GET k
+                SWAPDB 0 16
+                SWAPDB -1 0
+                SWAPDB a 0
+                SWAPDB 0 a
+                SWAPDB 99999999999 0
+                SWAPDB 0
+                SWAPDB 1 0
+                GET k
+                FLUSHALL
+                SELECT 1
+                GET k
+                SET k after
+                SELECT 0
+                GET k
+                """);
+    }
+
+    @Test
     void wrongArity() throws IOException {
         script("""
                 SETEX k 10

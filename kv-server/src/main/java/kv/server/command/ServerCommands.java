@@ -41,13 +41,15 @@ public class ServerCommands implements CommandGroup {
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final ExpiryCycle expiry;
+    private final Databases databases;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
-                          ExpiryCycle expiry) {
+                          ExpiryCycle expiry, Databases databases) {
         this.expiry = expiry;
+        this.databases = databases;
         this.properties = properties;
         this.disk = disk;
         this.store = store;
@@ -140,7 +142,7 @@ public class ServerCommands implements CommandGroup {
             }
             case "keyspace" -> {
                 for (int db = 0; db < properties.databases(); db++) {
-                    byte[] prefix = {(byte) db};
+                    byte[] prefix = databases.prefix(db);
                     long keys = store.size(prefix);
                     if (keys > 0) {
                         fields.put("db" + db, "keys=" + keys + ",expires=" + store.expiring(prefix) + ",avg_ttl=0");

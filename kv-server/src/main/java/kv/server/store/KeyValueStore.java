@@ -76,7 +76,7 @@ public interface KeyValueStore extends AutoCloseable {
     /** Bytes the values take in table files and memtables (for INFO and tests: is space reclaimed?). */
     long storedBytes();
 
-    /** Deletes every key. */
+    /** Deletes every key of every database (keys starting with the byte 0xFF are not a database's, and stay). */
     void clear();
 
     /** Deletes every key that starts with {@code prefix} (a database). */

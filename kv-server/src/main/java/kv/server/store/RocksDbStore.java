@@ -72,7 +72,7 @@ public final class RocksDbStore implements KeyValueStore {
     /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
     private static final long RECLAIM_AFTER = 50_000;
     private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** Above every key: keys start with a database byte below 0xFF, index keys with a positive time. */
+    /** Above every key: database keys start with a byte below 0xFF, index keys with a positive time. */
     private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
             (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
@@ -515,7 +515,8 @@ public final class RocksDbStore implements KeyValueStore {
     public void clear() {
         write(() -> {
             try (WriteBatch batch = new WriteBatch()) {
-                batch.deleteRange(values, new byte[0], END);
+                // Every database; keys starting 0xFF are the server's own (the database table) and stay.
+                batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
                 batch.deleteRange(expires, new byte[0], END);
                 db.write(writeOptions, batch);
             }
