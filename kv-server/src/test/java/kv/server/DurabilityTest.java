@@ -126,6 +126,27 @@ class DurabilityTest {
     }
 
     @Test
+    void swappedDatabasesStaySwappedAfterKillNine() throws Exception {
+        try (KvServerProcess server = KvServerProcess.start(workDir)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                jedis.set("k", "zero");
+                jedis.select(1);
+                jedis.set("k", "one", SetParams.setParams().ex(1000));
+                assertThat(jedis.swapDB(0, 1)).isEqualTo("OK");
+            }
+            server.kill();
+            server.start();
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                assertThat(jedis.get("k")).isEqualTo("one");
+                assertThat(jedis.ttl("k")).isPositive();
+                jedis.select(1);
+                assertThat(jedis.get("k")).isEqualTo("zero");
+                assertThat(jedis.dbSize()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aGracefulRestartKeepsTheDataAndClosesTheStoreCleanly() throws Exception {
         try (KvServerProcess server = KvServerProcess.start(workDir)) {
             try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The same command scripts sent to kv-server and to Debian's redis-server: every reply must be
@@ -24,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * real clock). Each script starts from empty databases.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
+@DirtiesContext // its data directory goes with the class: no later class may reuse this context
 class RedisParityTest extends RunningServerTest {
 
     static RedisServerProcess redis;
@@ -329,7 +331,10 @@ class RedisParityTest extends RunningServerTest {
                 SELECT 16
                 SELECT -1
                 SELECT abc
+                SELECT 99999999999
+                COPY d x DB 99999999999
                 SCAN abc
+                SCAN 18446744073709551616
                 SCAN 0 COUNT 0
                 SCAN 0 COUNT abc
                 SCAN 0 MATCH
@@ -360,6 +365,41 @@ class RedisParityTest extends RunningServerTest {
                 FLUSHALL
                 GET k
                 RANDOMKEY
+                """);
+    }
+
+    @Test
+    void swapdbTradesTwoDatabasesKeysAndTtls() throws IOException {
+        script("""
+                SET k zero
+                SELECT 1
+                SET k one EX 100
+                SET only1 x
+                SWAPDB 0 1
+                GET k
+                TTL k
+                DBSIZE
+                SELECT 0
+                GET k
+                TTL k
+                DBSIZE
+                EXISTS only1
+                SWAPDB 0 0
+                GET k
+                SWAPDB 0 16
+                SWAPDB -1 0
+                SWAPDB a 0
+                SWAPDB 0 a
+                SWAPDB 99999999999 0
+                SWAPDB 0
+                SWAPDB 1 0
+                GET k
+                FLUSHALL
+                SELECT 1
+                GET k
+                SET k after
+                SELECT 0
+                GET k
                 """);
     }
 

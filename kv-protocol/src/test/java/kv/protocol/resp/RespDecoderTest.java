@@ -74,6 +74,18 @@ class RespDecoderTest {
                 RespValue.BulkString.of("v")));
     }
 
+    /** Regression: 19-digit integers were refused, so an INCR's reply near either end failed to decode. */
+    @Test
+    void integersCoverTheWhole64BitRange() throws IOException {
+        assertThat(value(":9223372036854775807\r\n")).isEqualTo(new RespValue.Integer(Long.MAX_VALUE));
+        assertThat(value(":-9223372036854775808\r\n")).isEqualTo(new RespValue.Integer(Long.MIN_VALUE));
+        assertThat(value(":1000000000000000000\r\n")).isEqualTo(new RespValue.Integer(1_000_000_000_000_000_000L));
+        for (String outOfRange : List.of(":9223372036854775808\r\n", ":-9223372036854775809\r\n",
+                ":10000000000000000000\r\n")) {
+            assertThatThrownBy(() -> value(outOfRange)).as(outOfRange).isInstanceOf(RespProtocolException.class);
+        }
+    }
+
     @Test
     void bulkStringsAreBinarySafe() throws IOException {
         byte[] payload = new byte[300];

@@ -27,9 +27,11 @@ public class ExpiryCommands implements CommandGroup {
     private final WriteBatcher batcher;
     private final DiskGuard disk;
     private final Clock clock;
+    private final Databases databases;
 
     public ExpiryCommands(KeyValueStore store, InvalidationHub invalidations, WriteBatcher batcher, DiskGuard disk,
-                          Clock clock) {
+                          Clock clock, Databases databases) {
+        this.databases = databases;
         this.store = store;
         this.invalidations = invalidations;
         this.batcher = batcher;
@@ -63,7 +65,7 @@ public class ExpiryCommands implements CommandGroup {
         if (time.error() != null) {
             return Replies.error(time.error());
         }
-        batcher.stage(session, List.of(new Entry(Keys.of(session, request.arg(1)), request.arg(3), time.at())));
+        batcher.stage(session, List.of(new Entry(databases.key(session, request.arg(1)), request.arg(3), time.at())));
         return Replies.OK;
     }
 
@@ -76,7 +78,7 @@ public class ExpiryCommands implements CommandGroup {
         if (options.error != null) {
             return Replies.error(options.error);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         long now = clock.millis();
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
@@ -157,7 +159,7 @@ public class ExpiryCommands implements CommandGroup {
         boolean onlyIfSome = xx;
         boolean onlyLater = gt;
         boolean onlySooner = lt;
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = {Replies.ZERO};
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -181,7 +183,7 @@ public class ExpiryCommands implements CommandGroup {
      * {@code PEXPIRETIME} (the absolute time): -2 for an absent key, -1 for one without expiry.
      */
     RespValue ttl(Request request, ClientSession session, boolean millis, boolean absolute) {
-        Entry entry = store.get(Keys.of(session, request.arg(1)));
+        Entry entry = store.get(databases.key(session, request.arg(1)));
         if (entry == null) {
             return Replies.integer(-2);
         }
@@ -194,7 +196,7 @@ public class ExpiryCommands implements CommandGroup {
 
     /** {@code PERSIST key}: 1 if the key's expiry was removed, 0 if it had none or is absent. */
     RespValue persist(Request request, ClientSession session) {
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
             return entry == null || !entry.expires() ? List.of() : List.of(entry.withExpiry(Entry.NO_EXPIRY));

@@ -34,11 +34,13 @@ public class KeyValueCommands implements CommandGroup {
     private final WriteBatcher batcher;
     private final DiskGuard disk;
     private final Clock clock;
+    private final Databases databases;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry clients,
-                            WriteBatcher batcher, DiskGuard disk, Clock clock) {
+                            WriteBatcher batcher, DiskGuard disk, Clock clock, Databases databases) {
+        this.databases = databases;
         this.store = store;
         this.clock = clock;
         this.disk = disk;
@@ -57,7 +59,7 @@ public class KeyValueCommands implements CommandGroup {
         handlers.put("del", this::del);
         handlers.put("exists", this::exists);
         handlers.put("dump", (BackgroundCommand) this::dump);
-        handlers.put("dbsize", (BackgroundCommand) this::dbsize);
+        handlers.put("dbsize", this::dbsize);
         handlers.put("flushdb", this::flushdb);
         handlers.put("flushall", this::flushall);
     }
@@ -89,7 +91,7 @@ public class KeyValueCommands implements CommandGroup {
         else {
             return Replies.error("ERR syntax error: use PUT key value, or PUT key = value");
         }
-        batcher.stage(session, List.of(new Entry(Keys.of(session, request.arg(1)), value)));
+        batcher.stage(session, List.of(new Entry(databases.key(session, request.arg(1)), value)));
         return Replies.OK;
     }
 
@@ -109,7 +111,7 @@ public class KeyValueCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         byte[] value = request.arg(2);
         if (request.size() == 3) {
             batcher.stage(session, List.of(new Entry(key, value)));
@@ -150,13 +152,13 @@ public class KeyValueCommands implements CommandGroup {
     }
 
     RespValue get(Request request, ClientSession session) {
-        Entry entry = store.get(Keys.of(session, request.arg(1)));
+        Entry entry = store.get(databases.key(session, request.arg(1)));
         (entry == null ? misses : hits).increment();
         return Replies.bulk(entry == null ? null : entry.value());
     }
 
     RespValue mget(Request request, ClientSession session) {
-        List<Entry> entries = store.getAll(Keys.of(session, request, 1, 1));
+        List<Entry> entries = store.getAll(databases.keys(session, request, 1, 1));
         List<RespValue> reply = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
             (entry == null ? misses : hits).increment();
@@ -175,7 +177,7 @@ public class KeyValueCommands implements CommandGroup {
         }
         List<Entry> entries = new ArrayList<>(request.size() / 2);
         for (int i = 1; i < request.size(); i += 2) {
-            entries.add(new Entry(Keys.of(session, request.arg(i)), request.arg(i + 1)));
+            entries.add(new Entry(databases.key(session, request.arg(i)), request.arg(i + 1)));
         }
         batcher.stage(session, entries);
         return Replies.OK;
@@ -183,7 +185,7 @@ public class KeyValueCommands implements CommandGroup {
 
     /** {@code DEL key...}; UNLINK is the same here (RocksDB frees the space in the background either way). */
     RespValue del(Request request, ClientSession session) {
-        long deleted = store.delete(Keys.of(session, request, 1, 1));
+        long deleted = store.delete(databases.keys(session, request, 1, 1));
         if (deleted > 0) {
             invalidations.written(session, keys(request, 1, 1));
         }
@@ -191,7 +193,7 @@ public class KeyValueCommands implements CommandGroup {
     }
 
     RespValue exists(Request request, ClientSession session) {
-        return Replies.integer(store.countExisting(Keys.of(session, request, 1, 1)));
+        return Replies.integer(store.countExisting(databases.keys(session, request, 1, 1)));
     }
 
     /**
@@ -206,7 +208,7 @@ public class KeyValueCommands implements CommandGroup {
             return () -> Replies.error("ERR syntax error: use DUMP [pattern]");
         }
         byte[] pattern = request.size() == 2 ? request.arg(1) : null;
-        byte[] prefix = Keys.prefix(session.db());
+        byte[] prefix = databases.prefix(session);
         Snapshot snapshot = store.snapshot();
         return () -> {
             long count;
@@ -221,15 +223,9 @@ public class KeyValueCommands implements CommandGroup {
         };
     }
 
-    /** An exact count from a snapshot taken in the request's place; walking it runs off the event loop. */
-    Callable<RespValue> dbsize(Request request, ClientSession session) {
-        byte[] prefix = Keys.prefix(session.db());
-        Snapshot snapshot = store.snapshot();
-        return () -> {
-            try (snapshot) {
-                return Replies.integer(snapshot.count(prefix, null));
-            }
-        };
+    /** {@code DBSIZE}: the keys of the connection's database, in O(1) (kept by the store with every write). */
+    RespValue dbsize(Request request, ClientSession session) {
+        return Replies.integer(store.size(databases.prefix(session)));
     }
 
     /** {@code FLUSHDB [ASYNC|SYNC]}: deletes the keys of the connection's database. */
@@ -237,7 +233,7 @@ public class KeyValueCommands implements CommandGroup {
         if (!flushArgumentsValid(request)) {
             return Replies.SYNTAX_ERROR;
         }
-        store.clear(Keys.prefix(session.db()));
+        store.clear(databases.prefix(session));
         invalidations.flushedAll(clients.sessions());
         return Replies.OK;
     }

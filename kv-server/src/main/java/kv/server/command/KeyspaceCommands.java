@@ -12,11 +12,11 @@ import kv.protocol.Glob;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
-import kv.server.config.KvServerProperties;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.CloseableIterator;
 import kv.server.store.KeyValueStore.Entry;
 import kv.server.store.KeyValueStore.Snapshot;
+import kv.server.tcp.ClientRegistry;
 import kv.server.tcp.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
@@ -43,7 +43,7 @@ public class KeyspaceCommands implements CommandGroup {
 
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
-    private final int databases;
+    private final Databases databases;
     private final Map<Long, ScanPosition> cursors = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, ScanPosition> eldest) {
@@ -55,10 +55,14 @@ public class KeyspaceCommands implements CommandGroup {
     private record ScanPosition(int db, byte[] after) {
     }
 
-    public KeyspaceCommands(KeyValueStore store, InvalidationHub invalidations, KvServerProperties properties) {
+    private final ClientRegistry clients;
+
+    public KeyspaceCommands(KeyValueStore store, InvalidationHub invalidations, Databases databases,
+                            ClientRegistry clients) {
         this.store = store;
         this.invalidations = invalidations;
-        this.databases = properties.databases();
+        this.databases = databases;
+        this.clients = clients;
     }
 
     @Override
@@ -73,29 +77,52 @@ public class KeyspaceCommands implements CommandGroup {
         handlers.put("copy", this::copy);
         handlers.put("touch", this::touch);
         handlers.put("randomkey", this::randomkey);
+        handlers.put("swapdb", this::swapdb);
+    }
+
+    /**
+     * {@code SWAPDB index1 index2}: the two databases trade their keys, in O(1) (see
+     * {@link Databases}); tracking clients are told to drop everything, as after a flush.
+     */
+    RespValue swapdb(Request request, ClientSession session) {
+        Long first = Numbers.parseLong(request.arg(1));
+        if (first == null || first != (int) (long) first) {
+            return Replies.error("ERR invalid first DB index");
+        }
+        Long second = Numbers.parseLong(request.arg(2));
+        if (second == null || second != (int) (long) second) {
+            return Replies.error("ERR invalid second DB index");
+        }
+        if (first < 0 || first >= databases.count() || second < 0 || second >= databases.count()) {
+            return Replies.error("ERR DB index is out of range");
+        }
+        if (!first.equals(second)) {
+            databases.swap((int) (long) first, (int) (long) second);
+            invalidations.flushedAll(clients.sessions());
+        }
+        return Replies.OK;
     }
 
     /** {@code SELECT index}: the connection's database from now on, 0 to {@code databases - 1}. */
     RespValue select(Request request, ClientSession session) {
-        Integer index = databaseIndex(request.arg(1));
-        if (index == null) {
-            return Replies.error(Numbers.NOT_AN_INTEGER);
+        Long parsed = Numbers.parseLong(request.arg(1));
+        if (parsed == null || parsed != (int) (long) parsed) {
+            return Replies.error(parsed == null ? Numbers.NOT_AN_INTEGER : INT_RANGE);
         }
-        if (index < 0 || index >= databases) {
+        int index = (int) (long) parsed;
+        if (index < 0 || index >= databases.count()) {
             return Replies.error("ERR DB index is out of range");
         }
         session.db(index);
         return Replies.OK;
     }
 
-    private static Integer databaseIndex(byte[] argument) {
-        Long index = Numbers.parseLong(argument);
-        return index == null || index != (int) (long) index ? null : (int) (long) index;
-    }
+    /** Redis's error for an index beyond a C int (getIntFromObjectOrReply). */
+    private static final String INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 
     /** {@code KEYS pattern}: every key of the database matching the glob, from a snapshot, off the event loop. */
     Callable<RespValue> keys(Request request, ClientSession session) {
-        byte[] prefix = Keys.prefix(session.db());
+        byte[] prefix = databases.prefix(session);
         byte[] pattern = request.arg(1);
         Snapshot snapshot = store.snapshot();
         return () -> {
@@ -150,14 +177,13 @@ public class KeyspaceCommands implements CommandGroup {
             position = cursor == 0 ? null : cursors.remove(cursor);
         }
         byte[] after = position == null || position.db() != db ? null : position.after();
+        byte[] prefix = databases.prefix(db); // now, in the request's place: a SWAPDB may follow
         Snapshot snapshot = store.snapshot();
-        Callable<RespValue> walk = scanWalk(snapshot, db, after, pattern, count,
-                type == null || type.equalsIgnoreCase("string"));
-        return walk;
+        return scanWalk(snapshot, db, prefix, after, pattern, count, type == null || type.equalsIgnoreCase("string"));
     }
 
-    private Callable<RespValue> scanWalk(Snapshot snapshot, int db, byte[] after, byte[] pattern, long count,
-                                         boolean typeMatches) {
+    private Callable<RespValue> scanWalk(Snapshot snapshot, int db, byte[] prefix, byte[] after, byte[] pattern,
+                                         long count, boolean typeMatches) {
         return () -> {
             Glob glob = pattern == null || matchesAll(pattern) ? null : Glob.of(pattern);
             byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
@@ -168,7 +194,7 @@ public class KeyspaceCommands implements CommandGroup {
             List<RespValue> found = new ArrayList<>();
             byte[] last = null;
             boolean more = false;
-            try (snapshot; CloseableIterator<Entry> entries = snapshot.entries(Keys.prefix(db), null, from)) {
+            try (snapshot; CloseableIterator<Entry> entries = snapshot.entries(prefix, null, from)) {
                 long examined = 0;
                 while (entries.hasNext()) {
                     if (examined == count) {
@@ -227,13 +253,13 @@ public class KeyspaceCommands implements CommandGroup {
 
     /** {@code TYPE key}: {@code string}, or {@code none} for an absent key (kv stores strings only). */
     RespValue type(Request request, ClientSession session) {
-        Entry entry = store.get(Keys.of(session, request.arg(1)));
+        Entry entry = store.get(databases.key(session, request.arg(1)));
         return new RespValue.SimpleString(entry == null ? "none" : "string");
     }
 
     /** {@code UNLINK key...}: as DEL; RocksDB reclaims the space in the background either way. */
     RespValue unlink(Request request, ClientSession session) {
-        long deleted = store.delete(Keys.of(session, request, 1, 1));
+        long deleted = store.delete(databases.keys(session, request, 1, 1));
         if (deleted > 0) {
             invalidations.written(session, names(request, 1));
         }
@@ -245,8 +271,8 @@ public class KeyspaceCommands implements CommandGroup {
      * exists): the value and its expiry move, in one atomic step; an absent key is an error.
      */
     RespValue rename(Request request, ClientSession session, boolean onlyIfAbsent) {
-        byte[] source = Keys.of(session, request.arg(1));
-        byte[] target = Keys.of(session, request.arg(2));
+        byte[] source = databases.key(session, request.arg(1));
+        byte[] target = databases.key(session, request.arg(2));
         boolean same = Arrays.equals(source, target);
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(source, target), current -> {
@@ -281,11 +307,12 @@ public class KeyspaceCommands implements CommandGroup {
                 replace = true;
             }
             else if (request.argIs(i, "db") && i + 1 < request.size()) {
-                Integer index = databaseIndex(request.arg(++i));
-                if (index == null) {
-                    return Replies.error(Numbers.NOT_AN_INTEGER);
+                Long parsed = Numbers.parseLong(request.arg(++i));
+                if (parsed == null || parsed != (int) (long) parsed) {
+                    return Replies.error(parsed == null ? Numbers.NOT_AN_INTEGER : INT_RANGE);
                 }
-                if (index < 0 || index >= databases) {
+                int index = (int) (long) parsed;
+                if (index < 0 || index >= databases.count()) {
                     return Replies.error("ERR DB index is out of range");
                 }
                 targetDb = index;
@@ -294,8 +321,8 @@ public class KeyspaceCommands implements CommandGroup {
                 return Replies.SYNTAX_ERROR;
             }
         }
-        byte[] source = Keys.of(session, request.arg(1));
-        byte[] target = Keys.of(targetDb, request.arg(2));
+        byte[] source = databases.key(session, request.arg(1));
+        byte[] target = databases.key(targetDb, request.arg(2));
         if (Arrays.equals(source, target)) {
             return Replies.error("ERR source and destination objects are the same");
         }
@@ -315,7 +342,7 @@ public class KeyspaceCommands implements CommandGroup {
 
     /** {@code TOUCH key...}: how many exist (kv keeps no access times to update). */
     RespValue touch(Request request, ClientSession session) {
-        return Replies.integer(store.countExisting(Keys.of(session, request, 1, 1)));
+        return Replies.integer(store.countExisting(databases.keys(session, request, 1, 1)));
     }
 
     /**
@@ -325,7 +352,7 @@ public class KeyspaceCommands implements CommandGroup {
      * one in a dense run (Redis's pick is uniform over its hash table's buckets).
      */
     RespValue randomkey(Request request, ClientSession session) {
-        byte[] prefix = Keys.prefix(session.db());
+        byte[] prefix = databases.prefix(session);
         byte[] point = new byte[8];
         for (int i = 0; i < point.length; i++) {
             point[i] = (byte) ThreadLocalRandom.current().nextInt(0x20, 0x7F);

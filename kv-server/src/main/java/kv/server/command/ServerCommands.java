@@ -41,13 +41,15 @@ public class ServerCommands implements CommandGroup {
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final ExpiryCycle expiry;
+    private final Databases databases;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
-                          ExpiryCycle expiry) {
+                          ExpiryCycle expiry, Databases databases) {
         this.expiry = expiry;
+        this.databases = databases;
         this.properties = properties;
         this.disk = disk;
         this.store = store;
@@ -139,9 +141,12 @@ public class ServerCommands implements CommandGroup {
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
             case "keyspace" -> {
-                long keys = store.estimatedSize();
-                if (keys > 0) {
-                    fields.put("db0", "keys=" + keys + ",expires=" + store.estimatedExpiring() + ",avg_ttl=0");
+                for (int db = 0; db < properties.databases(); db++) {
+                    byte[] prefix = databases.prefix(db);
+                    long keys = store.size(prefix);
+                    if (keys > 0) {
+                        fields.put("db" + db, "keys=" + keys + ",expires=" + store.expiring(prefix) + ",avg_ttl=0");
+                    }
                 }
             }
             case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {

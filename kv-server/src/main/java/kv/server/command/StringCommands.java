@@ -39,8 +39,11 @@ public class StringCommands implements CommandGroup {
     private final DiskGuard disk;
     private final long maxBulk;
 
+    private final Databases databases;
+
     public StringCommands(KeyValueStore store, InvalidationHub invalidations, DiskGuard disk,
-                          KvServerProperties properties) {
+                          KvServerProperties properties, Databases databases) {
+        this.databases = databases;
         this.store = store;
         this.invalidations = invalidations;
         this.disk = disk;
@@ -82,7 +85,7 @@ public class StringCommands implements CommandGroup {
 
     /** Adds {@code increment} to the key's integer (0 if absent), keeping its expiry. */
     private RespValue incrBy(Request request, ClientSession session, long increment) {
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -118,7 +121,7 @@ public class StringCommands implements CommandGroup {
         if (increment == null) {
             return Replies.error(parsed != null || isInfinity(request.arg(2)) ? NAN_OR_INFINITY : Numbers.NOT_A_FLOAT);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -167,7 +170,7 @@ public class StringCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         byte[] suffix = request.arg(2);
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
@@ -186,7 +189,7 @@ public class StringCommands implements CommandGroup {
     }
 
     RespValue strlen(Request request, ClientSession session) {
-        Entry entry = store.get(Keys.of(session, request.arg(1)));
+        Entry entry = store.get(databases.key(session, request.arg(1)));
         return Replies.integer(entry == null ? 0 : entry.value().length);
     }
 
@@ -197,7 +200,7 @@ public class StringCommands implements CommandGroup {
         if (start == null || end == null) {
             return Replies.error(Numbers.NOT_AN_INTEGER);
         }
-        Entry entry = store.get(Keys.of(session, request.arg(1)));
+        Entry entry = store.get(databases.key(session, request.arg(1)));
         byte[] value = entry == null ? new byte[0] : entry.value();
         long length = value.length;
         long from = start;
@@ -235,7 +238,7 @@ public class StringCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -258,7 +261,7 @@ public class StringCommands implements CommandGroup {
 
     /** {@code GETDEL key}: the value, and the key deleted. */
     RespValue getdel(Request request, ClientSession session) {
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = {Replies.NULL};
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -277,7 +280,7 @@ public class StringCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
@@ -293,7 +296,7 @@ public class StringCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        byte[] key = Keys.of(session, request.arg(1));
+        byte[] key = databases.key(session, request.arg(1));
         List<Entry> written = store.update(List.of(key),
                 current -> current.get(0) != null ? List.of() : List.of(new Entry(key, request.arg(2))));
         return written(session, request, written, written.isEmpty() ? Replies.ZERO : Replies.ONE);
@@ -312,7 +315,7 @@ public class StringCommands implements CommandGroup {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        List<byte[]> keys = Keys.of(session, request, 1, 2);
+        List<byte[]> keys = databases.keys(session, request, 1, 2);
         List<Entry> written = store.update(keys, current -> {
             if (current.stream().anyMatch(entry -> entry != null)) {
                 return List.of();

@@ -117,17 +117,23 @@ public final class CachedStore extends ForwardingStore {
 
     @Override
     public void put(Entry entry) {
-        synchronized (lock) {
-            store.put(entry);
-            writes++;
-            cache(entry);
-        }
+        putAll(List.of(entry));
     }
 
+    /**
+     * Tells the store what it holds for the keys cached here (a cached entry is stored: every
+     * write and expiry updates or drops it under the lock), so that it reads only the others.
+     * An entry cached as absent is not passed on: the key may be present past its expiry.
+     */
     @Override
     public void putAll(List<Entry> entries) {
         synchronized (lock) {
-            store.putAll(entries);
+            List<Entry> known = new ArrayList<>(entries.size());
+            for (Entry entry : entries) {
+                Entry cached = values.getIfPresent(new ByteKey(entry.key()));
+                known.add(cached == ABSENT ? null : cached);
+            }
+            store.putAll(entries, known);
             writes++;
             entries.forEach(this::cache);
         }
@@ -164,7 +170,7 @@ public final class CachedStore extends ForwardingStore {
             if (!expired.isEmpty()) {
                 writes++;
                 for (byte[] key : expired) {
-                    values.put(new ByteKey(key), ABSENT);
+                    values.invalidate(new ByteKey(key)); // not cached as absent: a million expiries would evict the live keys
                 }
             }
             return expired;

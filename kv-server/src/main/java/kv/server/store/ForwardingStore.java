@@ -36,6 +36,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public void putAll(List<Entry> entries, List<Entry> known) {
+        store.putAll(entries, known);
+    }
+
+    @Override
     public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
         return store.update(keys, change);
     }
@@ -46,13 +51,18 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
-    public long storedBytes() {
-        return store.storedBytes();
+    public long size(byte[] prefix) {
+        return store.size(prefix);
     }
 
     @Override
-    public long estimatedExpiring() {
-        return store.estimatedExpiring();
+    public long expiring(byte[] prefix) {
+        return store.expiring(prefix);
+    }
+
+    @Override
+    public long storedBytes() {
+        return store.storedBytes();
     }
 
     @Override

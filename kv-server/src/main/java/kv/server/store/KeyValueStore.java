@@ -27,6 +27,15 @@ public interface KeyValueStore extends AutoCloseable {
     void putAll(List<Entry> entries);
 
     /**
+     * As {@link #putAll(List)}, given what the caller knows each key holds now ({@code known},
+     * parallel to {@code entries}: the stored entry, or null if not known), which the store
+     * need not read again. The value cache knows it for the keys it holds.
+     */
+    default void putAll(List<Entry> entries, List<Entry> known) {
+        putAll(entries);
+    }
+
+    /**
      * Reads {@code keys} and applies the writes {@code change} returns for them (an entry with a
      * null value deletes its key) in one step, atomically with respect to every other write: no
      * other write lands between the read and the writes. {@code change} is called exactly once,
@@ -55,13 +64,19 @@ public interface KeyValueStore extends AutoCloseable {
     /** A cheap estimate of the number of keys (for metrics); exact counts come from a snapshot. */
     long estimatedSize();
 
+    /**
+     * How many keys start with the one-byte {@code prefix} (a database), in O(1); a key past
+     * its expiry counts until the active cycle has deleted it, as in Redis's DBSIZE.
+     */
+    long size(byte[] prefix);
+
+    /** How many of those keys have an expiry time, in O(1). */
+    long expiring(byte[] prefix);
+
     /** Bytes the values take in table files and memtables (for INFO and tests: is space reclaimed?). */
     long storedBytes();
 
-    /** A cheap estimate of the number of keys with an expiry time (for INFO). */
-    long estimatedExpiring();
-
-    /** Deletes every key. */
+    /** Deletes every key of every database (keys starting with the byte 0xFF are not a database's, and stay). */
     void clear();
 
     /** Deletes every key that starts with {@code prefix} (a database). */

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import kv.protocol.ByteKey;
 import kv.protocol.Glob;
 import kv.server.config.Fsync;
 import org.rocksdb.BlockBasedTableConfig;
@@ -69,7 +72,7 @@ public final class RocksDbStore implements KeyValueStore {
     /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
     private static final long RECLAIM_AFTER = 50_000;
     private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** Above every key: keys start with a database byte below 0xFF, index keys with a positive time. */
+    /** Above every key: database keys start with a byte below 0xFF, index keys with a positive time. */
     private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
             (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
@@ -95,6 +98,8 @@ public final class RocksDbStore implements KeyValueStore {
     private byte[] expiryCursor = new byte[0];
     /** Keys the active cycle deleted since the memtables were last flushed for it (guarded by writeOrder). */
     private long expiredSinceFlush;
+    /** Keys and expiring keys per first byte (database), kept with every write. */
+    private final KeyCounts counts = new KeyCounts();
     private volatile boolean closed;
     private volatile String lastWriteError;
 
@@ -154,6 +159,10 @@ public final class RocksDbStore implements KeyValueStore {
         }
         this.values = handles.get(0);
         this.expires = handles.get(1);
+        long countStart = System.nanoTime();
+        counts.recount(db, values);
+        log.info("Counted {} keys ({} with an expiry) in {} ms", counts.total(0), counts.total(256),
+                (System.nanoTime() - countStart) / 1_000_000);
         if (fsync == Fsync.EVERYSEC) {
             walSyncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "kv-wal-sync");
@@ -238,45 +247,99 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public void put(Entry entry) {
-        if (!entry.expires()) {
-            write(() -> db.put(values, writeOptions, entry.key(), StoredValue.encode(entry)));
-            return;
-        }
         putAll(List.of(entry));
     }
 
     @Override
     public void putAll(List<Entry> entries) {
+        putAll(entries, java.util.Collections.nCopies(entries.size(), (Entry) null));
+    }
+
+    @Override
+    public void putAll(List<Entry> entries, List<Entry> known) {
         // In key order (stable: of two writes to one key the later still wins), each insert into
         // the memtable's skip list starts near the previous one; in arrival order most of the
         // time went to re-finding the insert position from the top (a profile of SET at
         // pipeline 16 showed half the event loop's time in RecomputeSpliceLevels).
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-        long now = clock.millis();
+        Integer[] order = new Integer[entries.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (order.length > 1) {
+            Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(entries.get(a).key(), entries.get(b).key()));
+        }
+        List<Entry> sorted = new ArrayList<>(order.length);
+        List<byte[]> keys = new ArrayList<>(order.length);
+        List<byte[]> unknown = new ArrayList<>();
+        for (int i : order) {
+            sorted.add(entries.get(i));
+            keys.add(entries.get(i).key());
+            if (known.get(i) == null) {
+                unknown.add(entries.get(i).key());
+            }
+        }
+        synchronized (writeOrder) {
+            // What each key was before: for the per-database counts (DBSIZE in O(1)) and to drop
+            // an overwritten expiry's index entry. Read only where the caller (the value cache)
+            // does not know it: a read per SET cost half again the CPU of the SET itself.
+            List<Entry> read = unknown.isEmpty() ? List.of() : rawGetAll(unknown);
+            List<Entry> raw = new ArrayList<>(order.length);
+            int next = 0;
+            for (int i : order) {
+                raw.add(known.get(i) != null ? known.get(i) : read.get(next++));
+            }
+            apply(sorted, keys, raw, clock.millis());
+        }
+    }
+
+    /**
+     * Applies {@code writes} as one batch, given {@code raw}, what the keys {@code keys} held
+     * before (expired or not); then updates the counts. The caller holds {@link #writeOrder}.
+     */
+    private void apply(List<Entry> writes, List<byte[]> keys, List<Entry> raw, long now) {
+        Map<ByteKey, Entry> state = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            state.putIfAbsent(new ByteKey(keys.get(i)), raw.get(i));
+        }
+        long[] delta = new long[2 * 256];
         write(() -> {
             try (WriteBatch batch = new WriteBatch()) {
-                for (Entry entry : sorted) {
-                    add(batch, entry, null, now);
+                for (Entry write : writes) {
+                    ByteKey key = new ByteKey(write.key());
+                    Entry before = state.get(key);
+                    Entry after = add(batch, write, before, now);
+                    state.put(key, after);
+                    count(delta, write.key(), before, after);
                 }
                 db.write(writeOptions, batch);
             }
         });
+        counts.add(delta);
     }
 
-    /** Adds {@code write} to {@code batch}, given the key's {@code current} entry if known (null: unknown or absent). */
-    private void add(WriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
+    private static void count(long[] delta, byte[] key, Entry before, Entry after) {
+        int db = key.length == 0 ? 0 : key[0] & 0xFF;
+        delta[db] += (after != null ? 1 : 0) - (before != null ? 1 : 0);
+        delta[256 + db] += (after != null && after.expires() ? 1 : 0) - (before != null && before.expires() ? 1 : 0);
+    }
+
+    /**
+     * Adds {@code write} to {@code batch}, given the key's {@code current} raw entry (null:
+     * absent); returns what the key holds after it (null: absent).
+     */
+    private Entry add(WriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
         if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
             batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
         }
         if (write.isDeletion() || write.expiredAt(now)) {
             batch.delete(values, write.key());
-            return;
+            return null;
         }
         batch.put(values, write.key(), StoredValue.encode(write));
         if (write.expires()) {
             batch.put(expires, StoredValue.indexKey(write.expireAt(), write.key()), new byte[0]);
         }
+        return write;
     }
 
     @Override
@@ -289,28 +352,22 @@ public final class RocksDbStore implements KeyValueStore {
                 current.add(entry == null || entry.expiredAt(now) ? null : entry);
             }
             List<Entry> writes = change.apply(current);
-            if (writes.isEmpty()) {
-                return writes;
-            }
-            write(() -> {
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (Entry write : writes) {
-                        add(batch, write, rawOf(raw, write.key()), now);
-                    }
-                    db.write(writeOptions, batch);
+            if (!writes.isEmpty()) {
+                Map<ByteKey, Entry> before = new HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    before.put(new ByteKey(keys.get(i)), raw.get(i));
                 }
-            });
+                List<byte[]> written = new ArrayList<>(writes.size());
+                List<Entry> rawWritten = new ArrayList<>(writes.size());
+                for (Entry write : writes) {
+                    ByteKey key = new ByteKey(write.key());
+                    written.add(write.key());
+                    rawWritten.add(before.containsKey(key) ? before.get(key) : rawGet(write.key()));
+                }
+                apply(writes, written, rawWritten, now);
+            }
             return writes;
         }
-    }
-
-    private static Entry rawOf(List<Entry> raw, byte[] key) {
-        for (Entry entry : raw) {
-            if (entry != null && Arrays.equals(entry.key(), key)) {
-                return entry;
-            }
-        }
-        return null;
     }
 
     @Override
@@ -319,23 +376,15 @@ public final class RocksDbStore implements KeyValueStore {
             List<Entry> raw = rawGetAll(keys);
             long now = clock.millis();
             long existing = 0;
-            for (Entry entry : raw) {
+            List<Entry> deletions = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                Entry entry = raw.get(i);
                 if (entry != null && !entry.expiredAt(now)) {
                     existing++;
                 }
+                deletions.add(Entry.deletion(keys.get(i)));
             }
-            write(() -> {
-                if (keys.size() == 1 && (raw.get(0) == null || !raw.get(0).expires())) {
-                    db.delete(values, writeOptions, keys.get(0));
-                    return;
-                }
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (int i = 0; i < keys.size(); i++) {
-                        add(batch, Entry.deletion(keys.get(i)), raw.get(i), now);
-                    }
-                    db.write(writeOptions, batch);
-                }
-            });
+            apply(deletions, keys, raw, now);
             return existing;
         }
     }
@@ -353,8 +402,20 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public List<byte[]> expireDue(long now, int limit) {
+        for (int attempt = 0; attempt < 4; attempt++) { // a slice of leftovers only: go on a little
+            boolean[] leftoversOnly = {false};
+            List<byte[]> deleted = expireSlice(now, limit, leftoversOnly);
+            if (!leftoversOnly[0]) {
+                return deleted;
+            }
+        }
+        return List.of();
+    }
+
+    private List<byte[]> expireSlice(long now, int limit, boolean[] leftoversOnly) {
         synchronized (writeOrder) {
             List<byte[]> deleted = new ArrayList<>();
+            long[] delta = new long[2 * 256];
             write(() -> {
                 byte[] upper = StoredValue.indexKey(now + 1, new byte[0]);
                 try (Slice upperBound = new Slice(upper);
@@ -362,25 +423,39 @@ public final class RocksDbStore implements KeyValueStore {
                      RocksIterator due = db.newIterator(expires, bounded);
                      WriteBatch batch = new WriteBatch()) {
                     due.seek(expiryCursor);
-                    int seen = 0; // leftovers count too, up to a bound: a slice stays short
-                    for (; due.isValid() && deleted.size() < limit && seen < 4 * limit; due.next(), seen++) {
+                    // One multi-get for the slice's values (a get per key cost a JNI call each).
+                    List<byte[]> indexKeys = new ArrayList<>(limit);
+                    List<byte[]> keys = new ArrayList<>(limit);
+                    for (; due.isValid() && indexKeys.size() < limit; due.next()) {
                         byte[] indexKey = due.key();
-                        byte[] key = StoredValue.indexedKey(indexKey);
-                        byte[] stored = db.get(values, readOptions, key);
+                        indexKeys.add(indexKey);
+                        keys.add(StoredValue.indexedKey(indexKey));
+                    }
+                    int seen = indexKeys.size();
+                    List<byte[]> stored = seen == 0 ? List.of()
+                            : db.multiGetAsList(readOptions, java.util.Collections.nCopies(seen, values), keys);
+                    for (int i = 0; i < seen; i++) {
+                        byte[] indexKey = indexKeys.get(i);
+                        byte[] key = keys.get(i);
+                        byte[] value = stored.get(i);
                         // Only if the value still expires at this entry's time: else it was
                         // written again since, and this entry is a leftover.
-                        if (stored != null && StoredValue.expireAt(stored) == StoredValue.indexTime(indexKey)) {
+                        if (value != null && StoredValue.expireAt(value) == StoredValue.indexTime(indexKey)) {
                             batch.delete(values, key);
                             deleted.add(key);
+                            delta[key[0] & 0xFF]--;
+                            delta[256 + (key[0] & 0xFF)]--;
                         }
                         batch.delete(expires, indexKey);
                         expiryCursor = indexKey;
                     }
+                    leftoversOnly[0] = seen > 0 && deleted.isEmpty();
                     if (seen > 0) {
                         db.write(writeOptions, batch);
                     }
                 }
             });
+            counts.add(delta);
             expiredSinceFlush += deleted.size();
             if (expiredSinceFlush >= RECLAIM_AFTER && deleted.size() < limit) {
                 reclaim();
@@ -406,6 +481,16 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public long size(byte[] prefix) {
+        return counts.keys(prefix[0] & 0xFF);
+    }
+
+    @Override
+    public long expiring(byte[] prefix) {
+        return counts.expiring(prefix[0] & 0xFF);
+    }
+
+    @Override
     public long storedBytes() {
         return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
     }
@@ -413,11 +498,6 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public long estimatedSize() {
         return property(values, "rocksdb.estimate-num-keys");
-    }
-
-    @Override
-    public long estimatedExpiring() {
-        return property(expires, "rocksdb.estimate-num-keys");
     }
 
     private long property(ColumnFamilyHandle family, String name) {
@@ -431,40 +511,32 @@ public final class RocksDbStore implements KeyValueStore {
         });
     }
 
-    /** Flushes the memtables and compacts everything (tests and tools: how much space is live). */
-    public void compact() {
-        read(() -> {
-            try {
-                db.flushWal(true);
-                try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-                    db.flush(flush, List.of(values, expires));
-                }
-                db.compactRange(values);
-                db.compactRange(expires);
-            }
-            catch (RocksDBException e) {
-                throw new StoreException("compaction failed: " + e.getMessage(), e);
-            }
-            return null;
-        });
-    }
-
     @Override
     public void clear() {
         write(() -> {
             try (WriteBatch batch = new WriteBatch()) {
-                batch.deleteRange(values, new byte[0], END);
+                // Every database; keys starting 0xFF are the server's own (the database table) and stay.
+                batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
                 batch.deleteRange(expires, new byte[0], END);
                 db.write(writeOptions, batch);
             }
             expiryCursor = new byte[0];
+            counts.clear();
         });
     }
 
     @Override
     public void clear(byte[] prefix) {
         // The database's index entries stay: the active cycle drops them as leftovers.
-        write(() -> db.deleteRange(values, writeOptions, prefix, successor(prefix)));
+        write(() -> {
+            db.deleteRange(values, writeOptions, prefix, successor(prefix));
+            if (prefix.length == 1) {
+                counts.clear(prefix[0] & 0xFF);
+            }
+            else {
+                counts.recount(db, values); // not a database: count again
+            }
+        });
     }
 
     /** The first key after every key that starts with {@code prefix}. */

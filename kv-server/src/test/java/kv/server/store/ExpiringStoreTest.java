@@ -159,6 +159,40 @@ class ExpiringStoreTest {
         assertThat(rocks.expireDue(clock.millis(), 10)).extracting(ExpiringStoreTest::string).containsExactly("k");
     }
 
+    @ParameterizedTest(name = "cached: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyWriteKeepsThePerDatabaseCountsThatDbsizeAnswers(boolean cached) {
+        KeyValueStore store = store(cached);
+        byte[] zero = {0};
+        byte[] one = {1};
+        store.putAll(List.of(new Entry(new byte[] {0, 'a'}, bytes("1")), new Entry(new byte[] {0, 'a'}, bytes("2")),
+                new Entry(new byte[] {0, 'b'}, bytes("1"), clock.millis() + 1000), new Entry(new byte[] {1, 'a'}, bytes("1"))));
+        assertThat(store.size(zero)).as("a key written twice in one batch counts once").isEqualTo(2);
+        assertThat(store.expiring(zero)).isEqualTo(1);
+        assertThat(store.size(one)).isEqualTo(1);
+        store.put(new Entry(new byte[] {0, 'b'}, bytes("2"))); // overwritten without expiry
+        assertThat(store.expiring(zero)).isZero();
+        store.update(List.of(new byte[] {0, 'b'}), current -> List.of(current.get(0).withExpiry(clock.millis() + 10)));
+        assertThat(store.expiring(zero)).isEqualTo(1);
+        clock.advance(Duration.ofMillis(10));
+        assertThat(store.size(zero)).as("counted until the cycle deletes it, as in Redis").isEqualTo(2);
+        assertThat(store.expireDue(clock.millis(), 10)).hasSize(1);
+        assertThat(store.size(zero)).isEqualTo(1);
+        assertThat(store.expiring(zero)).isZero();
+        assertThat(store.delete(List.of(new byte[] {0, 'a'}, new byte[] {0, 'x'}))).isEqualTo(1);
+        assertThat(store.size(zero)).isZero();
+        store.put(new Entry(new byte[] {0, 'c'}, bytes("1"), clock.millis() + 60_000));
+        rocks.close();
+        rocks = new RocksDbStore(directory, Fsync.NO, clock);
+        assertThat(rocks.size(zero)).as("counted again on opening").isEqualTo(1);
+        assertThat(rocks.expiring(zero)).isEqualTo(1);
+        assertThat(rocks.size(one)).isEqualTo(1);
+        rocks.clear(one);
+        assertThat(rocks.size(one)).isZero();
+        rocks.clear();
+        assertThat(rocks.size(zero)).isZero();
+    }
+
     private static String text(Entry entry) {
         return entry == null ? null : new String(entry.value(), UTF_8);
     }
