@@ -224,6 +224,14 @@ abstract class KeyspaceThroughTheProxyChecks {
         same("SELECT", "0");
     }
 
+    @Test
+    void aCommandThatCannotGoThroughTheProxyIsOneClearError() throws Exception {
+        assertThat(client.call("SWAPDB", "0", "1"))
+                .isEqualTo(new RespValue.Error("ERR 'swapdb' is not supported by kv-proxy; send it to a server directly"));
+        assertThat(client.call("LPUSH", "list", "x")).isEqualTo(new RespValue.Error(
+                "ERR unknown command 'LPUSH': kv-proxy forwards only the commands in kv's command table"));
+    }
+
     /** Two keys the proxy places on one backend. */
     static String[] keysOnOneBackend(String prefix) {
         Backends all = proxy.bean(Backends.class);
