@@ -377,9 +377,11 @@ public final class RocksDbStore implements KeyValueStore {
             long now = clock.millis();
             long existing = 0;
             List<Entry> deletions = new ArrayList<>(keys.size());
+            java.util.Set<ByteKey> named = new java.util.HashSet<>();
             for (int i = 0; i < keys.size(); i++) {
                 Entry entry = raw.get(i);
-                if (entry != null && !entry.expiredAt(now)) {
+                // DEL a a deletes one key, as in Redis (EXISTS a a counts two)
+                if (named.add(new ByteKey(keys.get(i))) && entry != null && !entry.expiredAt(now)) {
                     existing++;
                 }
                 deletions.add(Entry.deletion(keys.get(i)));
