@@ -467,8 +467,10 @@ class RedisParityTest extends RunningServerTest {
         // would depend on each server's cycle. Past times are deterministic: the key goes at once.
         String[] times = {"100000", "500000", "-1", "0", "99999999", "abc"};
         String time = times[random.nextInt(times.length)];
+        // Not SET ... PXAT <past>: Redis 7.0 keeps such a key (DBSIZE counts it) until a read or its
+        // cycle deletes it, kv-server deletes it at once; every reply about the key itself agrees.
         String[] setOptions = {"", " NX", " XX", " GET", " KEEPTTL", " EX " + time, " PX " + time, " NX GET",
-                " XX EX 1000", " EX 1000 KEEPTTL", " PXAT 1", " EXAT 99999999999", " EX 1000 PX 1000"};
+                " XX EX 1000", " EX 1000 KEEPTTL", " EXAT 99999999999", " EX 1000 PX 1000"};
         String[] expireOptions = {"", " NX", " XX", " GT", " LT", " NX XX", " GT LT", " BOGUS"};
         return switch (random.nextInt(30)) {
             case 0 -> "SET " + key + " " + value + setOptions[random.nextInt(setOptions.length)];
