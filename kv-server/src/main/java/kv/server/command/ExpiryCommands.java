@@ -41,8 +41,8 @@ public class ExpiryCommands implements CommandGroup {
 
     @Override
     public void register(Map<String, CommandHandler> handlers) {
-        handlers.put("setex", (request, session) -> setex(request, session, SetOptions.Unit.SECONDS, "setex"));
-        handlers.put("psetex", (request, session) -> setex(request, session, SetOptions.Unit.MILLISECONDS, "psetex"));
+        handlers.put("setex", (request, session) -> setex(request, session, SetOptions.Unit.SECONDS));
+        handlers.put("psetex", (request, session) -> setex(request, session, SetOptions.Unit.MILLISECONDS));
         handlers.put("getex", this::getex);
         handlers.put("expire", (request, session) -> expire(request, session, SetOptions.Unit.SECONDS, true));
         handlers.put("pexpire", (request, session) -> expire(request, session, SetOptions.Unit.MILLISECONDS, true));
@@ -56,12 +56,12 @@ public class ExpiryCommands implements CommandGroup {
     }
 
     /** {@code SETEX key seconds value}, {@code PSETEX key ms value}: SET with EX or PX, staged like it. */
-    RespValue setex(Request request, ClientSession session, SetOptions.Unit unit, String command) {
+    RespValue setex(Request request, ClientSession session, SetOptions.Unit unit) {
         String diskFull = disk.refusal(request.arg(1).length + (long) request.arg(3).length);
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        SetOptions.ExpireTime time = SetOptions.expireAt(request.arg(2), unit, true, clock.millis(), command);
+        SetOptions.ExpireTime time = SetOptions.expireAt(request.arg(2), unit, true, clock.millis(), request.name());
         if (time.error() != null) {
             return Replies.error(time.error());
         }
@@ -88,7 +88,7 @@ public class ExpiryCommands implements CommandGroup {
                 return List.of();
             }
             if (options.expiry != null) {
-                SetOptions.ExpireTime time = options.expireAt(now, "getex");
+                SetOptions.ExpireTime time = options.expireAt(now, request.name());
                 if (time.error() != null) {
                     reply[0] = Replies.error(time.error());
                     return List.of();

@@ -123,7 +123,7 @@ public class KeyValueCommands implements CommandGroup {
         }
         long expireAt = Entry.NO_EXPIRY;
         if (options.expiry != null) {
-            SetOptions.ExpireTime time = options.expireAt(clock.millis(), "set");
+            SetOptions.ExpireTime time = options.expireAt(clock.millis(), request.name());
             if (time.error() != null) {
                 return Replies.error(time.error());
             }

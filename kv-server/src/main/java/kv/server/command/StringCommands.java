@@ -305,7 +305,7 @@ public class StringCommands implements CommandGroup {
     /** {@code MSETNX key value [key value ...]}: all written (1) if none of the keys exists, else none (0). */
     RespValue msetnx(Request request, ClientSession session) {
         if (request.size() % 2 != 1) {
-            return Replies.wrongArity("msetnx");
+            return Replies.wrongArity(request.name());
         }
         long bytes = 0;
         for (int i = 1; i < request.size(); i++) {

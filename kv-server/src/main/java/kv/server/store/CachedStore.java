@@ -108,8 +108,9 @@ public final class CachedStore extends ForwardingStore {
         }
     }
 
+    /** A write whose time has passed deleted the key: cached as absent, so a cached entry is always a stored one. */
     private void cache(Entry write) {
-        values.put(new ByteKey(write.key()), write.isDeletion() ? ABSENT : write);
+        values.put(new ByteKey(write.key()), write.isDeletion() || write.expiredAt(clock.millis()) ? ABSENT : write);
     }
 
     // Each write updates the store and then the cache under one lock: two event loops writing

@@ -44,7 +44,7 @@ public interface KeyValueStore extends AutoCloseable {
      */
     List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change);
 
-    /** Deletes the keys; returns how many of them existed. */
+    /** Deletes the keys; returns how many of them existed (a key named twice counts once). */
     long delete(List<byte[]> keys);
 
     /** How many of the keys exist (a key named twice counts twice, as in Redis). */

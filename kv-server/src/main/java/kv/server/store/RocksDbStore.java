@@ -47,24 +47,27 @@ import org.slf4j.LoggerFactory;
  * compacted in the background.
  *
  * <p>Design note: every write goes through RocksDB's write-ahead log before {@code put} returns,
- * so a crash of this process never loses a write that was acknowledged after it. Concurrent
- * writers share one log write (RocksDB's group commit), and the server hands a client's
- * pipelined writes over as one batch (see {@code WriteBatcher}), so a pipeline of 16 SETs costs
- * one log write. The fsync mode decides when the log reaches the disk: {@code always} syncs it
- * as part of each write, before the acknowledgement; {@code everysec} by a background thread
- * once a second; {@code no} when the OS pleases. (Flushing the log by hand per batch,
- * {@code manual_wal_flush}, was tried and measured slower: it gives up the group commit across
- * connections.) Reads and writes hold a shared lock and {@link #close()} an exclusive one, so
- * closing on shutdown waits for operations in flight instead of freeing native memory under them.
+ * so a crash of this process never loses a write that was acknowledged after it. The group
+ * commit is the server's, not RocksDB's: writes run one at a time under {@code writeOrder}, and
+ * the server hands the SET/PUT/MSETs that every client sent in one event-loop round over as one
+ * {@link #putAll} (see {@code WriteBatcher}), one {@code WriteBatch}, so a round costs one log
+ * write however many clients and pipelined SETs it holds. The fsync mode decides when the log
+ * reaches the disk: {@code always} syncs it as part of each write, before the acknowledgement;
+ * {@code everysec} by a background thread once a second; {@code no} when the OS pleases
+ * ({@code DurabilityTest} watches the syncs of each mode). (Flushing the log by hand,
+ * {@code manual_wal_flush}, was tried while each connection had its own thread and measured
+ * slower than RocksDB's own grouping of those concurrent writers.) Reads and writes hold a shared
+ * lock and {@link #close()} an exclusive one, so closing on shutdown waits for operations in
+ * flight instead of freeing native memory under them.
  *
  * <p>Expiry: a value's header carries its expiry time (see {@link StoredValue}), and the
  * {@code expires} column family indexes the expiring keys by time, written in the same batch as
  * the value. Reads filter what has expired by the clock (passive expiry); {@link #expireDue}
  * deletes due keys a slice at a time (active expiry), checking each index entry against the
- * value's header (an overwrite leaves its old index entry behind rather than pay a read per
- * write). Deleted keys' space comes back through compaction: both column families mark files
- * dense with deletions for compaction ({@code CompactOnDeletionCollector}), so a million keys
- * expiring at once do not linger as tombstones.
+ * value's header (a write drops the old index entry of the key it replaces; one left behind is
+ * dropped when its time comes). Deleted keys' space comes back through compaction: both column
+ * families mark files dense with deletions for compaction ({@code CompactOnDeletionCollector}),
+ * so a million keys expiring at once do not linger as tombstones.
  */
 public final class RocksDbStore implements KeyValueStore {
 
@@ -377,9 +380,11 @@ public final class RocksDbStore implements KeyValueStore {
             long now = clock.millis();
             long existing = 0;
             List<Entry> deletions = new ArrayList<>(keys.size());
+            java.util.Set<ByteKey> named = new java.util.HashSet<>();
             for (int i = 0; i < keys.size(); i++) {
                 Entry entry = raw.get(i);
-                if (entry != null && !entry.expiredAt(now)) {
+                // DEL a a deletes one key, as in Redis (EXISTS a a counts two)
+                if (named.add(new ByteKey(keys.get(i))) && entry != null && !entry.expiredAt(now)) {
                     existing++;
                 }
                 deletions.add(Entry.deletion(keys.get(i)));

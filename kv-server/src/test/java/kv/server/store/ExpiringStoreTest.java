@@ -193,6 +193,20 @@ class ExpiringStoreTest {
         assertThat(rocks.size(zero)).isZero();
     }
 
+    /** Regression (found by RedisParityTest's random streams): GETEX PXAT 1, then PSETEX, counted no key. */
+    @ParameterizedTest(name = "cached: {0}")
+    @ValueSource(booleans = {false, true})
+    void aKeyExpiredByAnUpdateAndWrittenAgainCountsOnce(boolean cached) {
+        KeyValueStore store = store(cached);
+        byte[] key = {0, 'c'};
+        store.put(new Entry(key, bytes("v")));
+        store.update(List.of(key), current -> List.of(current.get(0).withExpiry(1)));
+        assertThat(store.size(new byte[] {0})).isZero();
+        store.putAll(List.of(new Entry(key, bytes("w"), clock.millis() + 100_000)));
+        assertThat(store.size(new byte[] {0})).isEqualTo(1);
+        assertThat(store.expiring(new byte[] {0})).isEqualTo(1);
+    }
+
     private static String text(Entry entry) {
         return entry == null ? null : new String(entry.value(), UTF_8);
     }
