@@ -82,7 +82,7 @@ class OneShotModeTest {
 
     @Test
     void anErrorAnswerExitsOneAndAWrongUsageTwo() throws Exception {
-        Run error = client(server.port(), "", "incr", "x");
+        Run error = client(server.port(), "", "lpush", "x", "1"); // a command kv does not have
         assertThat(error.exitCode()).isEqualTo(1);
         assertThat(error.err()).startsWith("(error) ERR unknown command").hasLineCount(1);
 

@@ -156,7 +156,7 @@ class ShellAgainstKvServerTest {
 
     @Test
     void anErrorAnswerIsOneLineAndAFailingStatus() {
-        assertThat(run("incr counter")).isEqualTo(Outcomes.ERROR_REPLY);
+        assertThat(run("lpush list 1")).isEqualTo(Outcomes.ERROR_REPLY); // a command kv does not have
         assertThat(output.err()).startsWith("(error) ERR unknown command").hasLineCount(1);
         assertThat(output.out()).isEmpty();
     }

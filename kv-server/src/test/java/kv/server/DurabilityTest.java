@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Separate server processes, killed and restarted: what was acknowledged is still there.
@@ -112,6 +113,80 @@ class DurabilityTest {
                 for (int i = 0; i < writes; i++) {
                     assertThat(jedis.get("key:" + i)).isEqualTo("value:" + i);
                 }
+            }
+        }
+    }
+
+    /**
+     * Expiry times are absolute and written with the value: after kill -9, and after a graceful
+     * restart, every key has the very same expiry time, in every database; one that comes due
+     * after the restart is deleted by the active cycle of the new process.
+     */
+    @Test
+    void keysWithATtlSurviveKillNineAndRestartWithTheirExpiryIntact() throws Exception {
+        int writes = 1000;
+        long farAway = System.currentTimeMillis() + 3_600_000;
+        long soon = System.currentTimeMillis() + 3_000;
+        try (KvServerProcess server = KvServerProcess.start(workDir)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                Pipeline pipeline = jedis.pipelined();
+                for (int i = 0; i < writes; i++) {
+                    pipeline.set("ttl:" + i, "v", SetParams.setParams().pxAt(farAway + i));
+                }
+                pipeline.setex("setex", 3600, "v");
+                pipeline.set("forever", "v");
+                pipeline.sync();
+                jedis.set("persisted", "v", SetParams.setParams().ex(100));
+                jedis.persist("persisted");
+                jedis.select(5);
+                jedis.set("db5", "v", SetParams.setParams().pxAt(farAway));
+                jedis.set("soon", "v", SetParams.setParams().pxAt(soon));
+            }
+            server.kill();
+            server.start();
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                for (int i = 0; i < writes; i++) {
+                    assertThat(jedis.pexpireTime("ttl:" + i)).isEqualTo(farAway + i);
+                }
+                assertThat(jedis.ttl("setex")).isBetween(3000L, 3600L);
+                assertThat(jedis.ttl("forever")).isEqualTo(-1);
+                assertThat(jedis.ttl("persisted")).isEqualTo(-1);
+                jedis.select(5);
+                assertThat(jedis.pexpireTime("db5")).isEqualTo(farAway);
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (jedis.dbSize() > 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(jedis.dbSize()).as("the key due after the restart was deleted").isEqualTo(1);
+            }
+            server.stop();
+            server.start();
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                assertThat(jedis.pexpireTime("ttl:7")).isEqualTo(farAway + 7);
+                jedis.select(5);
+                assertThat(jedis.pexpireTime("db5")).isEqualTo(farAway);
+                assertThat(jedis.exists("soon")).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void swappedDatabasesStaySwappedAfterKillNine() throws Exception {
+        try (KvServerProcess server = KvServerProcess.start(workDir)) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                jedis.set("k", "zero");
+                jedis.select(1);
+                jedis.set("k", "one", SetParams.setParams().ex(1000));
+                assertThat(jedis.swapDB(0, 1)).isEqualTo("OK");
+            }
+            server.kill();
+            server.start();
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+                assertThat(jedis.get("k")).isEqualTo("one");
+                assertThat(jedis.ttl("k")).isPositive();
+                jedis.select(1);
+                assertThat(jedis.get("k")).isEqualTo("zero");
+                assertThat(jedis.dbSize()).isEqualTo(1);
             }
         }
     }

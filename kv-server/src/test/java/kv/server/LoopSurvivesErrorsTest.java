@@ -39,9 +39,9 @@ class LoopSurvivesErrorsTest extends RunningServerTest {
         static BeanPostProcessor failOnBoomKeys() {
             return WrappedStore.around(store -> new ForwardingStore(store) {
                 @Override
-                public void put(byte[] key, byte[] value) {
-                    failIfBoom(key);
-                    super.put(key, value);
+                public void put(Entry entry) {
+                    failIfBoom(entry.key());
+                    super.put(entry);
                 }
 
                 @Override
@@ -51,7 +51,7 @@ class LoopSurvivesErrorsTest extends RunningServerTest {
                 }
 
                 @Override
-                public byte[] get(byte[] key) {
+                public Entry get(byte[] key) {
                     failIfBoom(key);
                     return super.get(key);
                 }
@@ -59,7 +59,7 @@ class LoopSurvivesErrorsTest extends RunningServerTest {
         }
 
         private static void failIfBoom(byte[] key) {
-            if (new String(key).startsWith("boom")) {
+            if (new String(key, 1, key.length - 1).startsWith("boom")) { // after the database byte
                 throw new InjectedError();
             }
         }

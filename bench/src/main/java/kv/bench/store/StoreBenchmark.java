@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import kv.server.config.Fsync;
+import kv.server.store.KeyValueStore;
 import kv.server.store.RocksDbStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,7 +60,7 @@ public class StoreBenchmark {
         keyBytes = new byte[keys][];
         for (int i = 0; i < keys; i++) {
             keyBytes[i] = key(i);
-            store.put(keyBytes[i], value);
+            store.put(new KeyValueStore.Entry(keyBytes[i], value));
         }
         missingKeys = new byte[keys][];
         for (int i = 0; i < keys; i++) {
@@ -76,18 +77,18 @@ public class StoreBenchmark {
     }
 
     @Benchmark
-    public byte[] getHit() {
+    public KeyValueStore.Entry getHit() {
         return store.get(keyBytes[ThreadLocalRandom.current().nextInt(keys)]);
     }
 
     @Benchmark
-    public byte[] getMiss() {
+    public KeyValueStore.Entry getMiss() {
         return store.get(missingKeys[ThreadLocalRandom.current().nextInt(keys)]);
     }
 
     @Benchmark
     public void put() {
-        store.put(keyBytes[ThreadLocalRandom.current().nextInt(keys)], value);
+        store.put(new KeyValueStore.Entry(keyBytes[ThreadLocalRandom.current().nextInt(keys)], value));
     }
 
     /** 16 bytes, like redis-benchmark's "key:000000012345". */

@@ -39,6 +39,7 @@ public final class Backend {
     private final Timer latency;
     private final long replyTimeoutMillis;
     private volatile boolean up = true;
+    private volatile int databases = Databases.DEFAULT_COUNT;
     private volatile String lastError;
     private volatile Instant downSince;
     private volatile Runnable onFailure = () -> { };
@@ -97,6 +98,25 @@ public final class Backend {
      */
     public RespValue call(Request request) {
         return callAll(List.of(request)).get(0);
+    }
+
+    /** {@link #call} on database {@code db} (see {@link Databases}). */
+    public RespValue call(int db, Request request) {
+        if (db == 0) {
+            return call(request);
+        }
+        Databases.Pipeline pipeline = new Databases.Pipeline();
+        int at = pipeline.add(db, request);
+        return pipeline.reply(callAll(pipeline.requests()), at);
+    }
+
+    /** Databases this backend has, as it answered {@code CONFIG GET databases} (Redis's default until it has). */
+    public int databases() {
+        return databases;
+    }
+
+    public void databases(int databases) {
+        this.databases = databases;
     }
 
     /**

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
-import kv.protocol.ByteKey;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -36,7 +35,7 @@ class CacheConfiguration {
                                                RoundMaintenance cacheMaintenance) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .maximumWeight(properties.cache().maxBytesOrDefault())
-                .weigher((Object key, Object value) -> ((CachedValue) value).weigh((ByteKey) key))
+                .weigher((Object key, Object value) -> ((CachedValue) value).weigh(key))
                 .ticker(cacheTicker)
                 // Maintenance at the end of an event loop's round, or at once on other threads
                 // (so evictions are visible as soon as a test's call returns); no common pool.

@@ -10,6 +10,7 @@ public final class CacheStats {
     final LongAdder stored = new LongAdder();
     final LongAdder bypasses = new LongAdder();
     final LongAdder staleRejected = new LongAdder();
+    final LongAdder expired = new LongAdder();
     final LongAdder pushInvalidations = new LongAdder();
     final LongAdder writeInvalidations = new LongAdder();
     final LongAdder flushes = new LongAdder();
@@ -38,6 +39,11 @@ public final class CacheStats {
     /** Entries found but refused because the owner's invalidation stream had been lost since. */
     public long staleRejected() {
         return staleRejected.sum();
+    }
+
+    /** Entries found after their key's expiry on the backend (PTTL) and read again instead. */
+    public long expired() {
+        return expired.sum();
     }
 
     /** Keys withdrawn by invalidation messages from backends. */

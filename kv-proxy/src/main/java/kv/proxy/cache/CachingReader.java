@@ -2,7 +2,6 @@ package kv.proxy.cache;
 
 import java.util.concurrent.CompletableFuture;
 
-import kv.protocol.ByteKey;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
 
@@ -28,11 +27,11 @@ public class CachingReader {
     private static final ThreadLocal<Ticket> TICKET = new ThreadLocal<>();
 
     /** The obligation to fetch {@code key} and complete {@code future}, given to the thread that missed. */
-    record Ticket(ByteKey key, CompletableFuture<CachedValue> future) {
+    record Ticket(Object key, CompletableFuture<CachedValue> future) {
     }
 
     @Cacheable(cacheNames = CACHE, sync = true) // the one argument is the key: no key expression to evaluate
-    public CompletableFuture<CachedValue> read(ByteKey key) {
+    public CompletableFuture<CachedValue> read(Object key) {
         Ticket ticket = new Ticket(key, new CompletableFuture<>());
         TICKET.set(ticket);
         return ticket.future();

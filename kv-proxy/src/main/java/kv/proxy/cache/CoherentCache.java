@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import kv.protocol.ByteKey;
 import kv.protocol.endpoint.RespClientConnectionFactory;
 import kv.protocol.resp.Replies;
@@ -18,6 +19,7 @@ import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
+import kv.proxy.backend.Databases;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +41,18 @@ import org.springframework.stereotype.Component;
  * <li>A write through the proxy withdraws its keys after the backend acknowledged it and before
  *     the client sees the acknowledgement: read-your-writes through the proxy.</li>
  * </ol>
+ *
+ * <p>Two more bounds. <b>Expiry</b>: a miss sends {@code PTTL key} right behind its
+ * {@code GET key}, in the same pipeline, and the entry is never served from the moment the key
+ * expires on the backend, whether or not the expiry's invalidation has arrived (Redis sends it
+ * only when its active expiry or a read finds the key due; the proxy's hits read nothing there).
+ * PTTL rather than PEXPIRETIME: a time relative to the backend's clock, added to the proxy's own
+ * monotonic ticker read before the GET left, so a skew between the machines' clocks cannot make
+ * an entry outlive its key; one millisecond is taken off for PTTL's rounding. A backend that
+ * refuses PTTL (a kv-server without expiry) is cached as before, with no bound. <b>Databases</b>:
+ * an entry is cached per database ({@link DbKey}); Redis's invalidation messages name keys, not
+ * databases, so an invalidation of a key withdraws it from every database the cache has held
+ * entries of: more withdrawals than needed for a key name used in several databases, never fewer.
  */
 @Component
 public class CoherentCache {
@@ -52,10 +66,14 @@ public class CoherentCache {
     private final long waitMillis;
     private final CacheStats stats;
     private final Map<Backend, AtomicLong> generations = new IdentityHashMap<>();
+    private final Ticker ticker;
+    /** The highest database an entry has been cached for: invalidations withdraw a key from 0 to it. */
+    private volatile int highestDb;
 
     public CoherentCache(CachingReader reader, AsyncCache<Object, Object> proxyValueCache, Backends backends,
-                         ProxyProperties properties, CacheStats stats) {
+                         ProxyProperties properties, CacheStats stats, Ticker cacheTicker) {
         this.reader = reader;
+        this.ticker = cacheTicker;
         this.cache = proxyValueCache;
         this.backends = backends;
         this.enabled = properties.cache().enabled();
@@ -75,13 +93,24 @@ public class CoherentCache {
     public record Read(RespValue reply, boolean fromCache) {
     }
 
-    /** {@code GET key} on its owner, answered from the cache when it coherently can. */
-    public Read get(Backend owner, byte[] keyBytes) {
-        PendingRead pending = begin(owner, keyBytes);
+    /** {@code GET key} on its owner and database {@code db}, answered from the cache when it coherently can. */
+    public Read get(Backend owner, int db, byte[] keyBytes) {
+        PendingRead pending = begin(owner, db, keyBytes);
         RespValue fetched = null;
         if (pending.mustFetch()) {
             try {
-                fetched = fetch(owner, keyBytes);
+                if (pending.ticket == null) {
+                    fetched = fetch(owner, db, keyBytes); // not cached: no TTL needed
+                }
+                else {
+                    Databases.Pipeline pipeline = new Databases.Pipeline();
+                    int get = pipeline.add(db, getRequest(keyBytes));
+                    int ttl = pipeline.add(db, ttlRequest(keyBytes));
+                    long sentAt = now();
+                    List<RespValue> replies = owner.callAll(pipeline.requests());
+                    fetched = pipeline.reply(replies, get);
+                    fill(pending, fetched, pipeline.reply(replies, ttl), sentAt);
+                }
             }
             catch (RuntimeException e) {
                 failed(pending, e); // every placeholder is completed, or its waiters would hang
@@ -89,6 +118,11 @@ public class CoherentCache {
             }
         }
         return finish(pending, fetched);
+    }
+
+    /** The cache's clock, for {@link #fill}'s {@code sentAt}. */
+    public long now() {
+        return ticker.read();
     }
 
     /**
@@ -99,14 +133,16 @@ public class CoherentCache {
      */
     public final class PendingRead {
         private final Backend owner;
+        private final int db;
         private final byte[] keyBytes;
         private final long generation;
         private final CompletableFuture<CachedValue> future;
         private final CachingReader.Ticket ticket;
 
-        private PendingRead(Backend owner, byte[] keyBytes, long generation, CompletableFuture<CachedValue> future,
-                            CachingReader.Ticket ticket) {
+        private PendingRead(Backend owner, int db, byte[] keyBytes, long generation,
+                            CompletableFuture<CachedValue> future, CachingReader.Ticket ticket) {
             this.owner = owner;
+            this.db = db;
             this.keyBytes = keyBytes;
             this.generation = generation;
             this.future = future;
@@ -121,6 +157,11 @@ public class CoherentCache {
         /** True if the caller must send {@code GET key} to the owner and pass the reply to finish. */
         public boolean mustFetch() {
             return future == null || ticket != null;
+        }
+
+        /** True if the caller must send {@code PTTL key} right after the GET and pass its reply to fill. */
+        public boolean mustFetchTtl() {
+            return ticket != null;
         }
 
         /**
@@ -143,18 +184,27 @@ public class CoherentCache {
         }
     }
 
-    public PendingRead begin(Backend owner, byte[] keyBytes) {
+    public PendingRead begin(Backend owner, int db, byte[] keyBytes) {
         long generation = generation(owner);
         if (!enabled || generation == 0) {
             stats.bypasses.increment();
-            return new PendingRead(owner, keyBytes, generation, null, null);
+            return new PendingRead(owner, db, keyBytes, generation, null, null);
         }
-        ByteKey key = new ByteKey(keyBytes);
+        if (db > highestDb) {
+            highestDb = db; // before its placeholder is in: an invalidation from then on reaches it
+        }
+        Object key = DbKey.of(db, keyBytes);
         // A key already in the cache (a value, or a read in flight) is looked up directly: the
         // @Cacheable call would return the very same future, but its interceptor (key
         // expression, cache resolution) was over 40% of a cache hit in a profile. A miss goes
         // through @Cacheable, which installs the placeholder.
         CompletableFuture<CachedValue> future = present(key);
+        if (future != null && expired(future)) {
+            // Its key has expired on the backend: a miss, even if no invalidation said so.
+            cache.asMap().remove(key, future);
+            stats.expired.increment();
+            future = present(key); // another reader may have placed a new fetch already
+        }
         CachingReader.Ticket ticket = null;
         if (future == null) {
             future = reader.read(key);
@@ -163,11 +213,19 @@ public class CoherentCache {
                 stats.misses.increment();
             }
         }
-        return new PendingRead(owner, keyBytes, generation, future, ticket);
+        return new PendingRead(owner, db, keyBytes, generation, future, ticket);
+    }
+
+    /** True if {@code future} holds a value whose key has expired on the backend since it was read. */
+    private boolean expired(CompletableFuture<CachedValue> future) {
+        if (!future.isDone() || future.isCompletedExceptionally()) {
+            return false;
+        }
+        return expired(future.getNow(null));
     }
 
     @SuppressWarnings("unchecked")
-    private CompletableFuture<CachedValue> present(ByteKey key) {
+    private CompletableFuture<CachedValue> present(Object key) {
         CompletableFuture<?> present = cache.getIfPresent(key);
         return (CompletableFuture<CachedValue>) present;
     }
@@ -180,8 +238,8 @@ public class CoherentCache {
         if (pending.future == null) {
             return new Read(fetched, false);
         }
-        if (pending.ticket != null) {
-            complete(pending, fetched);
+        if (pending.ticket != null && !pending.ticket.future().isDone()) {
+            complete(pending, fetched, CachedValue.NEVER); // not filled: no TTL was asked for
         }
         CachedValue value;
         try {
@@ -209,10 +267,10 @@ public class CoherentCache {
         }
         if (!current(value, pending)) {
             // Cached under an invalidation stream that has since broken: it may have missed a
-            // withdrawal. Drop it and read through.
-            stats.staleRejected.increment();
-            cache.synchronous().invalidate(new ByteKey(pending.keyBytes));
-            return new Read(fetch(pending.owner, pending.keyBytes), false);
+            // withdrawal. Or its key has expired meanwhile. Drop it and read through.
+            (expired(value) ? stats.expired : stats.staleRejected).increment();
+            cache.asMap().remove(DbKey.of(pending.db, pending.keyBytes), pending.future);
+            return new Read(fetch(pending.owner, pending.db, pending.keyBytes), false);
         }
         stats.hits.increment(); // answered by the cache's entry, or by the fetch in flight it held
         return new Read(value != null ? value.reply() : Replies.NULL, true); // null: no such key
@@ -227,7 +285,12 @@ public class CoherentCache {
      */
     private boolean current(CachedValue value, PendingRead pending) {
         long fetchedUnder = value != null ? value.generation() : pending.generation;
-        return fetchedUnder == generation(pending.owner);
+        return fetchedUnder == generation(pending.owner) && !expired(value);
+    }
+
+    /** True if {@code value}'s key has expired on the backend since it was read. */
+    private boolean expired(CachedValue value) {
+        return value != null && value.expiresAt() != CachedValue.NEVER && ticker.read() >= value.expiresAt();
     }
 
     /**
@@ -235,10 +298,29 @@ public class CoherentCache {
      * its placeholders before it waits on any read in flight elsewhere: two batches each waiting
      * for the other's placeholder would otherwise deadlock.
      */
-    public void fill(PendingRead pending, RespValue fetched) {
+    public void fill(PendingRead pending, RespValue fetched, RespValue ttl, long sentAt) {
         if (pending.ticket != null) {
-            complete(pending, fetched);
+            complete(pending, fetched, expiresAt(ttl, sentAt));
         }
+    }
+
+    /**
+     * When an entry read at {@code sentAt} must no longer be served, from the backend's reply to
+     * {@code PTTL key}: -1 no TTL; -2 the key went between the GET and the PTTL (due at once, its
+     * invalidation is on the way); an error (a backend without PTTL) no bound known, as before.
+     * A key with a TTL is due a millisecond early, for PTTL's rounding to whole milliseconds.
+     */
+    private static long expiresAt(RespValue ttl, long sentAt) {
+        if (ttl instanceof RespValue.Integer millis) {
+            if (millis.value() == -1) {
+                return CachedValue.NEVER;
+            }
+            if (millis.value() < 0) {
+                return sentAt; // gone already
+            }
+            return sentAt + TimeUnit.MILLISECONDS.toNanos(millis.value() - 1);
+        }
+        return CachedValue.NEVER;
     }
 
     /** The fetch for a placeholder failed: its waiters must not hang until their timeout. */
@@ -254,10 +336,12 @@ public class CoherentCache {
      * GETs for keys that do not exist (a scan, a probe) would otherwise evict the values that
      * are read again, and cost an insertion and an eviction each.
      */
-    private void complete(PendingRead pending, RespValue reply) {
+    private void complete(PendingRead pending, RespValue reply, long expiresAt) {
         CachingReader.Ticket ticket = pending.ticket;
         if (reply instanceof RespValue.BulkString) {
-            if (ticket.future().complete(new CachedValue(reply, pending.generation))) { // fill, then finish: once
+            // Even if due already (a TTL under 1 ms, or PTTL -2): the next hit finds it expired,
+            // and a waiter on it reads again. An exceptional completion would log a warning.
+            if (ticket.future().complete(new CachedValue(reply, pending.generation, expiresAt))) { // fill, then finish: once
                 stats.stored.increment();
             }
         }
@@ -278,19 +362,37 @@ public class CoherentCache {
         return new Request(new byte[][] {GET, key});
     }
 
-    private static RespValue fetch(Backend owner, byte[] key) {
-        return owner.call(new Request(new byte[][] {GET, key}));
+    /** {@code PTTL key}, sent right after a miss's GET (see {@link PendingRead#mustFetchTtl}). */
+    public static Request ttlRequest(byte[] key) {
+        return new Request(new byte[][] {PTTL, key});
+    }
+
+    private static RespValue fetch(Backend owner, int db, byte[] key) {
+        return owner.call(db, new Request(new byte[][] {GET, key}));
     }
 
     private static final byte[] GET = {'G', 'E', 'T'};
+    private static final byte[] PTTL = {'P', 'T', 'T', 'L'};
 
     // ---- withdrawals -------------------------------------------------------------------------
 
     /** A write through the proxy changed these keys: withdraw them before acknowledging it. */
     public void written(List<byte[]> keys) {
         for (byte[] key : keys) {
-            cache.synchronous().invalidate(new ByteKey(key));
+            withdraw(key);
             stats.writeInvalidations.increment();
+        }
+    }
+
+    /**
+     * Withdraws {@code key} from every database held: invalidation messages carry no database,
+     * and a write may reach another database than its client's (COPY ... DB n, MOVE).
+     */
+    private void withdraw(byte[] key) {
+        ByteKey bytes = new ByteKey(key);
+        cache.synchronous().invalidate(bytes);
+        for (int db = 1, highest = highestDb; db <= highest; db++) {
+            cache.synchronous().invalidate(new DbKey(db, bytes));
         }
     }
 
@@ -303,7 +405,7 @@ public class CoherentCache {
     /** {@code owner} pushed an invalidation for these keys. */
     public void invalidated(Backend owner, List<byte[]> keys) {
         for (byte[] key : keys) {
-            cache.synchronous().invalidate(new ByteKey(key));
+            withdraw(key);
             stats.pushInvalidations.increment();
         }
     }
@@ -345,7 +447,7 @@ public class CoherentCache {
             cache.synchronous().invalidateAll();
             return;
         }
-        cache.asMap().keySet().removeIf(key -> backends.owner(((ByteKey) key).bytes()) == owner);
+        cache.asMap().keySet().removeIf(key -> backends.owner(DbKey.bytesOf(key).bytes()) == owner);
     }
 
     // ---- observation -------------------------------------------------------------------------

@@ -148,6 +148,7 @@ public final class InvalidationListener implements Runnable {
 
     /** HELLO 3 and CLIENT TRACKING ON BCAST; leaves {@link #tracking} true if the backend agreed. */
     private void subscribe(RespInput in, RespOutput out) throws IOException {
+        learnDatabases(exchange(in, out, Request.of("CONFIG", "GET", "databases")));
         RespValue hello = exchange(in, out, Request.of("HELLO", "3"));
         if (hello instanceof RespValue.Error error) {
             logOnce("does not speak RESP3 (" + error.message() + ")");
@@ -161,6 +162,26 @@ public final class InvalidationListener implements Runnable {
         // Generation first, then tracking: a GET sent from here on is covered by this stream.
         cache.subscribed(backend);
         tracking = true;
+    }
+
+    /**
+     * How many databases the backend has, for the proxy's SELECT: Redis and kv-server answer
+     * {@code CONFIG GET databases}; a backend that refuses it is taken to have Redis's default.
+     */
+    private void learnDatabases(RespValue reply) {
+        List<RespValue> flat = reply instanceof RespValue.Map map ? map.keysAndValues()
+                : reply instanceof RespValue.Array array ? array.elements() : List.of();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            if (flat.get(i) instanceof RespValue.BulkString name && "databases".equalsIgnoreCase(name.asString())
+                    && flat.get(i + 1) instanceof RespValue.BulkString value) {
+                try {
+                    backend.databases(Math.max(1, Integer.parseInt(value.asString())));
+                }
+                catch (NumberFormatException e) {
+                    log.warn("Backend " + backend.name() + " answered databases " + value.asString());
+                }
+            }
+        }
     }
 
     private boolean refusalLogged;

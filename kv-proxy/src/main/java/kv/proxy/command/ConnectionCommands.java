@@ -31,9 +31,7 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
     @Override
     public void register(Map<String, CommandHandler<ClientSession>> handlers) {
-        super.register(handlers);
-        handlers.put("select", (request, session) -> request.argIs(1, "0") ? Replies.OK
-                : Replies.error("ERR DB index is out of range"));
+        super.register(handlers); // SELECT is DatabaseCommands'
     }
 
     @Override
@@ -63,6 +61,12 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
     @Override
     protected void reset(ClientSession client) {
         client.wantsSource(false);
+        client.db(0);
+    }
+
+    @Override
+    protected int db(ClientSession client) {
+        return client.db();
     }
 
     @Override

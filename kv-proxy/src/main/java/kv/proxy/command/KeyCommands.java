@@ -58,7 +58,7 @@ public class KeyCommands implements CommandGroup<ClientSession> {
     /** GET: from the cache when it coherently can; marked with its source for clients that asked. */
     RespValue get(Request request, ClientSession session) {
         byte[] key = request.arg(1);
-        return marked(cache.get(backends.owner(key), key), session);
+        return marked(cache.get(backends.owner(key), session.db(), key), session);
     }
 
     /** The reply to a GET, with its source for clients that asked (CLIENT KVSOURCE ON). */
@@ -77,12 +77,12 @@ public class KeyCommands implements CommandGroup<ClientSession> {
         try {
             if (routing.singleOwner()) {
                 Map.Entry<Backend, KeyRouting.Part> only = routing.parts().entrySet().iterator().next();
-                return only.getKey().call(only.getValue().request());
+                return only.getKey().call(session.db(), only.getValue().request());
             }
             if (spec.kv().merge() == Merge.NONE) {
                 return Replies.error("ERR '" + spec.name() + "' with keys on several backends is not supported");
             }
-            return merge(spec.kv().merge(), routing);
+            return merge(spec.kv().merge(), routing, session.db());
         }
         finally {
             if (spec.is(CommandFlag.WRITE)) {
@@ -92,11 +92,11 @@ public class KeyCommands implements CommandGroup<ClientSession> {
         }
     }
 
-    private static RespValue merge(Merge merge, KeyRouting routing) {
+    private static RespValue merge(Merge merge, KeyRouting routing, int db) {
         RespValue[] inOrder = new RespValue[routing.keys().size()];
         long sum = 0;
         for (Map.Entry<Backend, KeyRouting.Part> part : routing.parts().entrySet()) {
-            RespValue reply = part.getKey().call(part.getValue().request());
+            RespValue reply = part.getKey().call(db, part.getValue().request());
             if (reply instanceof RespValue.Error) {
                 return reply;
             }
@@ -125,11 +125,11 @@ public class KeyCommands implements CommandGroup<ClientSession> {
         CommandSpec spec = CommandTable.get(request.name());
         try {
             if (backends.all().size() == 1) {
-                return backends.all().get(0).call(request);
+                return backends.all().get(0).call(session.db(), request);
             }
             List<RespValue> replies = new ArrayList<>();
             for (Backend backend : backends.all()) {
-                RespValue reply = backend.call(request);
+                RespValue reply = backend.call(session.db(), request);
                 if (reply instanceof RespValue.Error) {
                     return reply;
                 }

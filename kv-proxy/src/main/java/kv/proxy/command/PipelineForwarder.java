@@ -30,6 +30,7 @@ import kv.protocol.tcp.Response;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
+import kv.proxy.backend.Databases;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.session.ClientSession;
 import org.slf4j.Logger;
@@ -87,6 +88,8 @@ public class PipelineForwarder {
         final boolean single;
         final CoherentCache.PendingRead[] reads;
         final RespValue[] replies;
+        /** The backend's replies to the PTTL sent behind each GET that placed a placeholder. */
+        final RespValue[] ttls;
         final boolean[] unreachable;
         DeferredReply deferred;
 
@@ -96,6 +99,7 @@ public class PipelineForwarder {
             this.single = single;
             this.reads = new CoherentCache.PendingRead[requests.size()];
             this.replies = new RespValue[requests.size()];
+            this.ttls = new RespValue[requests.size()];
             this.unreachable = new boolean[requests.size()];
         }
 
@@ -105,7 +109,7 @@ public class PipelineForwarder {
             for (int i = 0; i < requests.size(); i++) {
                 Request request = requests.get(i);
                 if (isGet(request)) {
-                    reads[i] = cache.begin(backends.owner(request.arg(1)), request.arg(1));
+                    reads[i] = cache.begin(backends.owner(request.arg(1)), session.db(), request.arg(1));
                     allAnswered &= reads[i].answered();
                 }
                 else {
@@ -184,17 +188,22 @@ public class PipelineForwarder {
             }
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
-        if (batch.requests().stream().anyMatch(PipelineForwarder::needsBackend)) {
+        if (batch.requests().stream().anyMatch(this::needsBackend)) {
             return offload(session, () -> dispatchInOrder(batch, session));
         }
         return dispatchInOrder(batch, session);
     }
 
-    /** The proxy must ask a backend: its spec routes it to a key's owner, the cache or every backend. */
-    private static boolean needsBackend(Request request) {
+    /**
+     * The proxy must ask a backend: its spec routes it to a key's owner, the cache or every
+     * backend, or the proxy's own handler asks them (SCAN, RANDOMKEY).
+     */
+    private boolean needsBackend(Request request) {
         CommandSpec spec = CommandTable.lookup(request.arg(0));
-        return spec != null && spec.kv().proxy() != KvTraits.ProxyRoute.LOCAL
-                && spec.kv().proxy() != KvTraits.ProxyRoute.NONE;
+        if (spec == null || spec.kv().proxy() == KvTraits.ProxyRoute.NONE) {
+            return false;
+        }
+        return spec.kv().proxy() != KvTraits.ProxyRoute.LOCAL || dispatcher.waitsOnBackends(spec);
     }
 
     /**
@@ -370,21 +379,27 @@ public class PipelineForwarder {
      * placeholders filled.
      */
     private CompletableFuture<Void> forward(List<Run> runs) {
+        // Where each request's reply will be: run, request, reply index, PTTL reply index or -1.
         Map<Backend, List<int[]>> sends = new LinkedHashMap<>();
-        Map<Backend, List<Request>> pipelines = new IdentityHashMap<>();
+        Map<Backend, Databases.Pipeline> pipelines = new IdentityHashMap<>();
         List<byte[]> written = new ArrayList<>();
+        long sentAt = cache.now(); // before anything leaves: the TTLs read count from here
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
+            int db = run.session.db();
             for (int i = 0; i < run.requests.size(); i++) {
                 Request request = run.requests.get(i);
-                if (run.reads[i] != null && !run.reads[i].mustFetch()) {
+                CoherentCache.PendingRead read = run.reads[i];
+                if (read != null && !read.mustFetch()) {
                     continue; // a hit, or a read another request is fetching
                 }
                 Backend owner = backends.owner(request.arg(1));
-                sends.computeIfAbsent(owner, b -> new ArrayList<>()).add(new int[] {r, i});
-                pipelines.computeIfAbsent(owner, b -> new ArrayList<>())
-                        .add(run.reads[i] != null ? CoherentCache.getRequest(request.arg(1)) : request);
-                if (run.reads[i] == null) {
+                Databases.Pipeline pipeline = pipelines.computeIfAbsent(owner, b -> new Databases.Pipeline());
+                int reply = pipeline.add(db, read != null ? CoherentCache.getRequest(request.arg(1)) : request);
+                int ttl = read != null && read.mustFetchTtl()
+                        ? pipeline.add(db, CoherentCache.ttlRequest(request.arg(1))) : -1;
+                sends.computeIfAbsent(owner, b -> new ArrayList<>()).add(new int[] {r, i, reply, ttl});
+                if (read == null) {
                     written.add(request.arg(1));
                 }
             }
@@ -392,12 +407,17 @@ public class PipelineForwarder {
         List<CompletableFuture<Void>> answered = new ArrayList<>(sends.size());
         for (Map.Entry<Backend, List<int[]>> send : sends.entrySet()) {
             List<int[]> positions = send.getValue();
-            answered.add(send.getKey().callAllAsync(pipelines.get(send.getKey())).handle((answers, error) -> {
+            Databases.Pipeline pipeline = pipelines.get(send.getKey());
+            answered.add(send.getKey().callAllAsync(pipeline.requests()).handle((answers, error) -> {
                 for (int k = 0; k < positions.size(); k++) {
-                    Run run = runs.get(positions.get(k)[0]);
-                    int i = positions.get(k)[1];
+                    int[] position = positions.get(k);
+                    Run run = runs.get(position[0]);
+                    int i = position[1];
                     if (error == null) {
-                        run.replies[i] = answers.get(k);
+                        run.replies[i] = pipeline.reply(answers, position[2]);
+                        if (position[3] >= 0) {
+                            run.ttls[i] = pipeline.reply(answers, position[3]);
+                        }
                         continue;
                     }
                     RuntimeException cause = unavailable(send.getKey(), error);
@@ -417,7 +437,7 @@ public class PipelineForwarder {
             for (Run run : runs) {
                 for (int i = 0; i < run.requests.size(); i++) {
                     if (run.reads[i] != null && !run.unreachable[i]) {
-                        cache.fill(run.reads[i], run.replies[i]);
+                        cache.fill(run.reads[i], run.replies[i], run.ttls[i], sentAt);
                     }
                 }
             }

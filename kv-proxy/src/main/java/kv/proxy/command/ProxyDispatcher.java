@@ -58,6 +58,11 @@ public class ProxyDispatcher {
         }
     }
 
+    /** True if the handler of {@code spec} is a {@link BackendCommandHandler}: it waits on backends. */
+    public boolean waitsOnBackends(CommandSpec spec) {
+        return handlers.get(spec.name()) instanceof BackendCommandHandler;
+    }
+
     /** Names of the commands the proxy answers. */
     public java.util.Set<String> supported() {
         return java.util.Collections.unmodifiableSet(handlers.keySet());

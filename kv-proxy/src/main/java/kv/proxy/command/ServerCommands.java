@@ -8,6 +8,8 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.protocol.Glob;
+import kv.proxy.ops.ProxyConfig;
 import kv.proxy.ops.ProxyInfo;
 import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
@@ -20,9 +22,11 @@ import org.springframework.stereotype.Component;
 public class ServerCommands implements CommandGroup<ClientSession> {
 
     private final ProxyInfo info;
+    private final ProxyConfig config;
 
-    public ServerCommands(ProxyInfo info) {
+    public ServerCommands(ProxyInfo info, ProxyConfig config) {
         this.info = info;
+        this.config = config;
     }
 
     @Override
@@ -39,11 +43,48 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         return sections;
     }
 
-    /** {@code CONFIG GET}: the proxy has no Redis-style parameters; an empty answer (as tools expect). */
+    /**
+     * {@code CONFIG GET parameter [parameter ...]}: glob patterns, matched without regard to case
+     * as Redis does, over {@link ProxyConfig}'s parameters; each parameter at most once. The
+     * proxy is configured by its {@code kv.proxy.*} settings, so CONFIG SET is refused.
+     */
     RespValue config(Request request, ClientSession session) {
-        if (!request.argIs(1, "get")) {
-            return Replies.error("ERR kv-proxy supports only CONFIG GET; it is configured by kv.proxy.* settings");
+        String sub = request.argString(1).toLowerCase(java.util.Locale.ROOT);
+        switch (sub) {
+            case "get": {
+                if (request.size() < 3) {
+                    return Replies.wrongArity("config|get");
+                }
+                List<Glob> patterns = new java.util.ArrayList<>();
+                for (int i = 2; i < request.size(); i++) {
+                    patterns.add(Glob.of(request.argString(i).toLowerCase(java.util.Locale.ROOT)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                List<RespValue> reply = new java.util.ArrayList<>();
+                config.values().forEach((name, value) -> {
+                    byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    if (patterns.stream().anyMatch(pattern -> pattern.matches(bytes))) {
+                        reply.add(Replies.bulk(name));
+                        reply.add(Replies.bulk(value));
+                    }
+                });
+                return new RespValue.Map(reply);
+            }
+            case "set":
+                return Replies.error("ERR CONFIG SET is not supported by kv-proxy: it is configured by its"
+                        + " kv.proxy.* settings (application.yml, --kv.proxy.* flags, KV_PROXY_* variables)");
+            case "resetstat":
+                return Replies.error("ERR CONFIG RESETSTAT is not supported by kv-proxy: its counters are"
+                        + " monotonic meters (/actuator/metrics)");
+            case "help":
+                return new RespValue.Array(java.util.stream.Stream.of(
+                        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                        "GET <pattern>",
+                        "    Return parameters matching the glob-like <pattern> and their values.",
+                        "HELP",
+                        "    Print this help.").map(line -> (RespValue) new RespValue.SimpleString(line)).toList());
+            default:
+                return Replies.error("ERR unknown subcommand '" + request.argString(1) + "'. Try CONFIG HELP.");
         }
-        return session.protocol() == 3 ? Replies.EMPTY_MAP : Replies.EMPTY_ARRAY;
     }
 }

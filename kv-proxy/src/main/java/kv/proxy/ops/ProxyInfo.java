@@ -115,7 +115,8 @@ public class ProxyInfo {
                 .append("cache_invalidations_by_writes:").append(stats.writeInvalidations()).append("\r\n")
                 .append("cache_flushes:").append(stats.flushes()).append("\r\n")
                 .append("cache_evictions:").append(stats.evictions()).append("\r\n")
-                .append("cache_stale_rejected:").append(stats.staleRejected()).append("\r\n");
+                .append("cache_stale_rejected:").append(stats.staleRejected()).append("\r\n")
+                .append("cache_expired:").append(stats.expired()).append("\r\n");
     }
 
     private void backends(StringBuilder text) {

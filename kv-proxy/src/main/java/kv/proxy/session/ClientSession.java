@@ -5,12 +5,13 @@ import kv.protocol.endpoint.ClientRegistry;
 
 /**
  * What the proxy knows about one client connection: its id and address, the RESP version it
- * chose with HELLO, its name, and whether it asked to see where GET answers came from
+ * chose with HELLO, its name, its database (SELECT), and whether it asked to see where GET answers came from
  * ({@code CLIENT KVSOURCE ON}).
  */
 public final class ClientSession extends Client {
 
     private volatile boolean wantsSource;
+    private volatile int db;
 
     ClientSession(long id, String address) {
         super(id, address);
@@ -28,5 +29,14 @@ public final class ClientSession extends Client {
 
     public void wantsSource(boolean wantsSource) {
         this.wantsSource = wantsSource;
+    }
+
+    /** The database this client has SELECTed: its requests run there on every backend. */
+    public int db() {
+        return db;
+    }
+
+    public void db(int db) {
+        this.db = db;
     }
 }

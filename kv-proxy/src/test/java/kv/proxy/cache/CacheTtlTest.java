@@ -16,7 +16,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import redis.clients.jedis.Jedis;
 
-/** The optional TTL, a safety net beside invalidations, on a clock the test moves. */
+/**
+ * The optional TTL, a safety net beside invalidations, on a clock the test moves. The scripted
+ * backend refuses PTTL, as a server without expiry would: its values are cached all the same.
+ */
 class CacheTtlTest {
 
     static final ManualTicker CLOCK = new ManualTicker();

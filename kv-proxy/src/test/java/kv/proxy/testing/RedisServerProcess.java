@@ -20,11 +20,13 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path log;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServerProcess(int port, Path workDir) {
+    private RedisServerProcess(int port, Path workDir, List<String> extraArgs) {
         this.port = port;
         this.log = workDir.resolve("redis-" + port + ".log");
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     public static boolean available() {
@@ -32,7 +34,12 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start(Path workDir) throws IOException {
-        RedisServerProcess redis = new RedisServerProcess(KvServerProcess.freePort(), workDir);
+        return start(workDir, List.of());
+    }
+
+    /** With more redis-server arguments, e.g. {@code --enable-debug-command yes}. */
+    public static RedisServerProcess start(Path workDir, List<String> extraArgs) throws IOException {
+        RedisServerProcess redis = new RedisServerProcess(KvServerProcess.freePort(), workDir, extraArgs);
         redis.start();
         return redis;
     }
@@ -42,8 +49,10 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no"))
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {

@@ -17,8 +17,8 @@ import kv.server.session.TrackingMode;
 import org.springframework.stereotype.Component;
 
 /**
- * The connection commands every kv service shares ({@link ConnectionCommandGroup}), SELECT, and
- * the server's own CLIENT subcommands: TRACKING and TRACKINGINFO.
+ * The connection commands every kv service shares ({@link ConnectionCommandGroup}) and the
+ * server's own CLIENT subcommands: TRACKING and TRACKINGINFO.
  */
 @Component
 public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
@@ -32,12 +32,7 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
     @Override
     public void register(Map<String, CommandHandler<ClientSession>> handlers) {
-        super.register(handlers);
-        handlers.put("select", this::select);
-    }
-
-    RespValue select(Request request, ClientSession session) {
-        return request.argIs(1, "0") ? Replies.OK : Replies.error("ERR DB index is out of range");
+        super.register(handlers); // SELECT is KeyspaceCommands'
     }
 
     @Override
@@ -63,8 +58,14 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
     }
 
     @Override
+    protected int db(ClientSession session) {
+        return session.db();
+    }
+
+    @Override
     protected void reset(ClientSession session) {
         invalidations.disable(session);
+        session.db(0);
     }
 
     /** {@code CLIENT TRACKING ON|OFF [BCAST] [PREFIX p ...] [NOLOOP]}: RESP3 pushes on this connection. */

@@ -1,6 +1,7 @@
 package kv.server.command;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 
 import kv.protocol.command.CommandGroup;
 import kv.protocol.command.CommandHandler;
@@ -26,7 +26,7 @@ import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
-/** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB: the commands over the store. */
+/** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB, FLUSHALL: the commands over the store. */
 @Component
 public class KeyValueCommands implements CommandGroup<ClientSession> {
 
@@ -35,12 +35,16 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
     private final ClientRegistry<ClientSession> clients;
     private final WriteBatcher batcher;
     private final DiskGuard disk;
+    private final Clock clock;
+    private final Databases databases;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry<ClientSession> clients,
-                            WriteBatcher batcher, DiskGuard disk) {
+                            WriteBatcher batcher, DiskGuard disk, Clock clock, Databases databases) {
+        this.databases = databases;
         this.store = store;
+        this.clock = clock;
         this.disk = disk;
         this.invalidations = invalidations;
         this.clients = clients;
@@ -57,8 +61,9 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         handlers.put("del", this::del);
         handlers.put("exists", this::exists);
         handlers.put("dump", (BackgroundCommand) this::dump);
-        handlers.put("dbsize", (BackgroundCommand) this::dbsize);
+        handlers.put("dbsize", this::dbsize);
         handlers.put("flushdb", this::flushdb);
+        handlers.put("flushall", this::flushall);
     }
 
     public long keyspaceHits() {
@@ -88,85 +93,78 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         else {
             return Replies.error("ERR syntax error: use PUT key value, or PUT key = value");
         }
-        batcher.stage(session, List.of(new Entry(request.arg(1), value)));
+        batcher.stage(session, List.of(new Entry(databases.key(session, request.arg(1)), value)));
         return Replies.OK;
     }
 
     /**
-     * {@code SET key value [NX | XX] [GET] [KEEPTTL]}, as in Redis: NX writes only an absent key,
-     * XX only an existing one (either way the reply is nil if nothing was written), GET answers
-     * the value the key had. Keys never expire in kv, so KEEPTTL changes nothing and the expiry
-     * options (EX, PX, EXAT, PXAT) are refused rather than ignored.
+     * {@code SET key value [NX | XX] [GET] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL]}, as in
+     * Redis: NX writes only an absent key, XX only an existing one (either way the reply is nil
+     * if nothing was written), GET answers the value the key had; the expiry options set the
+     * key's expiry time, KEEPTTL keeps the one it had, and none of them clears it.
      *
-     * <p>A plain SET is staged for the round's group commit. One with a condition or GET reads
-     * the key first: it applies this connection's staged writes, so it sees them, and then reads
-     * and writes as one step against every other write ({@link KeyValueStore#putIf}).
+     * <p>A SET without a condition, GET or KEEPTTL is staged for the round's group commit (its
+     * expiry time, computed now, goes with it). One with them reads the key first: it applies this
+     * connection's staged writes, so it sees them, and then reads and writes as one step against
+     * every other write ({@link KeyValueStore#update}).
      */
     RespValue set(Request request, ClientSession session) {
         String diskFull = disk.refusal(bytesOf(request));
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
+        byte[] key = databases.key(session, request.arg(1));
+        byte[] value = request.arg(2);
         if (request.size() == 3) {
-            batcher.stage(session, List.of(new Entry(request.arg(1), request.arg(2))));
+            batcher.stage(session, List.of(new Entry(key, value)));
             return Replies.OK;
         }
-        boolean nx = false;
-        boolean xx = false;
-        boolean get = false;
-        for (int i = 3; i < request.size(); i++) {
-            if (request.argIs(i, "nx")) {
-                nx = true;
-            }
-            else if (request.argIs(i, "xx")) {
-                xx = true;
-            }
-            else if (request.argIs(i, "get")) {
-                get = true;
-            }
-            else if (request.argIs(i, "keepttl")) {
-                continue; // nothing expires
-            }
-            else if (request.argIs(i, "ex") || request.argIs(i, "px") || request.argIs(i, "exat")
-                    || request.argIs(i, "pxat")) {
-                return Replies.error("ERR SET's expiry options (EX, PX, EXAT, PXAT) are not supported:"
-                        + " keys in kv do not expire");
-            }
-            else {
-                return Replies.error("ERR syntax error");
-            }
+        SetOptions options = SetOptions.parse(request, 3, false);
+        if (options.error != null) {
+            return Replies.error(options.error);
         }
-        if (nx && xx) {
-            return Replies.error("ERR syntax error");
+        long expireAt = Entry.NO_EXPIRY;
+        if (options.expiry != null) {
+            SetOptions.ExpireTime time = options.expireAt(clock.millis(), request.name());
+            if (time.error() != null) {
+                return Replies.error(time.error());
+            }
+            expireAt = time.at();
         }
-        Predicate<byte[]> condition = nx ? current -> current == null
-                : xx ? current -> current != null
-                : current -> true;
+        if (!options.nx && !options.xx && !options.get && !options.keepTtl) {
+            batcher.stage(session, List.of(new Entry(key, value, expireAt)));
+            return Replies.OK;
+        }
         batcher.commit(session);
-        byte[] key = request.arg(1);
-        byte[] previous = store.putIf(key, request.arg(2), condition);
-        boolean written = condition.test(previous);
-        if (written) {
-            invalidations.written(session, List.of(key));
+        long newExpireAt = expireAt;
+        RespValue[] reply = new RespValue[1];
+        List<Entry> written = store.update(List.of(key), current -> {
+            Entry old = current.get(0);
+            boolean write = options.nx ? old == null : !options.xx || old != null;
+            reply[0] = options.get ? Replies.bulk(old == null ? null : old.value()) : write ? Replies.OK : Replies.NULL;
+            if (!write) {
+                return List.of();
+            }
+            return List.of(new Entry(key, value, options.keepTtl && old != null ? old.expireAt() : newExpireAt));
+        });
+        if (!written.isEmpty()) {
+            invalidations.written(session, List.of(request.arg(1)));
         }
-        if (get) {
-            return Replies.bulk(previous);
-        }
-        return written ? Replies.OK : Replies.NULL;
+        return reply[0];
     }
 
     RespValue get(Request request, ClientSession session) {
-        byte[] value = store.get(request.arg(1));
-        (value == null ? misses : hits).increment();
-        return Replies.bulk(value);
+        Entry entry = store.get(databases.key(session, request.arg(1)));
+        (entry == null ? misses : hits).increment();
+        return Replies.bulk(entry == null ? null : entry.value());
     }
 
     RespValue mget(Request request, ClientSession session) {
-        List<byte[]> values = store.getAll(keys(request, 1, 1));
-        List<RespValue> reply = new ArrayList<>(values.size());
-        for (byte[] value : values) {
-            (value == null ? misses : hits).increment();
-            reply.add(Replies.bulk(value));
+        List<Entry> entries = store.getAll(databases.keys(session, request, 1, 1));
+        List<RespValue> reply = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            (entry == null ? misses : hits).increment();
+            reply.add(Replies.bulk(entry == null ? null : entry.value()));
         }
         return new RespValue.Array(reply);
     }
@@ -181,23 +179,23 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         }
         List<Entry> entries = new ArrayList<>(request.size() / 2);
         for (int i = 1; i < request.size(); i += 2) {
-            entries.add(new Entry(request.arg(i), request.arg(i + 1)));
+            entries.add(new Entry(databases.key(session, request.arg(i)), request.arg(i + 1)));
         }
         batcher.stage(session, entries);
         return Replies.OK;
     }
 
+    /** {@code DEL key...}; UNLINK is the same here (RocksDB frees the space in the background either way). */
     RespValue del(Request request, ClientSession session) {
-        List<byte[]> keys = keys(request, 1, 1);
-        long deleted = store.delete(keys);
+        long deleted = store.delete(databases.keys(session, request, 1, 1));
         if (deleted > 0) {
-            invalidations.written(session, keys);
+            invalidations.written(session, keys(request, 1, 1));
         }
         return Replies.integer(deleted);
     }
 
     RespValue exists(Request request, ClientSession session) {
-        return Replies.integer(store.countExisting(keys(request, 1, 1)));
+        return Replies.integer(store.countExisting(databases.keys(session, request, 1, 1)));
     }
 
     /**
@@ -212,37 +210,48 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
             return () -> Replies.error("ERR syntax error: use DUMP [pattern]");
         }
         byte[] pattern = request.size() == 2 ? request.arg(1) : null;
+        byte[] prefix = databases.prefix(session);
         Snapshot snapshot = store.snapshot();
         return () -> {
             long count;
             try {
-                count = snapshot.count(pattern);
+                count = snapshot.count(prefix, pattern);
             }
             catch (RuntimeException e) {
                 snapshot.close();
                 throw e;
             }
-            return new RespValue.StreamedArray(count * 2, () -> new PairIterator(snapshot, pattern));
+            return new RespValue.StreamedArray(count * 2, () -> new PairIterator(snapshot, prefix, pattern));
         };
     }
 
-    /** An exact count from a snapshot taken in the request's place; walking it runs off the event loop. */
-    Callable<RespValue> dbsize(Request request, ClientSession session) {
-        Snapshot snapshot = store.snapshot();
-        return () -> {
-            try (snapshot) {
-                return Replies.integer(snapshot.count(null));
-            }
-        };
+    /** {@code DBSIZE}: the keys of the connection's database, in O(1) (kept by the store with every write). */
+    RespValue dbsize(Request request, ClientSession session) {
+        return Replies.integer(store.size(databases.prefix(session)));
     }
 
+    /** {@code FLUSHDB [ASYNC|SYNC]}: deletes the keys of the connection's database. */
     RespValue flushdb(Request request, ClientSession session) {
-        if (request.size() > 2 || request.size() == 2 && !request.argIs(1, "sync") && !request.argIs(1, "async")) {
+        if (!flushArgumentsValid(request)) {
+            return Replies.SYNTAX_ERROR;
+        }
+        store.clear(databases.prefix(session));
+        invalidations.flushedAll(clients.all());
+        return Replies.OK;
+    }
+
+    /** {@code FLUSHALL [ASYNC|SYNC]}: deletes the keys of every database. */
+    RespValue flushall(Request request, ClientSession session) {
+        if (!flushArgumentsValid(request)) {
             return Replies.SYNTAX_ERROR;
         }
         store.clear();
         invalidations.flushedAll(clients.all());
         return Replies.OK;
+    }
+
+    private static boolean flushArgumentsValid(Request request) {
+        return request.size() == 1 || request.size() == 2 && (request.argIs(1, "sync") || request.argIs(1, "async"));
     }
 
     /** Roughly what a write of {@code request} adds on disk: its keys and values. */
@@ -280,9 +289,9 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         private final CloseableIterator<Entry> entries;
         private byte[] pendingValue;
 
-        PairIterator(Snapshot snapshot, byte[] pattern) {
+        PairIterator(Snapshot snapshot, byte[] prefix, byte[] pattern) {
             this.snapshot = snapshot;
-            this.entries = snapshot.entries(pattern);
+            this.entries = snapshot.entries(prefix, pattern);
         }
 
         @Override

@@ -46,8 +46,10 @@ public class ObjectCommands implements CommandGroup<ClientSession> {
             "    Prints this help.");
 
     private final KeyValueStore store;
+    private final Databases databases;
 
-    public ObjectCommands(KeyValueStore store) {
+    public ObjectCommands(KeyValueStore store, Databases databases) {
+        this.databases = databases;
         this.store = store;
     }
 
@@ -69,10 +71,11 @@ public class ObjectCommands implements CommandGroup<ClientSession> {
                     + request.argString(1).toLowerCase(java.util.Locale.ROOT) + "' command")
                     : Replies.error("ERR unknown subcommand '" + request.argString(1) + "'. Try OBJECT HELP.");
         }
-        byte[] value = store.get(request.arg(2));
-        if (value == null) {
+        KeyValueStore.Entry entry = store.get(databases.key(session, request.arg(2)));
+        if (entry == null) {
             return Replies.NULL;
         }
+        byte[] value = entry.value();
         if (request.argIs(1, "encoding")) {
             return Replies.bulk(asLong(value) != null ? "int" : value.length <= EMBSTR_LIMIT ? "embstr" : "raw");
         }

@@ -23,6 +23,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
+import kv.server.expiry.ExpiryCycle;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.protocol.endpoint.ClientRegistry;
@@ -45,11 +46,16 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final KeyValueCommands keyValueCommands;
     private final ObjectProvider<CommandDispatcher> dispatcher;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
+    private final ExpiryCycle expiry;
+    private final Databases databases;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
-                          ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk) {
+                          ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
+                          ExpiryCycle expiry, Databases databases) {
+        this.expiry = expiry;
+        this.databases = databases;
         this.properties = properties;
         this.disk = disk;
         this.store = store;
@@ -122,6 +128,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("protocol_errors", commands.protocolErrors());
                 fields.put("keyspace_hits", keyValueCommands.keyspaceHits());
                 fields.put("keyspace_misses", keyValueCommands.keyspaceMisses());
+                fields.put("expired_keys", expiry.expiredKeys());
             }
             case "persistence" -> {
                 fields.put("loading", 0);
@@ -135,9 +142,12 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
             case "keyspace" -> {
-                long keys = store.estimatedSize();
-                if (keys > 0) {
-                    fields.put("db0", "keys=" + keys + ",expires=0,avg_ttl=0");
+                for (int db = 0; db < properties.databases(); db++) {
+                    byte[] prefix = databases.prefix(db);
+                    long keys = store.size(prefix);
+                    if (keys > 0) {
+                        fields.put("db" + db, "keys=" + keys + ",expires=" + store.expiring(prefix) + ",avg_ttl=0");
+                    }
                 }
             }
             case "commandstats" -> dispatcher.getObject().stats().forEach((command, stats) -> {
@@ -231,7 +241,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("appendonly", "yes");
         values.put("appendfsync", properties.fsync().name().toLowerCase(Locale.ROOT));
         values.put("save", "");
-        values.put("databases", "1");
+        values.put("databases", Integer.toString(properties.databases()));
         values.put("maxclients", Integer.toString(properties.maxClients()));
         values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));

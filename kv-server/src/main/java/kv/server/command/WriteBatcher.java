@@ -74,7 +74,7 @@ public class WriteBatcher {
         }
         try {
             if (batch.size() == 1) {
-                store.put(batch.get(0).key(), batch.get(0).value());
+                store.put(batch.get(0));
             }
             else {
                 store.putAll(batch);
@@ -88,7 +88,7 @@ public class WriteBatcher {
         }
         for (int i = 0; i < writers.size(); i++) {
             List<byte[]> keys = new ArrayList<>(written.get(i).size());
-            written.get(i).forEach(entry -> keys.add(entry.key()));
+            written.get(i).forEach(entry -> keys.add(Keys.name(entry.key())));
             invalidations.written(writers.get(i), keys);
         }
     }

@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param ioThreads event loop threads serving the connections (1, as Redis; more on a large
  *                  machine whose clients are many and busy)
  * @param limits request size limits
+ * @param databases number of databases (SELECT 0 to databases-1), as Redis's {@code databases}
+ * @param expiry the active expiry cycle
  */
 @ConfigurationProperties("kv.server")
 @Validated
@@ -43,11 +45,30 @@ public record KvServerProperties(
         @DefaultValue("1") @Min(1) int ioThreads,
         DataSize cacheSize,
         @DefaultValue("128MB") DataSize minFreeDisk,
-        @DefaultValue @Valid Limits limits) {
+        @DefaultValue @Valid Limits limits,
+        @DefaultValue("16") @Min(1) @Max(255) int databases,
+        @DefaultValue @Valid Expiry expiry) {
 
     /** The value cache's bound in bytes: {@code cache-size} if set, else {@link HeapShare a quarter of the maximum heap}. */
     public long cacheBytes() {
         return HeapShare.bytesOrQuarterOfHeap(cacheSize);
+    }
+
+    /**
+     * The active expiry cycle: every {@code interval} it deletes keys whose time has come, in
+     * slices of {@code slice} keys, for at most {@code budget} of each interval (Redis spends at
+     * most 25% of its time on it); keys past their time are never read in between (passive expiry).
+     *
+     * @param active false: keys past their expiry are only hidden from reads, never deleted
+     * @param interval how often the cycle runs
+     * @param budget how long one run may take at most
+     * @param slice keys deleted in one step (one RocksDB batch)
+     */
+    public record Expiry(
+            @DefaultValue("true") boolean active,
+            @DefaultValue("100ms") Duration interval,
+            @DefaultValue("25ms") Duration budget,
+            @DefaultValue("200") @Min(1) int slice) {
     }
 
     /**

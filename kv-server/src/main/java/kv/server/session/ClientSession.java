@@ -18,6 +18,7 @@ import kv.server.store.KeyValueStore;
  */
 public final class ClientSession extends Client {
 
+    private volatile int db;
     private volatile TrackingMode tracking;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
@@ -32,6 +33,15 @@ public final class ClientSession extends Client {
     /** The registry of the server's clients, each with a session of this kind. */
     public static ClientRegistry<ClientSession> registry() {
         return new ClientRegistry<>(ClientSession::new);
+    }
+
+    /** The database SELECT chose (0 at first). */
+    public int db() {
+        return db;
+    }
+
+    public void db(int db) {
+        this.db = db;
     }
 
     /** How this connection tracks keys for invalidation, or null. */

@@ -1,8 +1,9 @@
 package kv.server.store;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,49 +22,60 @@ import kv.protocol.ByteKey;
  * value was evicted. So a reader caches what it fetched only if no write at all happened since
  * it started ({@link #writes}, checked and acted on under the same lock writers take to update
  * the cache); under heavy writes readers simply cache less, and written values are cached anyway.
+ * A cached entry keeps its expiry time, and a read checks it against the clock, as the store does.
  */
 public final class CachedStore extends ForwardingStore {
 
-    /** Marks a key known to be absent (compared by identity; no value is this array). */
-    private static final byte[] ABSENT = new byte[0];
+    /** Marks a key known to be absent (compared by identity). */
+    private static final Entry ABSENT = new Entry(new byte[0], new byte[0]);
 
-    /** Bytes counted per entry beyond its key and value (map entry, key wrapper, array headers). */
-    private static final int ENTRY_OVERHEAD = 96;
+    /** Bytes counted per entry beyond its key and value (map entry, key wrapper, record, array headers). */
+    private static final int ENTRY_OVERHEAD = 112;
 
-    private final Cache<ByteKey, byte[]> values;
+    private final Cache<ByteKey, Entry> values;
+    private final Clock clock;
     private final Object lock = new Object();
     /** Writes so far; a reader that saw it change while fetching does not cache (guarded by lock). */
     private long writes;
 
     public CachedStore(KeyValueStore store, long maxBytes) {
+        this(store, maxBytes, Clock.systemUTC());
+    }
+
+    public CachedStore(KeyValueStore store, long maxBytes, Clock clock) {
         super(store);
+        this.clock = clock;
         this.values = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((ByteKey key, byte[] value) -> key.bytes().length + value.length + ENTRY_OVERHEAD)
+                .weigher((ByteKey key, Entry entry) -> key.bytes().length + entry.value().length + ENTRY_OVERHEAD)
                 .executor(Runnable::run) // upkeep on the calling thread: no hand-off per read
                 .build();
     }
 
     @Override
-    public byte[] get(byte[] key) {
+    public Entry get(byte[] key) {
         ByteKey cacheKey = new ByteKey(key);
-        byte[] cached = values.getIfPresent(cacheKey);
+        Entry cached = values.getIfPresent(cacheKey);
         if (cached != null) {
-            return cached == ABSENT ? null : cached;
+            return live(cached);
         }
         long seen = writesSoFar();
-        byte[] value = store.get(key);
-        remember(cacheKey, value, seen);
-        return value;
+        Entry entry = store.get(key);
+        remember(cacheKey, entry, seen);
+        return entry;
+    }
+
+    private Entry live(Entry cached) {
+        return cached == ABSENT || cached.expiredAt(clock.millis()) ? null : cached;
     }
 
     @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
-        List<byte[]> result = new ArrayList<>(keys.size());
+    public List<Entry> getAll(List<byte[]> keys) {
+        List<Entry> result = new ArrayList<>(keys.size());
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            byte[] cached = values.getIfPresent(new ByteKey(keys.get(i)));
-            result.add(cached == ABSENT ? null : cached);
+            Entry cached = values.getIfPresent(new ByteKey(keys.get(i)));
+            result.add(cached == null ? null : live(cached));
             if (cached == null) {
                 missing.add(i);
             }
@@ -74,7 +86,7 @@ public final class CachedStore extends ForwardingStore {
         long seen = writesSoFar();
         List<byte[]> missingKeys = new ArrayList<>(missing.size());
         missing.forEach(i -> missingKeys.add(keys.get(i)));
-        List<byte[]> fetched = store.getAll(missingKeys);
+        List<Entry> fetched = store.getAll(missingKeys);
         for (int k = 0; k < missing.size(); k++) {
             result.set(missing.get(k), fetched.get(k));
             remember(new ByteKey(missingKeys.get(k)), fetched.get(k), seen);
@@ -88,46 +100,55 @@ public final class CachedStore extends ForwardingStore {
         }
     }
 
-    private void remember(ByteKey key, byte[] value, long seen) {
+    private void remember(ByteKey key, Entry entry, long seen) {
         synchronized (lock) {
             if (writes == seen) {
-                values.asMap().putIfAbsent(key, value == null ? ABSENT : value);
+                values.asMap().putIfAbsent(key, entry == null ? ABSENT : entry);
             }
         }
+    }
+
+    /** A write whose time has passed deleted the key: cached as absent, so a cached entry is always a stored one. */
+    private void cache(Entry write) {
+        values.put(new ByteKey(write.key()), write.isDeletion() || write.expiredAt(clock.millis()) ? ABSENT : write);
     }
 
     // Each write updates the store and then the cache under one lock: two event loops writing
     // one key must leave the cache with the value the store ended with, not the other one.
 
     @Override
-    public void put(byte[] key, byte[] value) {
-        synchronized (lock) {
-            store.put(key, value);
-            writes++;
-            values.put(new ByteKey(key), value);
-        }
+    public void put(Entry entry) {
+        putAll(List.of(entry));
     }
 
+    /**
+     * Tells the store what it holds for the keys cached here (a cached entry is stored: every
+     * write and expiry updates or drops it under the lock), so that it reads only the others.
+     * An entry cached as absent is not passed on: the key may be present past its expiry.
+     */
     @Override
     public void putAll(List<Entry> entries) {
         synchronized (lock) {
-            store.putAll(entries);
-            writes++;
+            List<Entry> known = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
-                values.put(new ByteKey(entry.key()), entry.value());
+                Entry cached = values.getIfPresent(new ByteKey(entry.key()));
+                known.add(cached == ABSENT ? null : cached);
             }
+            store.putAll(entries, known);
+            writes++;
+            entries.forEach(this::cache);
         }
     }
 
     @Override
-    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
+    public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
         synchronized (lock) {
-            byte[] current = store.putIf(key, value, condition);
-            if (condition.test(current)) {
+            List<Entry> written = store.update(keys, change);
+            if (!written.isEmpty()) {
                 writes++;
-                values.put(new ByteKey(key), value);
+                written.forEach(this::cache);
             }
-            return current;
+            return written;
         }
     }
 
@@ -144,9 +165,32 @@ public final class CachedStore extends ForwardingStore {
     }
 
     @Override
+    public List<byte[]> expireDue(long now, int limit) {
+        synchronized (lock) {
+            List<byte[]> expired = store.expireDue(now, limit);
+            if (!expired.isEmpty()) {
+                writes++;
+                for (byte[] key : expired) {
+                    values.invalidate(new ByteKey(key)); // not cached as absent: a million expiries would evict the live keys
+                }
+            }
+            return expired;
+        }
+    }
+
+    @Override
     public void clear() {
         synchronized (lock) {
             store.clear();
+            writes++;
+            values.invalidateAll();
+        }
+    }
+
+    @Override
+    public void clear(byte[] prefix) {
+        synchronized (lock) {
+            store.clear(prefix);
             writes++;
             values.invalidateAll();
         }

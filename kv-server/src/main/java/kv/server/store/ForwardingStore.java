@@ -1,7 +1,7 @@
 package kv.server.store;
 
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * A {@link KeyValueStore} that passes every call to another; a subclass overrides what it adds
@@ -16,18 +16,18 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
-    public byte[] get(byte[] key) {
+    public Entry get(byte[] key) {
         return store.get(key);
     }
 
     @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
+    public List<Entry> getAll(List<byte[]> keys) {
         return store.getAll(keys);
     }
 
     @Override
-    public void put(byte[] key, byte[] value) {
-        store.put(key, value);
+    public void put(Entry entry) {
+        store.put(entry);
     }
 
     @Override
@@ -36,8 +36,38 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
-    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
-        return store.putIf(key, value, condition);
+    public void putAll(List<Entry> entries, List<Entry> known) {
+        store.putAll(entries, known);
+    }
+
+    @Override
+    public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
+        return store.update(keys, change);
+    }
+
+    @Override
+    public List<byte[]> expireDue(long now, int limit) {
+        return store.expireDue(now, limit);
+    }
+
+    @Override
+    public long size(byte[] prefix) {
+        return store.size(prefix);
+    }
+
+    @Override
+    public long expiring(byte[] prefix) {
+        return store.expiring(prefix);
+    }
+
+    @Override
+    public long storedBytes() {
+        return store.storedBytes();
+    }
+
+    @Override
+    public void clear(byte[] prefix) {
+        store.clear(prefix);
     }
 
     @Override

@@ -5,24 +5,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Predicate;
+import java.time.Clock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import kv.protocol.ByteKey;
 import kv.protocol.Glob;
 import kv.server.config.Fsync;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.Slice;
+import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -49,29 +59,60 @@ import org.slf4j.LoggerFactory;
  * slower than RocksDB's own grouping of those concurrent writers.) Reads and writes hold a shared
  * lock and {@link #close()} an exclusive one, so closing on shutdown waits for operations in
  * flight instead of freeing native memory under them.
+ *
+ * <p>Expiry: a value's header carries its expiry time (see {@link StoredValue}), and the
+ * {@code expires} column family indexes the expiring keys by time, written in the same batch as
+ * the value. Reads filter what has expired by the clock (passive expiry); {@link #expireDue}
+ * deletes due keys a slice at a time (active expiry), checking each index entry against the
+ * value's header (a write drops the old index entry of the key it replaces; one left behind is
+ * dropped when its time comes). Deleted keys' space comes back through compaction: both column
+ * families mark files dense with deletions for compaction ({@code CompactOnDeletionCollector}),
+ * so a million keys expiring at once do not linger as tombstones.
  */
 public final class RocksDbStore implements KeyValueStore {
 
     private static final Logger log = LoggerFactory.getLogger(RocksDbStore.class);
+    /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
+    private static final long RECLAIM_AFTER = 50_000;
+    private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Above every key: database keys start with a byte below 0xFF, index keys with a positive time. */
+    private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
     static {
         RocksDB.loadLibrary();
     }
 
     private final Path directory;
-    private final Options options;
+    private final Clock clock;
+    private final DBOptions options;
+    private final ColumnFamilyOptions valueOptions;
+    private final ColumnFamilyOptions indexOptions;
     private final LRUCache blockCache;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final RocksDB db;
+    private final ColumnFamilyHandle values;
+    private final ColumnFamilyHandle expires;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Object writeOrder = new Object();
     private final ScheduledExecutorService walSyncer;
+    /** Where the active cycle resumes: every index entry before it is deleted (guarded by writeOrder). */
+    private byte[] expiryCursor = new byte[0];
+    /** Keys the active cycle deleted since the memtables were last flushed for it (guarded by writeOrder). */
+    private long expiredSinceFlush;
+    /** Keys and expiring keys per first byte (database), kept with every write. */
+    private final KeyCounts counts = new KeyCounts();
     private volatile boolean closed;
     private volatile String lastWriteError;
 
     public RocksDbStore(Path directory, Fsync fsync) {
+        this(directory, fsync, Clock.systemUTC());
+    }
+
+    public RocksDbStore(Path directory, Fsync fsync, Clock clock) {
         this.directory = directory.toAbsolutePath();
+        this.clock = clock;
         try {
             Files.createDirectories(this.directory);
         }
@@ -86,24 +127,45 @@ public final class RocksDbStore implements KeyValueStore {
                 .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
                 .setCacheIndexAndFilterBlocks(true)
                 .setPinL0FilterAndIndexBlocksInCache(true);
-        this.options = new Options()
+        this.options = new DBOptions()
                 .setCreateIfMissing(true)
-                .setTableFormatConfig(table)
-                .setMemtableWholeKeyFiltering(true)
-                .setMemtablePrefixBloomSizeRatio(0.1)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setWriteBufferSize(16L * 1024 * 1024)
-                .setMaxWriteBufferNumber(4)
+                .setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2)
                 .setKeepLogFileNum(5);
+        // A file in which half of any 128 consecutive entries are deletions is compacted soon:
+        // expired keys give their space back without waiting for the next size-driven compaction.
+        // (RocksJava sets the collector on Options only; the column families copy it from there.)
+        try (Options withCollector = new Options()) {
+            withCollector.setTablePropertiesCollectorFactory(
+                    List.of(TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(128, 64, 0.5)));
+            this.valueOptions = new ColumnFamilyOptions(withCollector)
+                    .setTableFormatConfig(table)
+                    .setMemtableWholeKeyFiltering(true)
+                    .setMemtablePrefixBloomSizeRatio(0.1)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setWriteBufferSize(16L * 1024 * 1024)
+                    .setMaxWriteBufferNumber(4);
+            this.indexOptions = new ColumnFamilyOptions(withCollector)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                    .setWriteBufferSize(8L * 1024 * 1024);
+        }
         this.writeOptions = new WriteOptions().setSync(fsync == Fsync.ALWAYS);
         this.readOptions = new ReadOptions();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
-            this.db = RocksDB.open(options, this.directory.toString());
+            this.db = RocksDB.open(options, this.directory.toString(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
+                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions)), handles);
         }
         catch (RocksDBException e) {
             throw new StoreException("cannot open RocksDB in " + this.directory + ": " + e.getMessage(), e);
         }
+        this.values = handles.get(0);
+        this.expires = handles.get(1);
+        long countStart = System.nanoTime();
+        counts.recount(db, values);
+        log.info("Counted {} keys ({} with an expiry) in {} ms", counts.total(0), counts.total(256),
+                (System.nanoTime() - countStart) / 1_000_000);
         if (fsync == Fsync.EVERYSEC) {
             walSyncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "kv-wal-sync");
@@ -135,10 +197,15 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public byte[] get(byte[] key) {
+    public Entry get(byte[] key) {
+        Entry entry = rawGet(key);
+        return entry == null || entry.expiredAt(clock.millis()) ? null : entry;
+    }
+
+    private Entry rawGet(byte[] key) {
         return read(() -> {
             try {
-                return db.get(readOptions, key);
+                return StoredValue.decode(key, db.get(values, readOptions, key));
             }
             catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
@@ -147,10 +214,33 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
+    public List<Entry> getAll(List<byte[]> keys) {
+        List<Entry> entries = rawGetAll(keys);
+        long now = clock.millis();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (entry != null && entry.expiredAt(now)) {
+                entries.set(i, null);
+            }
+        }
+        return entries;
+    }
+
+    private List<Entry> rawGetAll(List<byte[]> keys) {
+        if (keys.size() == 1) {
+            List<Entry> one = new ArrayList<>(1);
+            one.add(rawGet(keys.get(0)));
+            return one;
+        }
         return read(() -> {
             try {
-                return db.multiGetAsList(readOptions, keys);
+                List<ColumnFamilyHandle> families = java.util.Collections.nCopies(keys.size(), values);
+                List<byte[]> stored = db.multiGetAsList(readOptions, families, keys);
+                List<Entry> entries = new ArrayList<>(stored.size());
+                for (int i = 0; i < stored.size(); i++) {
+                    entries.add(StoredValue.decode(keys.get(i), stored.get(i)));
+                }
+                return entries;
             }
             catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
@@ -159,55 +249,147 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
-    public void put(byte[] key, byte[] value) {
-        write(() -> db.put(writeOptions, key, value));
+    public void put(Entry entry) {
+        putAll(List.of(entry));
     }
 
     @Override
     public void putAll(List<Entry> entries) {
+        putAll(entries, java.util.Collections.nCopies(entries.size(), (Entry) null));
+    }
+
+    @Override
+    public void putAll(List<Entry> entries, List<Entry> known) {
         // In key order (stable: of two writes to one key the later still wins), each insert into
         // the memtable's skip list starts near the previous one; in arrival order most of the
         // time went to re-finding the insert position from the top (a profile of SET at
         // pipeline 16 showed half the event loop's time in RecomputeSpliceLevels).
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        Integer[] order = new Integer[entries.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (order.length > 1) {
+            Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(entries.get(a).key(), entries.get(b).key()));
+        }
+        List<Entry> sorted = new ArrayList<>(order.length);
+        List<byte[]> keys = new ArrayList<>(order.length);
+        List<byte[]> unknown = new ArrayList<>();
+        for (int i : order) {
+            sorted.add(entries.get(i));
+            keys.add(entries.get(i).key());
+            if (known.get(i) == null) {
+                unknown.add(entries.get(i).key());
+            }
+        }
+        synchronized (writeOrder) {
+            // What each key was before: for the per-database counts (DBSIZE in O(1)) and to drop
+            // an overwritten expiry's index entry. Read only where the caller (the value cache)
+            // does not know it: a read per SET cost half again the CPU of the SET itself.
+            List<Entry> read = unknown.isEmpty() ? List.of() : rawGetAll(unknown);
+            List<Entry> raw = new ArrayList<>(order.length);
+            int next = 0;
+            for (int i : order) {
+                raw.add(known.get(i) != null ? known.get(i) : read.get(next++));
+            }
+            apply(sorted, keys, raw, clock.millis());
+        }
+    }
+
+    /**
+     * Applies {@code writes} as one batch, given {@code raw}, what the keys {@code keys} held
+     * before (expired or not); then updates the counts. The caller holds {@link #writeOrder}.
+     */
+    private void apply(List<Entry> writes, List<byte[]> keys, List<Entry> raw, long now) {
+        Map<ByteKey, Entry> state = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            state.putIfAbsent(new ByteKey(keys.get(i)), raw.get(i));
+        }
+        long[] delta = new long[2 * 256];
         write(() -> {
             try (WriteBatch batch = new WriteBatch()) {
-                for (Entry entry : sorted) {
-                    batch.put(entry.key(), entry.value());
+                for (Entry write : writes) {
+                    ByteKey key = new ByteKey(write.key());
+                    Entry before = state.get(key);
+                    Entry after = add(batch, write, before, now);
+                    state.put(key, after);
+                    count(delta, write.key(), before, after);
                 }
                 db.write(writeOptions, batch);
             }
         });
+        counts.add(delta);
+    }
+
+    private static void count(long[] delta, byte[] key, Entry before, Entry after) {
+        int db = key.length == 0 ? 0 : key[0] & 0xFF;
+        delta[db] += (after != null ? 1 : 0) - (before != null ? 1 : 0);
+        delta[256 + db] += (after != null && after.expires() ? 1 : 0) - (before != null && before.expires() ? 1 : 0);
+    }
+
+    /**
+     * Adds {@code write} to {@code batch}, given the key's {@code current} raw entry (null:
+     * absent); returns what the key holds after it (null: absent).
+     */
+    private Entry add(WriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
+        if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
+            batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
+        }
+        if (write.isDeletion() || write.expiredAt(now)) {
+            batch.delete(values, write.key());
+            return null;
+        }
+        batch.put(values, write.key(), StoredValue.encode(write));
+        if (write.expires()) {
+            batch.put(expires, StoredValue.indexKey(write.expireAt(), write.key()), new byte[0]);
+        }
+        return write;
     }
 
     @Override
-    public byte[] putIf(byte[] key, byte[] value, Predicate<byte[]> condition) {
+    public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
         synchronized (writeOrder) {
-            byte[] current = get(key);
-            if (condition.test(current)) {
-                put(key, value);
+            List<Entry> raw = rawGetAll(keys);
+            long now = clock.millis();
+            List<Entry> current = new ArrayList<>(raw.size());
+            for (Entry entry : raw) {
+                current.add(entry == null || entry.expiredAt(now) ? null : entry);
             }
-            return current;
+            List<Entry> writes = change.apply(current);
+            if (!writes.isEmpty()) {
+                Map<ByteKey, Entry> before = new HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    before.put(new ByteKey(keys.get(i)), raw.get(i));
+                }
+                List<byte[]> written = new ArrayList<>(writes.size());
+                List<Entry> rawWritten = new ArrayList<>(writes.size());
+                for (Entry write : writes) {
+                    ByteKey key = new ByteKey(write.key());
+                    written.add(write.key());
+                    rawWritten.add(before.containsKey(key) ? before.get(key) : rawGet(write.key()));
+                }
+                apply(writes, written, rawWritten, now);
+            }
+            return writes;
         }
     }
 
     @Override
     public long delete(List<byte[]> keys) {
         synchronized (writeOrder) { // the count and the delete as one step
-            long existing = countExisting(keys);
-            write(() -> {
-                if (keys.size() == 1) {
-                    db.delete(writeOptions, keys.get(0));
-                    return;
+            List<Entry> raw = rawGetAll(keys);
+            long now = clock.millis();
+            long existing = 0;
+            List<Entry> deletions = new ArrayList<>(keys.size());
+            java.util.Set<ByteKey> named = new java.util.HashSet<>();
+            for (int i = 0; i < keys.size(); i++) {
+                Entry entry = raw.get(i);
+                // DEL a a deletes one key, as in Redis (EXISTS a a counts two)
+                if (named.add(new ByteKey(keys.get(i))) && entry != null && !entry.expiredAt(now)) {
+                    existing++;
                 }
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (byte[] key : keys) {
-                        batch.delete(key);
-                    }
-                    db.write(writeOptions, batch);
-                }
-            });
+                deletions.add(Entry.deletion(keys.get(i)));
+            }
+            apply(deletions, keys, raw, now);
             return existing;
         }
     }
@@ -215,8 +397,8 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public long countExisting(List<byte[]> keys) {
         long count = 0;
-        for (byte[] value : getAll(keys)) {
-            if (value != null) {
+        for (Entry entry : getAll(keys)) {
+            if (entry != null) {
                 count++;
             }
         }
@@ -224,10 +406,109 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public List<byte[]> expireDue(long now, int limit) {
+        for (int attempt = 0; attempt < 4; attempt++) { // a slice of leftovers only: go on a little
+            boolean[] leftoversOnly = {false};
+            List<byte[]> deleted = expireSlice(now, limit, leftoversOnly);
+            if (!leftoversOnly[0]) {
+                return deleted;
+            }
+        }
+        return List.of();
+    }
+
+    private List<byte[]> expireSlice(long now, int limit, boolean[] leftoversOnly) {
+        synchronized (writeOrder) {
+            List<byte[]> deleted = new ArrayList<>();
+            long[] delta = new long[2 * 256];
+            write(() -> {
+                byte[] upper = StoredValue.indexKey(now + 1, new byte[0]);
+                try (Slice upperBound = new Slice(upper);
+                     ReadOptions bounded = new ReadOptions().setIterateUpperBound(upperBound);
+                     RocksIterator due = db.newIterator(expires, bounded);
+                     WriteBatch batch = new WriteBatch()) {
+                    due.seek(expiryCursor);
+                    // One multi-get for the slice's values (a get per key cost a JNI call each).
+                    List<byte[]> indexKeys = new ArrayList<>(limit);
+                    List<byte[]> keys = new ArrayList<>(limit);
+                    for (; due.isValid() && indexKeys.size() < limit; due.next()) {
+                        byte[] indexKey = due.key();
+                        indexKeys.add(indexKey);
+                        keys.add(StoredValue.indexedKey(indexKey));
+                    }
+                    int seen = indexKeys.size();
+                    List<byte[]> stored = seen == 0 ? List.of()
+                            : db.multiGetAsList(readOptions, java.util.Collections.nCopies(seen, values), keys);
+                    for (int i = 0; i < seen; i++) {
+                        byte[] indexKey = indexKeys.get(i);
+                        byte[] key = keys.get(i);
+                        byte[] value = stored.get(i);
+                        // Only if the value still expires at this entry's time: else it was
+                        // written again since, and this entry is a leftover.
+                        if (value != null && StoredValue.expireAt(value) == StoredValue.indexTime(indexKey)) {
+                            batch.delete(values, key);
+                            deleted.add(key);
+                            delta[key[0] & 0xFF]--;
+                            delta[256 + (key[0] & 0xFF)]--;
+                        }
+                        batch.delete(expires, indexKey);
+                        expiryCursor = indexKey;
+                    }
+                    leftoversOnly[0] = seen > 0 && deleted.isEmpty();
+                    if (seen > 0) {
+                        db.write(writeOptions, batch);
+                    }
+                }
+            });
+            counts.add(delta);
+            expiredSinceFlush += deleted.size();
+            if (expiredSinceFlush >= RECLAIM_AFTER && deleted.size() < limit) {
+                reclaim();
+            }
+            return deleted;
+        }
+    }
+
+    /**
+     * After a wave of expiries: flushes the memtables (in the background) so that their
+     * deletions reach a table file, which the compact-on-deletion collector marks for
+     * compaction; the compaction then drops the deleted values and their tombstones. Without it
+     * the tombstones could wait in memory for the next flush, and the space for the one after.
+     */
+    private void reclaim() {
+        expiredSinceFlush = 0;
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
+            db.flush(flush, List.of(values, expires));
+        }
+        catch (RocksDBException e) {
+            log.warn("Flush after expiries failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public long size(byte[] prefix) {
+        return counts.keys(prefix[0] & 0xFF);
+    }
+
+    @Override
+    public long expiring(byte[] prefix) {
+        return counts.expiring(prefix[0] & 0xFF);
+    }
+
+    @Override
+    public long storedBytes() {
+        return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
+    }
+
+    @Override
     public long estimatedSize() {
+        return property(values, "rocksdb.estimate-num-keys");
+    }
+
+    private long property(ColumnFamilyHandle family, String name) {
         return read(() -> {
             try {
-                return db.getLongProperty("rocksdb.estimate-num-keys");
+                return db.getLongProperty(family, name);
             }
             catch (RocksDBException e) {
                 return -1L;
@@ -238,14 +519,41 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public void clear() {
         write(() -> {
-            try (Snapshot snapshot = snapshot(); CloseableIterator<Entry> entries = snapshot.entries(null);
-                 WriteBatch batch = new WriteBatch()) {
-                while (entries.hasNext()) {
-                    batch.delete(entries.next().key());
-                }
+            try (WriteBatch batch = new WriteBatch()) {
+                // Every database; keys starting 0xFF are the server's own (the database table) and stay.
+                batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
+                batch.deleteRange(expires, new byte[0], END);
                 db.write(writeOptions, batch);
             }
+            expiryCursor = new byte[0];
+            counts.clear();
         });
+    }
+
+    @Override
+    public void clear(byte[] prefix) {
+        // The database's index entries stay: the active cycle drops them as leftovers.
+        write(() -> {
+            db.deleteRange(values, writeOptions, prefix, successor(prefix));
+            if (prefix.length == 1) {
+                counts.clear(prefix[0] & 0xFF);
+            }
+            else {
+                counts.recount(db, values); // not a database: count again
+            }
+        });
+    }
+
+    /** The first key after every key that starts with {@code prefix}. */
+    private static byte[] successor(byte[] prefix) {
+        byte[] next = prefix.clone();
+        for (int i = next.length - 1; i >= 0; i--) {
+            if (next[i] != (byte) 0xFF) {
+                next[i]++;
+                return Arrays.copyOf(next, i + 1);
+            }
+        }
+        return END;
     }
 
     @Override
@@ -291,10 +599,14 @@ public final class RocksDbStore implements KeyValueStore {
             catch (RocksDBException e) {
                 log.warn("final WAL sync failed: {}", e.getMessage());
             }
+            values.close();
+            expires.close();
             db.close();
             writeOptions.close();
             readOptions.close();
             options.close();
+            valueOptions.close();
+            indexOptions.close();
             blockCache.close();
             log.info("RocksDB closed cleanly");
         }
@@ -308,7 +620,7 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     /**
-     * Every write runs under {@link #writeOrder}: a write that reads first ({@link #putIf}, the
+     * Every write runs under {@link #writeOrder}: a write that reads first ({@link #update}, the
      * count {@link #delete} returns) sees no other write land between its read and its write,
      * also with several event loops.
      */
@@ -345,10 +657,12 @@ public final class RocksDbStore implements KeyValueStore {
 
         private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
         private final ReadOptions options = new ReadOptions().setSnapshot(snapshot);
+        /** What has expired is judged at the snapshot's time, so the view stays consistent. */
+        private final long now = clock.millis();
 
         @Override
-        public long count(byte[] pattern) {
-            try (CloseableIterator<Entry> entries = iterate(pattern, false)) {
+        public long count(byte[] prefix, byte[] pattern) {
+            try (CloseableIterator<Entry> entries = iterate(prefix, pattern, new byte[0], false)) {
                 long count = 0;
                 while (entries.hasNext()) {
                     entries.next();
@@ -359,15 +673,18 @@ public final class RocksDbStore implements KeyValueStore {
         }
 
         @Override
-        public CloseableIterator<Entry> entries(byte[] pattern) {
-            return iterate(pattern, true);
+        public CloseableIterator<Entry> entries(byte[] prefix, byte[] pattern, byte[] from) {
+            return iterate(prefix, pattern, from, true);
         }
 
-        private CloseableIterator<Entry> iterate(byte[] pattern, boolean withValues) {
+        private CloseableIterator<Entry> iterate(byte[] keyPrefix, byte[] pattern, byte[] from, boolean withValues) {
             Glob glob = pattern == null ? null : Glob.of(pattern);
-            byte[] prefix = glob == null ? new byte[0] : glob.literalPrefix();
-            RocksIterator iterator = read(() -> db.newIterator(options));
-            iterator.seek(prefix);
+            byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
+            byte[] prefix = concat(keyPrefix, literal);
+            byte[] start = concat(keyPrefix, from);
+            RocksIterator iterator = read(() -> db.newIterator(values, options));
+            iterator.seek(Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix);
+            int skip = keyPrefix.length;
             return new CloseableIterator<>() {
                 private Entry next = advance(false);
 
@@ -380,9 +697,16 @@ public final class RocksDbStore implements KeyValueStore {
                         if (!startsWith(key, prefix)) {
                             return null;
                         }
-                        if (glob == null || glob.matches(key)) {
-                            return new Entry(key, withValues ? iterator.value() : null);
+                        byte[] name = Arrays.copyOfRange(key, skip, key.length);
+                        if (glob != null && !glob.matches(name)) {
+                            continue;
                         }
+                        byte[] stored = iterator.value();
+                        long expireAt = StoredValue.expireAt(stored);
+                        if (expireAt != Entry.NO_EXPIRY && expireAt <= now) {
+                            continue;
+                        }
+                        return withValues ? StoredValue.decode(name, stored) : new Entry(name, null, expireAt);
                     }
                     return null;
                 }
@@ -414,6 +738,12 @@ public final class RocksDbStore implements KeyValueStore {
             options.close();
             db.releaseSnapshot(snapshot);
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {

@@ -1,5 +1,7 @@
 package kv.server.store;
 
+import java.time.Clock;
+
 import kv.server.config.KvServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,13 +13,22 @@ class StoreConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
+    /**
+     * The wall clock expiry times are read against (Redis's expiry times are absolute Unix
+     * times too); tests put a clock of their own in with {@code @Primary}.
+     */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     /** Closed by Spring after the TCP endpoint has stopped (see {@code GracefulShutdown}). */
     @Bean(destroyMethod = "close")
-    KeyValueStore keyValueStore(KvServerProperties properties) {
-        RocksDbStore store = new RocksDbStore(properties.dataDir(), properties.fsync());
+    KeyValueStore keyValueStore(KvServerProperties properties, Clock clock) {
+        RocksDbStore store = new RocksDbStore(properties.dataDir(), properties.fsync(), clock);
         long cacheBytes = properties.cacheBytes();
         log.info("Value cache: {} MB{}", cacheBytes >> 20,
                 properties.cacheSize() == null ? " (a quarter of the maximum heap; kv.server.cache-size sets it)" : "");
-        return cacheBytes > 0 ? new CachedStore(store, cacheBytes) : store;
+        return cacheBytes > 0 ? new CachedStore(store, cacheBytes, clock) : store;
     }
 }

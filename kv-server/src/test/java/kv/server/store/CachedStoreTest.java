@@ -38,10 +38,11 @@ class CachedStoreTest {
     void readsSeeEveryWriteDeleteAndClear() {
         CachedStore store = new CachedStore(rocks, 1024 * 1024);
         assertThat(store.get(bytes("k"))).as("absent, and remembered as absent").isNull();
-        store.put(bytes("k"), bytes("1"));
-        assertThat(store.get(bytes("k"))).isEqualTo(bytes("1"));
+        store.put(new KeyValueStore.Entry(bytes("k"), bytes("1")));
+        assertThat(value(store.get(bytes("k")))).isEqualTo(bytes("1"));
         store.putAll(List.of(new KeyValueStore.Entry(bytes("k"), bytes("2")), new KeyValueStore.Entry(bytes("j"), bytes("3"))));
-        assertThat(store.getAll(List.of(bytes("k"), bytes("j"), bytes("x")))).containsExactly(bytes("2"), bytes("3"), null);
+        assertThat(store.getAll(List.of(bytes("k"), bytes("j"), bytes("x")))).extracting(CachedStoreTest::value)
+                .containsExactly(bytes("2"), bytes("3"), null);
         assertThat(store.delete(List.of(bytes("k"), bytes("x")))).isEqualTo(1);
         assertThat(store.get(bytes("k"))).isNull();
         store.clear();
@@ -62,8 +63,8 @@ class CachedStoreTest {
         AtomicInteger readsOfK = new AtomicInteger();
         KeyValueStore slowReads = new ForwardingStore(rocks) {
             @Override
-            public byte[] get(byte[] key) {
-                byte[] value = super.get(key);
+            public KeyValueStore.Entry get(byte[] key) {
+                KeyValueStore.Entry value = super.get(key);
                 if (new String(key, UTF_8).equals("k") && readsOfK.incrementAndGet() == 1) {
                     fetched.countDown();
                     await(writeDone);
@@ -72,19 +73,23 @@ class CachedStoreTest {
             }
         };
         CachedStore store = new CachedStore(slowReads, 400); // room for about two entries
-        rocks.put(bytes("k"), bytes("old"));
+        rocks.put(new KeyValueStore.Entry(bytes("k"), bytes("old")));
 
-        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> store.get(bytes("k")));
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> value(store.get(bytes("k"))));
         assertThat(fetched.await(5, TimeUnit.SECONDS)).isTrue();
-        store.put(bytes("k"), bytes("new"));
+        store.put(new KeyValueStore.Entry(bytes("k"), bytes("new")));
         for (int i = 0; i < 20; i++) {
-            store.put(bytes("filler" + i), new byte[100]); // evicts k's fresh entry
+            store.put(new KeyValueStore.Entry(bytes("filler" + i), new byte[100])); // evicts k's fresh entry
         }
         writeDone.countDown();
 
         assertThat(read.get(5, TimeUnit.SECONDS)).as("the racing read itself may answer the old value").isEqualTo(bytes("old"));
-        assertThat(store.get(bytes("k"))).as("but it is not cached").isEqualTo(bytes("new"));
+        assertThat(value(store.get(bytes("k")))).as("but it is not cached").isEqualTo(bytes("new"));
         assertThat(readsOfK).as("the read after the race reached the store: k's fresh entry had been evicted").hasValue(2);
+    }
+
+    private static byte[] value(KeyValueStore.Entry entry) {
+        return entry == null ? null : entry.value();
     }
 
     private static byte[] bytes(String text) {

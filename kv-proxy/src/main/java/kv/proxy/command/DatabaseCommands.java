@@ -1,0 +1,52 @@
+package kv.proxy.command;
+
+import java.util.Map;
+
+import kv.protocol.command.CommandGroup;
+import kv.protocol.command.CommandHandler;
+import kv.protocol.resp.Replies;
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
+import kv.proxy.ops.ProxyConfig;
+import kv.proxy.session.ClientSession;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code SELECT index}: the proxy keeps each client's database and runs the client's requests on
+ * it at every backend (see {@link kv.proxy.backend.Databases}). The index must exist on every
+ * backend: the proxy knows how many databases each has from {@code CONFIG GET databases}, asked
+ * when it subscribes to the backend's invalidations.
+ */
+@Component
+public class DatabaseCommands implements CommandGroup<ClientSession> {
+
+    private final ProxyConfig config;
+
+    public DatabaseCommands(ProxyConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void register(Map<String, CommandHandler<ClientSession>> handlers) {
+        handlers.put("select", this::select);
+    }
+
+    RespValue select(Request request, ClientSession session) {
+        String text = request.argString(1);
+        long index;
+        try {
+            if (text.startsWith("+")) {
+                throw new NumberFormatException(text); // Redis reads no sign but '-'
+            }
+            index = Long.parseLong(text);
+        }
+        catch (NumberFormatException e) {
+            return Replies.error("ERR value is not an integer or out of range");
+        }
+        if (index < 0 || index >= config.databases()) {
+            return Replies.error("ERR DB index is out of range");
+        }
+        session.db((int) index);
+        return Replies.OK;
+    }
+}

@@ -1,0 +1,78 @@
+package kv.proxy.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.protocol.resp.RespLimits;
+import kv.proxy.backend.Backend;
+import kv.proxy.backend.Backends;
+import kv.proxy.config.ProxyProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * The parameters {@code CONFIG GET} answers on kv-proxy: those of Redis 7 that mean something
+ * for a proxy, with the proxy's values, then the proxy's own settings under their
+ * {@code kv.proxy.*} names. Redis's parameters about a dataset on disk (dir, dbfilename,
+ * appendfsync, ...) are not listed: the proxy has none, and an answer would mislead.
+ */
+@Component
+public class ProxyConfig {
+
+    private final ProxyProperties properties;
+    private final Backends backends;
+    private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
+
+    public ProxyConfig(ProxyProperties properties, Backends backends,
+                       ObjectProvider<RespServerConnectionFactory> connectionFactory) {
+        this.properties = properties;
+        this.backends = backends;
+        this.connectionFactory = connectionFactory;
+    }
+
+    /** Every parameter and its value, in a stable order. */
+    public Map<String, String> values() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("bind", properties.bind());
+        values.put("port", Integer.toString(port()));
+        values.put("databases", Integer.toString(databases()));
+        values.put("io-threads", Integer.toString(properties.ioThreads()));
+        // The read cache is the proxy's memory: bounded by bytes, evicting by frequency (W-TinyLFU).
+        values.put("maxmemory", Long.toString(properties.cache().maxBytesOrDefault()));
+        values.put("maxmemory-policy", "allkeys-lfu");
+        values.put("proto-max-bulk-len", Long.toString(RespLimits.DEFAULTS.maxBulkBytes()));
+        values.put("client-query-buffer-limit", Long.toString(RespLimits.DEFAULTS.maxBulkBytes()));
+        values.put("timeout", "0");
+        values.put("save", "");
+        values.put("appendonly", "no");
+        values.put("cluster-enabled", "no");
+        values.put("kv.proxy.backends", backends.all().stream().map(Backend::name).collect(Collectors.joining(",")));
+        values.put("kv.proxy.pool-size", Integer.toString(properties.poolSize()));
+        values.put("kv.proxy.cache.enabled", properties.cache().enabled() ? "yes" : "no");
+        values.put("kv.proxy.cache.max-bytes", Long.toString(properties.cache().maxBytesOrDefault()));
+        values.put("kv.proxy.cache.ttl", seconds(properties.cache().ttl()));
+        values.put("kv.proxy.timeouts.connect", seconds(properties.timeouts().connect()));
+        values.put("kv.proxy.timeouts.reply", seconds(properties.timeouts().reply()));
+        values.put("kv.proxy.timeouts.heartbeat", seconds(properties.timeouts().heartbeat()));
+        values.put("kv.proxy.timeouts.reconnect-max", seconds(properties.timeouts().reconnectMax()));
+        return values;
+    }
+
+    /** The databases every backend has: what SELECT accepts. */
+    public int databases() {
+        return backends.all().stream().mapToInt(Backend::databases).min().orElse(1);
+    }
+
+    private int port() {
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        return factory == null || factory.getPort() == 0 ? properties.port() : factory.getPort();
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s"
+                : String.format(Locale.ROOT, "%dms", duration.toMillis());
+    }
+}
