@@ -57,7 +57,11 @@ public class HelpCommand extends KvCommand {
         String name = args.get(0).toLowerCase(Locale.ROOT);
         CommandSpec spec = CommandTable.get(name);
         if (spec != null) {
-            console.println(console.bold(CommandGroups.usage(spec)) + (name.equals("dump") ? " [--full]" : ""));
+            // The shell's own command for it, if any, knows its usage best (DUMP's --full).
+            String usage = commands.stream().filter(command -> command.getName().equals(name))
+                    .map(Command::getHelp).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(CommandGroups.usage(spec));
+            console.println(console.bold(usage));
             console.println("  " + spec.summary());
             console.println("  group: " + CommandGroups.of(spec).toLowerCase(Locale.ROOT) + " · arity: " + spec.arity()
                     + " · flags: " + spec.flags().stream().map(f -> f.wireName()).sorted()
