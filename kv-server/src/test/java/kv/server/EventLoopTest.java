@@ -363,8 +363,9 @@ class EventLoopTest extends RunningServerTest {
     }
 
     /**
-     * {@code *0\r} followed by anything but a line feed: RespInput.hasCompleteRequest skips the
-     * empty array to the next line feed, finds none and starts over at the same place. Runs against
+     * {@code *0\r} followed by anything but a line feed: the whole-request scanner the decoder had
+     * before it was resumable (RespInput.hasCompleteRequest) skipped the empty array to the next
+     * line feed, found none and started over at the same place. Runs against
      * a server of its own, so that a loop that spins cannot take this class's server with it.
      */
     @Test
@@ -384,9 +385,10 @@ class EventLoopTest extends RunningServerTest {
 
     /**
      * {@code *-1} is a null array, which the decoder skips like an empty one (as Redis does), but
-     * RespInput.hasCompleteRequest calls a count with a minus sign malformed and so "whole": the
-     * decoder then reads past the bytes received, hits their end, and the requests of the batch
-     * already decoded (the SET) are lost with the connection. Sent in one write, the pipeline works.
+     * the old whole-request scanner (RespInput.hasCompleteRequest) called a count with a minus sign
+     * malformed and so "whole": the decoder then read past the bytes received, hit their end, and
+     * the requests of the batch already decoded (the SET) were lost with the connection. Sent in
+     * one write, the pipeline worked. (In memory: RespRequestDeserializerTest.)
      */
     @Test
     void aNullArrayInAPipelineIsSkippedWhereverTcpCutsIt() {

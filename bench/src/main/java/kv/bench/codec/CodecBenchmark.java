@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +18,7 @@ import kv.protocol.resp.RespDecoder;
 import kv.protocol.resp.RespEncoder;
 import kv.protocol.resp.RespInput;
 import kv.protocol.resp.RespValue;
+import kv.protocol.tcp.RespRequestDeserializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,6 +57,9 @@ public class CodecBenchmark {
     private byte[] batch;
     private RespDecoder decoder;
     private RespInput in;
+    private RespRequestDeserializer deserializer;
+    private RespInput fed;
+    private BatchChannel socket;
     private List<RespValue> replies;
     private final ReusableOutput out = new ReusableOutput();
 
@@ -77,6 +83,9 @@ public class CodecBenchmark {
         batch = requests.toByteArray();
         decoder = new RespDecoder();
         in = new RespInput(new RepeatingInput(batch));
+        deserializer = new RespRequestDeserializer(new RespDecoder());
+        fed = RespInput.fedBy(16 * 1024);
+        socket = new BatchChannel(batch);
     }
 
     @Benchmark
@@ -84,6 +93,17 @@ public class CodecBenchmark {
     public void decodePipelinedBatch(Blackhole blackhole) throws IOException {
         for (int i = 0; i < BATCH; i++) {
             blackhole.consume(decoder.readRequest(in));
+        }
+    }
+
+    /** As the event loop reads a connection: one read (a batch, unless it is larger than the buffer), then every whole request buffered. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void decodeOnTheLoop(Blackhole blackhole) throws IOException {
+        fed.fill(socket);
+        Object message;
+        while ((message = deserializer.next(fed)) != null) {
+            blackhole.consume(message);
         }
     }
 
@@ -117,6 +137,33 @@ public class CodecBenchmark {
                 reset();
             }
             return super.read(target, offset, length);
+        }
+    }
+
+    /** A non-blocking socket on which the client sends the batch again and again, as fast as it is read. */
+    static final class BatchChannel implements ReadableByteChannel {
+        private final byte[] batch;
+        private int sent;
+
+        BatchChannel(byte[] batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public int read(ByteBuffer target) {
+            int n = Math.min(batch.length - sent, target.remaining());
+            target.put(batch, sent, n);
+            sent = (sent + n) % batch.length;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -123,7 +123,7 @@ final class EventLoop implements Runnable {
         selector.wakeup();
     }
 
-    /** The connection has whole requests buffered that it held back; run them next round. */
+    /** The connection has request bytes buffered that it held back; decode and run them next round. */
     void resume(RespConnection<?> connection) {
         resumable.add(connection);
     }

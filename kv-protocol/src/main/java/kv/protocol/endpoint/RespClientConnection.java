@@ -176,8 +176,9 @@ public final class RespClientConnection extends LoopConnection {
                 fail(new EOFException("connection closed by " + server));
                 return;
             }
-            while (isOpen() && input.hasCompleteValue()) {
-                received(decoder.readValue(input));
+            RespValue reply;
+            while (isOpen() && (reply = decoder.decodeValue(input)) != null) {
+                received(reply);
             }
         }
         catch (IOException e) { // RespProtocolException included: the stream cannot be trusted past it

@@ -170,15 +170,12 @@ public class RespConnection<S> extends LoopConnection {
     /** Runs every whole request buffered, unless replies pile up unsent. */
     void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
-        try {
-            while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()
-                    && deserializer.hasRequest(input)) {
-                dispatch(deserializer.deserialize(input));
+        while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
+            Object request = deserializer.next(input);
+            if (request == null) {
+                return; // the rest has not arrived; decoding goes on from where it stopped
             }
-        }
-        catch (IOException e) {
-            // Cannot happen: a whole request is buffered. Treat it as malformed input.
-            dispatch(new MalformedRequest(e.getMessage()));
+            dispatch(request);
         }
     }
 
@@ -343,7 +340,7 @@ public class RespConnection<S> extends LoopConnection {
         }
         else if (sent) {
             interest(SelectionKey.OP_READ);
-            if (!closing() && ((RespRequestDeserializer) getDeserializer()).hasRequest(input)) {
+            if (!closing() && input.buffered() > 0) {
                 loop.resume(this); // requests held back while replies piled up or awaited
             }
         }

@@ -14,10 +14,11 @@ final class InlineSplitter {
     private InlineSplitter() {
     }
 
-    static List<byte[]> split(byte[] line) throws RespProtocolException {
+    /** The words of {@code line[from, to)}. */
+    static List<byte[]> split(byte[] line, int from, int to) throws RespProtocolException {
         List<byte[]> words = new ArrayList<>();
-        int i = 0;
-        int n = line.length;
+        int i = from;
+        int n = to;
         while (true) {
             while (i < n && isSpace(line[i])) {
                 i++;

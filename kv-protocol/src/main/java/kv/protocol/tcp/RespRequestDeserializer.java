@@ -30,27 +30,71 @@ public final class RespRequestDeserializer implements Deserializer<Object> {
         this.decoder = decoder;
     }
 
-    /** True if {@code in} already holds a whole request, so {@link #deserialize} will not wait for bytes. */
-    public boolean hasRequest(RespInput in) {
-        return in.hasCompleteRequest(decoder.limits());
-    }
-
-    @Override
-    public Object deserialize(InputStream inputStream) throws IOException {
-        RespInput in = buffers.of(inputStream);
+    /**
+     * The next message from the bytes buffered in {@code in}, for an event loop: never waits.
+     *
+     * @return a request, a batch or a malformed request; null if no whole request has arrived yet
+     */
+    public Object next(RespInput in) {
+        Request first;
         try {
-            List<RespProtocolException> errors = new ArrayList<>(0);
-            List<Request> requests = decoder.readPipeline(in, MAX_BATCH, errors);
-            if (requests == null) {
-                throw new SoftEndOfStreamException("connection closed by the client");
-            }
-            if (errors.isEmpty() && requests.size() == 1) {
-                return requests.get(0);
-            }
-            return new RequestBatch(requests, errors.isEmpty() ? null : new MalformedRequest(errors.get(0).getMessage()));
+            first = decoder.decodeRequest(in);
         }
         catch (RespProtocolException e) {
             return new MalformedRequest(e.getMessage());
         }
+        return first == null ? null : batch(in, first);
+    }
+
+    /** Waits for the next request on {@code inputStream}, then takes the ones already buffered with it. */
+    @Override
+    public Object deserialize(InputStream inputStream) throws IOException {
+        RespInput in = buffers.of(inputStream);
+        Request first;
+        try {
+            first = decoder.readRequest(in);
+        }
+        catch (RespProtocolException e) {
+            return new MalformedRequest(e.getMessage());
+        }
+        if (first == null) {
+            throw new SoftEndOfStreamException("connection closed by the client");
+        }
+        return batch(in, first);
+    }
+
+    /**
+     * {@code first} and every further request whole in the buffer, up to {@link #MAX_BATCH}: the
+     * batch a pipelining client sent together. A malformed request ends the batch; the requests
+     * before it are kept.
+     */
+    private Object batch(RespInput in, Request first) {
+        if (in.buffered() == 0) {
+            return first;
+        }
+        List<Request> requests = null;
+        MalformedRequest malformed = null;
+        for (int size = 1; size < MAX_BATCH; size++) {
+            Request next;
+            try {
+                next = decoder.decodeRequest(in);
+            }
+            catch (RespProtocolException e) {
+                malformed = new MalformedRequest(e.getMessage());
+                break;
+            }
+            if (next == null) {
+                break;
+            }
+            if (requests == null) {
+                requests = new ArrayList<>(16);
+                requests.add(first);
+            }
+            requests.add(next);
+        }
+        if (requests == null && malformed == null) {
+            return first;
+        }
+        return new RequestBatch(requests == null ? List.of(first) : requests, malformed);
     }
 }

@@ -1,86 +1,21 @@
 package kv.protocol.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link RespInput#hasCompleteValue}: how a client on an event loop knows a whole reply has arrived. */
+/** {@link RespInput}: a connection's buffer, filled from a channel or a stream, and the decoder's progress in it. */
 class RespInputTest {
 
     private final RespDecoder decoder = new RespDecoder();
 
-    /** A channel that hands over its bytes {@code step} at a time, then has nothing more (yet). */
-    private static final class Trickle implements ReadableByteChannel {
-        private final byte[] bytes;
-        private final int step;
-        private int sent;
-
-        Trickle(byte[] bytes, int step) {
-            this.bytes = bytes;
-            this.step = step;
-        }
-
-        @Override
-        public int read(ByteBuffer target) {
-            int n = Math.min(Math.min(step, bytes.length - sent), target.remaining());
-            target.put(bytes, sent, n);
-            sent += n;
-            return n;
-        }
-
-        boolean drained() {
-            return sent == bytes.length;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "+OK\r\n", "-ERR bad thing\r\n", ":-42\r\n", "$5\r\nhello\r\n", "$0\r\n\r\n", "$-1\r\n", "*-1\r\n", "*0\r\n",
-        "*2\r\n$3\r\nfoo\r\n*1\r\n:1\r\n", "*3\r\n*0\r\n$-1\r\n*2\r\n+a\r\n*1\r\n$2\r\nbc\r\n",
-        "_\r\n", "#t\r\n", ",3.25\r\n", "(3492890328409238509324850943850943825024385\r\n", "=15\r\ntxt:Some string\r\n",
-        "!9\r\nERR oops!\r\n", "%1\r\n+key\r\n:1\r\n", "%2\r\n+a\r\n*1\r\n:1\r\n+b\r\n%0\r\n", "~2\r\n+a\r\n+b\r\n",
-        ">2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nkey\r\n", "|1\r\n+source\r\n+cache\r\n$1\r\nv\r\n",
-    })
-    void aValueIsCompleteAtItsLastByteAndNotBefore(String wire) throws IOException {
-        byte[] bytes = (wire + "+NEXT\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        RespValue expected = decoder.readValue(new RespInput(new java.io.ByteArrayInputStream(bytes)));
-        Trickle channel = new Trickle(bytes, 1);
-        RespInput input = RespInput.fedBy(4);
-        for (int received = 0; received < wire.length(); received++) {
-            assertThat(input.hasCompleteValue()).as("after %d of %d bytes", received, wire.length()).isFalse();
-            input.fill(channel);
-        }
-        assertThat(input.hasCompleteValue()).isTrue();
-        assertThat(decoder.readValue(input)).isEqualTo(expected);
-
-        assertThat(input.hasCompleteValue()).as("the next value has not arrived").isFalse();
-        while (!channel.drained()) {
-            input.fill(channel);
-        }
-        assertThat(input.hasCompleteValue()).isTrue();
-        assertThat(decoder.readValue(input)).isEqualTo(new RespValue.SimpleString("NEXT"));
-    }
-
     @Test
-    void aLargeBulkStringArrivingInPiecesIsCompleteOnlyWithItsLastPiece() throws IOException {
+    void aLargeBulkStringArrivingInPiecesComesOutWithItsLastPieceWithoutGrowingTheBuffer() throws IOException {
         byte[] value = new byte[3 * 1024 * 1024];
         Arrays.fill(value, (byte) 'x');
         byte[] header = ("*2\r\n:7\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -89,25 +24,54 @@ class RespInputTest {
         System.arraycopy(value, 0, wire, header.length, value.length);
         wire[wire.length - 2] = '\r';
         wire[wire.length - 1] = '\n';
-        Trickle channel = new Trickle(wire, 1000);
+        PiecesChannel channel = new PiecesChannel(wire, IntStream.iterate(1000, n -> n < wire.length, n -> n + 1000).toArray());
         RespInput input = RespInput.fedBy(16 * 1024);
+        RespValue decoded = null;
         int reads = 0;
-        while (!channel.drained()) {
-            assertThat(input.hasCompleteValue()).isFalse();
+        while (channel.next()) {
+            assertThat(decoded).as("complete before its last piece").isNull();
             input.fill(channel);
             reads++;
+            decoded = decoder.decodeValue(input);
         }
         assertThat(reads).isGreaterThan(3000);
-        assertThat(input.hasCompleteValue()).isTrue();
-        RespValue.Array array = (RespValue.Array) decoder.readValue(input);
+        assertThat(input.buffer.length).isEqualTo(16 * 1024);
+        RespValue.Array array = (RespValue.Array) decoded;
+        assertThat(array.elements().get(0)).isEqualTo(new RespValue.Integer(7));
         assertThat(((RespValue.BulkString) array.elements().get(1)).bytes()).isEqualTo(value);
     }
 
     @Test
-    void malformedBytesCountAsCompleteSoTheDecoderReportsThem() throws IOException {
-        RespInput input = RespInput.fedBy(64);
-        input.fill(new Trickle("$x\r\n".getBytes(StandardCharsets.US_ASCII), 100));
-        assertThat(input.hasCompleteValue()).isTrue();
-        assertThatThrownBy(() -> decoder.readValue(input)).isInstanceOf(RespProtocolException.class);
+    void bytesNotDecodedYetMoveToTheFrontWhenTheBufferIsFull() throws IOException {
+        RespInput input = RespInput.fedBy(8);
+        PiecesChannel channel = new PiecesChannel("+AB\r\n+CDEFG\r\n".getBytes(StandardCharsets.US_ASCII), 8);
+        channel.next();
+        input.fill(channel);
+        assertThat(decoder.decodeValue(input)).isEqualTo(new RespValue.SimpleString("AB"));
+        assertThat(decoder.decodeValue(input)).as("+CD of +CDEFG").isNull();
+        channel.next();
+        input.fill(channel);
+        assertThat(decoder.decodeValue(input)).isEqualTo(new RespValue.SimpleString("CDEFG"));
+        assertThat(input.buffer.length).as("room was made by moving, not growing").isEqualTo(8);
+        assertThat(input.buffered()).isZero();
+    }
+
+    @Test
+    void readingTheStreamDirectlyTakesTheBytesTheDecoderHasNotTaken() throws IOException {
+        RespInput input = new RespInput(new OneByteAtATimeInputStream("+OK\r\nab".getBytes(StandardCharsets.US_ASCII)), 4);
+        assertThat(decoder.readValue(input)).isEqualTo(Replies.OK);
+        byte[] rest = new byte[8];
+        assertThat(input.read(rest, 0, 8)).isEqualTo(1);
+        assertThat(input.read()).isEqualTo('b');
+        assertThat(input.read()).as("end of stream").isEqualTo(-1);
+    }
+
+    @Test
+    void aFedInputEndsWhereItsBytesEnd() throws IOException {
+        RespInput input = RespInput.fedBy(16);
+        input.fill(new PiecesChannel("+OK\r\n".getBytes(StandardCharsets.US_ASCII)).withEverything());
+        assertThat(decoder.readValue(input)).isEqualTo(Replies.OK);
+        assertThat(decoder.readValue(input)).as("nothing more: a clean end").isNull();
+        assertThat(input.read()).isEqualTo(-1);
     }
 }
