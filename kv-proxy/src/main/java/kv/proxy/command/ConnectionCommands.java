@@ -3,7 +3,6 @@ package kv.proxy.command;
 import java.util.Map;
 
 import kv.protocol.command.CommandHandler;
-import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
 import kv.protocol.endpoint.ClientRegistry;

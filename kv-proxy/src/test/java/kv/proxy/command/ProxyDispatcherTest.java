@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import kv.protocol.command.CommandGroup;
-import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;

@@ -2,7 +2,6 @@ package kv.server.command;
 
 import java.util.concurrent.Callable;
 
-import kv.protocol.command.CommandGroup;
 import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
