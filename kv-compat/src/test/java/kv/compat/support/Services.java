@@ -1,9 +1,12 @@
 package kv.compat.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -69,12 +72,32 @@ public final class Services {
             RedisServerProcess redis = RedisServerProcess.start(work);
             KvServerProcess kvServer = first.join();
             KvServerProcess proxiedServer = second.join();
-            ProxyRunner proxy = ProxyRunner.start(List.of(proxiedServer.port()), NO_SPRING_DATA_REDIS).awaitCoherent();
+            ProxyRunner proxy = ProxyRunner.start(List.of(proxiedServer.port()), NO_SPRING_DATA_REDIS,
+                    "spring.config.location=file:" + proxyConfiguration(work)).awaitCoherent();
             return new Services(redis, kvServer, proxiedServer, proxy);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * kv-proxy's own application.yml, copied out of its jar (or classes directory). On this classpath
+     * kv-server's comes first, and the proxy would read that one instead.
+     */
+    private static Path proxyConfiguration(Path work) throws IOException {
+        Enumeration<URL> candidates = Services.class.getClassLoader().getResources("application.yml");
+        while (candidates.hasMoreElements()) {
+            URL candidate = candidates.nextElement();
+            if (candidate.toString().contains("kv-proxy")) {
+                Path copy = work.resolve("kv-proxy-application.yml");
+                try (InputStream in = candidate.openStream()) {
+                    Files.copy(in, copy);
+                }
+                return copy;
+            }
+        }
+        throw new IllegalStateException("kv-proxy's application.yml is not on the test classpath");
     }
 
     private static CompletableFuture<KvServerProcess> startServer(Path dir) {
