@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 import kv.compat.differential.Operation.Comparison;
 import kv.compat.support.Reply;
@@ -52,18 +53,31 @@ final class DifferentialRun {
         this.protocol = protocol;
     }
 
-    /** Runs {@code count} operations of {@code seed}'s stream of the {@code enabled} commands. */
-    Map<String, Tally> run(long seed, int count, Set<String> enabled) throws IOException {
+    /**
+     * Runs {@code count} operations of {@code seed}'s stream of the {@code enabled} commands;
+     * {@code replay} says how to run it again, for a report.
+     */
+    Map<String, Tally> run(long seed, int count, Set<String> enabled, String replay) throws IOException {
+        CommandGenerator generator = new CommandGenerator(seed, enabled);
+        return run(count, index -> generator.next(), "stream seed " + seed + "; " + replay);
+    }
+
+    /** Runs a fixed list of operations; {@code source} names it in a report. */
+    Map<String, Tally> run(List<Operation> operations, String source) throws IOException {
+        return run(operations.size(), operations::get, source);
+    }
+
+    private Map<String, Tally> run(int count, IntFunction<Operation> operations, String source)
+            throws IOException {
         Map<Endpoint, WireConnection> connections = new LinkedHashMap<>();
         try {
             for (Endpoint endpoint : endpoints()) {
                 connections.put(endpoint, open(endpoint));
             }
-            CommandGenerator generator = new CommandGenerator(seed, enabled);
             Deque<String> history = new ArrayDeque<>();
             long lastEnd = 0;
             for (int index = 0; index < count; index++) {
-                Operation operation = generator.next();
+                Operation operation = operations.apply(index);
                 if (comparesNearlyEqualTimes(operation)) {
                     awaitTwoMillisecondsAfter(lastEnd);
                 }
@@ -77,7 +91,7 @@ final class DifferentialRun {
                 for (Endpoint endpoint : judged) {
                     String difference = ReplyComparator.difference(operation, expected, replies.get(endpoint));
                     if (difference != null) {
-                        throw new AssertionError(report(seed, count, index, operation, replies, endpoint, difference,
+                        throw new AssertionError(report(source, count, index, operation, replies, endpoint, difference,
                                 history));
                     }
                 }
@@ -204,13 +218,12 @@ final class DifferentialRun {
         }
     }
 
-    private String report(long seed, int count, int index, Operation operation, Map<Endpoint, Reply> replies,
+    private String report(String source, int count, int index, Operation operation, Map<Endpoint, Reply> replies,
                           Endpoint failed, String difference, Deque<String> history) {
         StringBuilder text = new StringBuilder();
         text.append(failed.label()).append(" differs from ").append(reference.label())
                 .append(" at operation ").append(index).append(" of ").append(count)
-                .append(" (RESP").append(protocol).append(", seed ").append(seed)
-                .append("; replay with -Dkv.compat.seed=").append(seed).append(")\n");
+                .append(" (RESP").append(protocol).append(", ").append(source).append(")\n");
         text.append("  request:  ").append(operation.render()).append('\n');
         for (Map.Entry<Endpoint, Reply> reply : replies.entrySet()) {
             text.append(String.format("  %-10s %s%n", reply.getKey().label() + ":", reply.getValue()));

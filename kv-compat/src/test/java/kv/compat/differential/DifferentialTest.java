@@ -55,6 +55,8 @@ class DifferentialTest {
 
     private static final long SEED = Long.getLong("kv.compat.seed", System.nanoTime());
     private static final int OPERATIONS = Integer.getInteger("kv.compat.operations", 5000);
+    /** Each test runs its own stream, seeded from {@link #SEED}; this one property replays them all. */
+    private static final String REPLAY = "replay with -Dkv.compat.seed=" + SEED;
 
     private static Path work;
     private static RedisServerProcess secondRedis;
@@ -76,13 +78,19 @@ class DifferentialTest {
 
     @Test
     void kvServerAndKvProxyAnswerEveryOperationAsRedisDoes() throws IOException {
-        judgedRun(2).run(SEED, OPERATIONS, kvCommands());
+        judgedRun(2).run(SEED, OPERATIONS, kvCommands(), REPLAY);
     }
 
     @Test
     void kvServerAndKvProxyAnswerAsRedisDoesInResp3() throws IOException {
         // RESP3 types: nulls are "_", not "$-1" or "*-1"; INCRBYFLOAT stays a bulk string, not a double.
-        judgedRun(3).run(SEED + 1, OPERATIONS / 4, kvCommands());
+        judgedRun(3).run(SEED + 1, OPERATIONS / 4, kvCommands(), REPLAY);
+    }
+
+    @Test
+    void everyCombinationOfSetOptionsIsAnsweredAsRedisAnswersIt() throws IOException {
+        judgedRun(2).run(SetCombinations.operations(kvCommands()), "SetCombinations, " + kvCommands().size()
+                + " commands enabled");
     }
 
     /**
@@ -96,8 +104,12 @@ class DifferentialTest {
         Endpoint redis = new Endpoint(Target.REDIS.label(), Target.REDIS.port());
         Endpoint other = new Endpoint("second redis", secondRedis.port());
         Set<String> all = CommandGenerator.all();
-        Map<String, Tally> tallies = new DifferentialRun(redis, List.of(other), 2).run(SEED + 2, OPERATIONS, all);
-        new DifferentialRun(redis, List.of(other), 3).run(SEED + 3, OPERATIONS / 4, all);
+        Map<String, Tally> tallies =
+                new DifferentialRun(redis, List.of(other), 2).run(SEED + 2, OPERATIONS, all, REPLAY);
+        new DifferentialRun(redis, List.of(other), 3).run(SEED + 3, OPERATIONS / 4, all, REPLAY);
+        List<Operation> combinations = SetCombinations.operations(all);
+        assertThat(combinations).as("SET option combinations with everything enabled").hasSizeGreaterThan(1000);
+        new DifferentialRun(redis, List.of(other), 2).run(combinations, "SetCombinations, all enabled");
 
         List<String> problems = new ArrayList<>();
         for (String command : all) {
@@ -123,7 +135,7 @@ class DifferentialTest {
         }
         tallies.forEach((command, tally) -> System.out.printf("%-28s sent %5d, refused %4d (arity %3d): %s%n",
                 command, tally.sent, tally.errors, tally.arityErrors, tally.errorTexts));
-        assertThat(problems).as("generators checked against Redis (seed %d)", SEED + 2).isEmpty();
+        assertThat(problems).as("generators checked against Redis (%s)", REPLAY).isEmpty();
     }
 
     private static DifferentialRun judgedRun(int protocol) {
