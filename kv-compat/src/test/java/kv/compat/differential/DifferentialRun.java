@@ -226,7 +226,7 @@ final class DifferentialRun {
                 .append(" (RESP").append(protocol).append(", ").append(source).append(")\n");
         text.append("  request:  ").append(operation.render()).append('\n');
         for (Map.Entry<Endpoint, Reply> reply : replies.entrySet()) {
-            text.append(String.format("  %-10s %s%n", reply.getKey().label() + ":", reply.getValue()));
+            text.append(String.format("  %-16s %s%n", reply.getKey().label() + ":", reply.getValue()));
         }
         text.append("  ").append(failed.label()).append(": ").append(difference).append('\n');
         text.append("  the operations before it, with ").append(reference.label()).append("'s replies:\n");

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import kv.compat.differential.DifferentialRun.Endpoint;
 import kv.compat.differential.DifferentialRun.Tally;
+import kv.compat.support.Services;
 import kv.compat.support.Target;
 import kv.proxy.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same seeded random command stream sent to Redis, to kv-server and to kv-proxy (in front of
- * another kv-server), every reply compared. A failure names the seed and the operation; rerun
+ * The same seeded random command stream sent to Redis, to kv-server, to kv-proxy (in front of
+ * another kv-server) and to a kv-proxy in front of another Redis, every reply compared. A failure names the seed and the operation; rerun
  * with {@code -Dkv.compat.seed=<seed>} (and {@code -Dkv.compat.operations=<n>} for a longer run)
  * to replay it.
  */
@@ -141,7 +142,8 @@ class DifferentialTest {
     private static DifferentialRun judgedRun(int protocol) {
         return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
                 List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
-                        new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port())),
+                        new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
+                        new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())),
                 protocol);
     }
 }

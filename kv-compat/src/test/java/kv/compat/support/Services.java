@@ -16,7 +16,8 @@ import kv.server.testing.KvServerProcess;
 
 /**
  * The services every judge talks to, started once per test JVM and stopped when it exits: a
- * {@code redis-server}, a kv-server, and a kv-proxy in front of a second kv-server. The servers' logs are
+ * {@code redis-server}, a kv-server, a kv-proxy in front of a second kv-server, and (for the
+ * differential judge) a kv-proxy in front of a second {@code redis-server}. The servers' logs are
  * kept under {@code target/services-*}; the proxy runs in the test JVM and logs with it.
  *
  * <p>Design note: started once, not per test class, because two kv-server JVMs and a proxy take
@@ -41,13 +42,17 @@ public final class Services {
     private final KvServerProcess kvServer;
     private final KvServerProcess proxiedServer;
     private final ProxyRunner proxy;
+    private final RedisServerProcess proxiedRedis;
+    private final ProxyRunner proxyOverRedis;
 
     private Services(RedisServerProcess redis, KvServerProcess kvServer, KvServerProcess proxiedServer,
-                     ProxyRunner proxy) {
+                     ProxyRunner proxy, RedisServerProcess proxiedRedis, ProxyRunner proxyOverRedis) {
         this.redis = redis;
         this.kvServer = kvServer;
         this.proxiedServer = proxiedServer;
         this.proxy = proxy;
+        this.proxiedRedis = proxiedRedis;
+        this.proxyOverRedis = proxyOverRedis;
     }
 
     public static synchronized Services get() {
@@ -72,9 +77,13 @@ public final class Services {
             RedisServerProcess redis = RedisServerProcess.start(work);
             KvServerProcess kvServer = first.join();
             KvServerProcess proxiedServer = second.join();
+            Path proxyConfiguration = proxyConfiguration(work);
             ProxyRunner proxy = ProxyRunner.start(List.of(proxiedServer.port()), NO_SPRING_DATA_REDIS,
-                    "spring.config.location=file:" + proxyConfiguration(work)).awaitCoherent();
-            return new Services(redis, kvServer, proxiedServer, proxy);
+                    "spring.config.location=file:" + proxyConfiguration).awaitCoherent();
+            RedisServerProcess proxiedRedis = RedisServerProcess.start(work);
+            ProxyRunner proxyOverRedis = ProxyRunner.start(List.of(proxiedRedis.port()), NO_SPRING_DATA_REDIS,
+                    "spring.config.location=file:" + proxyConfiguration).awaitCoherent();
+            return new Services(redis, kvServer, proxiedServer, proxy, proxiedRedis, proxyOverRedis);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -112,6 +121,14 @@ public final class Services {
         });
     }
 
+    /**
+     * A second kv-proxy, in front of a Redis of its own: the differential judge compares it too, so
+     * that a difference of the proxy's own shows apart from kv-server's.
+     */
+    public int proxyOverRedisPort() {
+        return proxyOverRedis.port();
+    }
+
     public int port(Target target) {
         return switch (target) {
             case REDIS -> redis.port();
@@ -122,7 +139,8 @@ public final class Services {
 
     private void close() {
         proxy.close();
-        for (AutoCloseable process : List.of(kvServer, proxiedServer, redis)) {
+        proxyOverRedis.close();
+        for (AutoCloseable process : List.of(kvServer, proxiedServer, redis, proxiedRedis)) {
             try {
                 process.close();
             }
