@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -44,13 +45,27 @@ final class DifferentialRun {
     private final Endpoint reference;
     private final List<Endpoint> judged;
     private final int protocol;
+    private final int pipelineDepth;
     private final Map<String, Tally> tallies = new TreeMap<>();
+    private final Map<String, Long> elapsed = new LinkedHashMap<>();
+    /** An operation taken from the stream but left for the next chunk. */
+    private Operation peeked;
 
-    /** Replies in RESP {@code protocol} (2, or 3 after {@code HELLO 3}). */
+    /** Replies in RESP {@code protocol} (2, or 3 after {@code HELLO 3}), one request at a time. */
     DifferentialRun(Endpoint reference, List<Endpoint> judged, int protocol) {
+        this(reference, judged, protocol, 1);
+    }
+
+    /**
+     * Requests pipelined as clients do: sent in chunks of 1 to {@code pipelineDepth} requests
+     * before their replies are read, so that a server's batching (a round's requests, a round's
+     * writes in one batch) is judged too.
+     */
+    DifferentialRun(Endpoint reference, List<Endpoint> judged, int protocol, int pipelineDepth) {
         this.reference = reference;
         this.judged = judged;
         this.protocol = protocol;
+        this.pipelineDepth = pipelineDepth;
     }
 
     /**
@@ -75,31 +90,46 @@ final class DifferentialRun {
                 connections.put(endpoint, open(endpoint));
             }
             Deque<String> history = new ArrayDeque<>();
+            Random chunkSizes = new Random(count);
             long lastEnd = 0;
-            for (int index = 0; index < count; index++) {
-                Operation operation = operations.apply(index);
-                if (comparesNearlyEqualTimes(operation)) {
+            int index = 0;
+            while (index < count) {
+                List<Operation> chunk = chunk(operations, index, count, chunkSizes);
+                if (comparesNearlyEqualTimes(chunk.get(0))) {
                     awaitTwoMillisecondsAfter(lastEnd);
                 }
-                Map<Endpoint, Reply> replies = new LinkedHashMap<>();
+                Map<Endpoint, List<Reply>> replies = new LinkedHashMap<>();
                 for (Map.Entry<Endpoint, WireConnection> connection : connections.entrySet()) {
-                    replies.put(connection.getKey(), execute(connection.getValue(), operation));
+                    long start = System.nanoTime();
+                    replies.put(connection.getKey(), execute(connection.getValue(), chunk));
+                    elapsed.merge(connection.getKey().label(), System.nanoTime() - start, Long::sum);
                 }
                 lastEnd = System.currentTimeMillis();
-                Reply expected = replies.get(reference);
-                tally(operation, expected);
-                for (Endpoint endpoint : judged) {
-                    String difference = ReplyComparator.difference(operation, expected, replies.get(endpoint));
-                    if (difference != null) {
-                        throw new AssertionError(report(source, count, index, operation, replies, endpoint, difference,
-                                history));
+                for (int i = 0; i < chunk.size(); i++, index++) {
+                    Operation operation = chunk.get(i);
+                    Map<Endpoint, Reply> replied = new LinkedHashMap<>();
+                    for (Map.Entry<Endpoint, List<Reply>> reply : replies.entrySet()) {
+                        replied.put(reply.getKey(), reply.getValue().get(i));
+                    }
+                    Reply expected = replied.get(reference);
+                    tally(operation, expected);
+                    for (Endpoint endpoint : judged) {
+                        String difference = ReplyComparator.difference(operation, expected, replied.get(endpoint));
+                        if (difference != null) {
+                            throw new AssertionError(report(source, count, index, operation, replied, endpoint,
+                                    difference, history));
+                        }
+                    }
+                    history.addLast(index + "  " + operation.render() + "  ->  " + expected);
+                    if (history.size() > HISTORY) {
+                        history.removeFirst();
                     }
                 }
-                history.addLast(index + "  " + operation.render() + "  ->  " + expected);
-                if (history.size() > HISTORY) {
-                    history.removeFirst();
-                }
             }
+            StringBuilder times = new StringBuilder();
+            elapsed.forEach((label, nanos) -> times.append(String.format(", %s %d ms", label, nanos / 1_000_000)));
+            System.out.printf("%d operations (RESP%d, pipeline depth %d, %s): time waiting for replies%s%n",
+                    count, protocol, pipelineDepth, source, times);
             return tallies;
         }
         finally {
@@ -107,6 +137,52 @@ final class DifferentialRun {
                 connection.close();
             }
         }
+    }
+
+    /**
+     * The next operations to send together: one, or with pipelining up to {@link #pipelineDepth}.
+     * A SCAN iteration (which needs each reply's cursor) and an EXPIRE GT|LT (which needs a pause
+     * before it) go alone.
+     */
+    private List<Operation> chunk(IntFunction<Operation> operations, int index, int count, Random sizes) {
+        int size = pipelineDepth == 1 ? 1 : 1 + sizes.nextInt(pipelineDepth);
+        List<Operation> chunk = new ArrayList<>();
+        while (chunk.size() < size && index + chunk.size() < count) {
+            Operation operation = peeked != null ? peeked : operations.apply(index + chunk.size());
+            peeked = null;
+            boolean alone = operation.comparison() == Comparison.SCAN || comparesNearlyEqualTimes(operation);
+            if (alone && !chunk.isEmpty()) {
+                peeked = operation;
+                break;
+            }
+            chunk.add(operation);
+            if (alone) {
+                break;
+            }
+        }
+        return chunk;
+    }
+
+    /** Sends a chunk's requests together, then reads their replies. */
+    private static List<Reply> execute(WireConnection connection, List<Operation> chunk) {
+        if (chunk.size() == 1) {
+            return List.of(execute(connection, chunk.get(0)));
+        }
+        List<Reply> replies = new ArrayList<>();
+        try {
+            for (Operation operation : chunk) {
+                connection.send(operation.args());
+            }
+            while (replies.size() < chunk.size()) {
+                replies.add(connection.read());
+            }
+        }
+        catch (IOException e) {
+            while (replies.size() < chunk.size()) {
+                replies.add(Reply.simple('!', "no reply: " + e));
+            }
+        }
+        return replies;
     }
 
     private List<Endpoint> endpoints() {

@@ -56,6 +56,8 @@ class DifferentialTest {
 
     private static final long SEED = Long.getLong("kv.compat.seed", System.nanoTime());
     private static final int OPERATIONS = Integer.getInteger("kv.compat.operations", 5000);
+    /** The most requests sent before reading their replies, when pipelining. */
+    private static final int PIPELINE_DEPTH = 32;
     /** Each test runs its own stream, seeded from {@link #SEED}; this one property replays them all. */
     private static final String REPLAY = "replay with -Dkv.compat.seed=" + SEED;
 
@@ -89,6 +91,11 @@ class DifferentialTest {
     }
 
     @Test
+    void kvServerAndKvProxyAnswerAsRedisDoesWhenPipelined() throws IOException {
+        judgedRun(2, PIPELINE_DEPTH).run(SEED + 4, OPERATIONS / 2, kvCommands(), REPLAY);
+    }
+
+    @Test
     void everyCombinationOfSetOptionsIsAnsweredAsRedisAnswersIt() throws IOException {
         judgedRun(2).run(SetCombinations.operations(kvCommands()), "SetCombinations, " + kvCommands().size()
                 + " commands enabled");
@@ -108,6 +115,7 @@ class DifferentialTest {
         Map<String, Tally> tallies =
                 new DifferentialRun(redis, List.of(other), 2).run(SEED + 2, OPERATIONS, all, REPLAY);
         new DifferentialRun(redis, List.of(other), 3).run(SEED + 3, OPERATIONS / 4, all, REPLAY);
+        new DifferentialRun(redis, List.of(other), 2, PIPELINE_DEPTH).run(SEED + 5, OPERATIONS, all, REPLAY);
         List<Operation> combinations = SetCombinations.operations(all);
         assertThat(combinations).as("SET option combinations with everything enabled").hasSizeGreaterThan(1000);
         new DifferentialRun(redis, List.of(other), 2).run(combinations, "SetCombinations, all enabled");
@@ -140,10 +148,14 @@ class DifferentialTest {
     }
 
     private static DifferentialRun judgedRun(int protocol) {
+        return judgedRun(protocol, 1);
+    }
+
+    private static DifferentialRun judgedRun(int protocol, int pipelineDepth) {
         return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
                 List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
                         new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
                         new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())),
-                protocol);
+                protocol, pipelineDepth);
     }
 }
