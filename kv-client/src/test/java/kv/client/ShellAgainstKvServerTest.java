@@ -191,6 +191,9 @@ class ShellAgainstKvServerTest {
         output.clear();
         run("help get");
         assertThat(output.out()).contains("GET key", "Get the value of a key", "read");
+        output.clear();
+        run("help dump");
+        assertThat(output.out()).contains("DUMP [pattern] [--full]");
     }
 
     @Test

@@ -57,10 +57,14 @@ public class HelpCommand extends KvCommand {
         String name = args.get(0).toLowerCase(Locale.ROOT);
         CommandSpec spec = CommandTable.get(name);
         if (spec != null) {
-            console.println(console.bold(CommandGroups.usage(spec)) + (name.equals("dump") ? " [--full]" : ""));
+            // The shell's own command for it, if any, knows its usage best (DUMP's --full).
+            String usage = commands.stream().filter(command -> command.getName().equals(name))
+                    .map(Command::getHelp).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(CommandGroups.usage(spec));
+            console.println(console.bold(usage));
             console.println("  " + spec.summary());
             console.println("  group: " + CommandGroups.of(spec).toLowerCase(Locale.ROOT) + " · arity: " + spec.arity()
-                    + " · flags: " + spec.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).sorted()
+                    + " · flags: " + spec.flags().stream().map(f -> f.wireName()).sorted()
                     .reduce((a, b) -> a + ", " + b).orElse("none"));
             return Outcomes.OK;
         }
@@ -77,12 +81,14 @@ public class HelpCommand extends KvCommand {
 
     private void overview(Console console, Collection<Command> commands) {
         Map<String, List<String[]>> groups = new LinkedHashMap<>();
-        for (String group : List.of(CommandGroups.KEYS, CommandGroups.CONNECTION, CommandGroups.SERVER)) {
+        for (String group : CommandGroups.ordered()) {
             groups.put(group, new ArrayList<>());
         }
         for (CommandSpec spec : CommandTable.all()) {
-            groups.get(CommandGroups.of(spec)).add(new String[] {CommandGroups.usage(spec), spec.summary()});
+            groups.computeIfAbsent(CommandGroups.of(spec), group -> new ArrayList<>())
+                    .add(new String[] {CommandGroups.usage(spec), spec.summary()});
         }
+        groups.values().removeIf(List::isEmpty);
         List<String[]> shell = new ArrayList<>();
         commands.stream()
                 .filter(command -> CommandGroups.SHELL.equals(command.getGroup()))

@@ -1,15 +1,46 @@
 package kv.protocol.command;
 
-/** What a command does, as far as dispatch, routing and caching need to know. */
+import java.util.Locale;
+
+/**
+ * Redis's command flags ({@code command_flags} in a spec, the third element of {@code COMMAND INFO}),
+ * with their meaning as Redis defines it. kv's services read {@link #WRITE}, {@link #READONLY},
+ * {@link #FAST} and {@link #ADMIN}; the others are kept so that {@code COMMAND INFO} answers as Redis does.
+ */
 public enum CommandFlag {
-    /** Reads keys; a proxy may answer it from its cache. */
-    READ,
-    /** Changes keys; a proxy sends it to the owner and invalidates what it cached. */
+    /** May change the keyspace. */
     WRITE,
-    /** Server administration; not forwarded by a proxy. */
+    /** Only reads keys. */
+    READONLY,
+    /** May grow memory; refused when out of memory. */
+    DENYOOM,
+    /** Administration: dangerous or internal. */
     ADMIN,
-    /** Acts on the connection itself (HELLO, CLIENT, QUIT); answered by whoever holds the connection. */
-    CONNECTION,
-    /** Constant-time. */
-    FAST
+    PUBSUB,
+    NOSCRIPT,
+    BLOCKING,
+    LOADING,
+    STALE,
+    SKIP_MONITOR,
+    SKIP_SLOWLOG,
+    /** Constant or logarithmic time: never delays the server noticeably. */
+    FAST,
+    NO_AUTH,
+    MAY_REPLICATE,
+    NO_MANDATORY_KEYS,
+    NO_MULTI,
+    ALLOW_BUSY,
+    SENTINEL,
+    ONLY_SENTINEL,
+    /** Its keys cannot be found from the legacy first/last/step alone (set by the table, not by a spec). */
+    MOVABLEKEYS;
+
+    /** The flag as {@code COMMAND INFO} writes it: {@code readonly}, {@code no_auth}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static CommandFlag parse(String text) {
+        return valueOf(text.toUpperCase(Locale.ROOT));
+    }
 }

@@ -1,68 +1,98 @@
 package kv.protocol.command;
 
-import static kv.protocol.command.CommandFlag.ADMIN;
-import static kv.protocol.command.CommandFlag.CONNECTION;
-import static kv.protocol.command.CommandFlag.FAST;
-import static kv.protocol.command.CommandFlag.READ;
-import static kv.protocol.command.CommandFlag.WRITE;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+
+import kv.protocol.resp.Ascii;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * Every command kv knows, declared once. Adding a command starts here; the server then needs a
- * handler for it (a test fails until it has one).
+ * Every command kv knows, read once from the specs in {@code kv/commands/*.json} (see
+ * {@code kv-protocol/src/main/resources/kv/commands/README.md}). Adding a command is adding its
+ * spec and its handler; kv-server and kv-proxy refuse to start while a spec has no handler (or,
+ * in the proxy, no route).
  */
 public final class CommandTable {
 
-    private static final Map<String, CommandSpec> COMMANDS = new LinkedHashMap<>();
+    /** Where the specs are, on the classpath. */
+    static final String SPECS = "classpath*:kv/commands/*.json";
 
-    static {
-        // Keys and values
-        add("put", -3, flags(WRITE), 1, 1, 1, "key [=] value",
-                "Store a value under a key (the assignment's form: PUT key = value)");
-        add("set", -3, flags(WRITE), 1, 1, 1, "key value [NX|XX] [GET]", "Store a value under a key");
-        add("get", 2, flags(READ, FAST), 1, 1, 1, "key", "Get the value of a key");
-        add("mget", -2, flags(READ, FAST), 1, -1, 1, "key [key ...]", "Get the values of several keys");
-        add("mset", -3, flags(WRITE), 1, -1, 2, "key value [key value ...]", "Store several keys at once");
-        add("del", -2, flags(WRITE), 1, -1, 1, "key [key ...]", "Delete keys; replies how many existed");
-        add("exists", -2, flags(READ, FAST), 1, -1, 1, "key [key ...]", "Count how many of the keys exist");
-        add("dump", -1, flags(READ), 0, 0, 0, "[pattern]",
-                "List stored key/value pairs in key order, optionally matching a glob pattern");
-        add("dbsize", 1, flags(READ, FAST), 0, 0, 0, "", "Number of keys stored");
-        add("flushdb", -1, flags(WRITE, ADMIN), 0, 0, 0, "[SYNC|ASYNC]", "Delete every key");
-        // Connection
-        add("ping", -1, flags(FAST, CONNECTION), 0, 0, 0, "[message]", "Check the connection");
-        add("echo", 2, flags(FAST, CONNECTION), 0, 0, 0, "message", "Reply with the message");
-        add("quit", -1, flags(FAST, CONNECTION), 0, 0, 0, "", "Close the connection");
-        add("hello", -1, flags(FAST, CONNECTION), 0, 0, 0, "[protover [SETNAME name]]",
-                "Choose RESP2 or RESP3 and describe the server");
-        add("client", -2, flags(CONNECTION), 0, 0, 0, "SETNAME name|GETNAME|ID|INFO|LIST|TRACKING on|off ...",
-                "Inspect or name this connection, or ask for key invalidation messages");
-        add("select", 2, flags(FAST, CONNECTION), 0, 0, 0, "index", "Select database 0 (the only one)");
-        // Server
-        add("info", -1, flags(ADMIN), 0, 0, 0, "[section ...]", "Server information and statistics");
-        add("command", -1, flags(CONNECTION), 0, 0, 0, "[COUNT|INFO name ...|DOCS|LIST]",
-                "Describe the commands this server knows");
-        add("config", -2, flags(ADMIN), 0, 0, 0, "GET parameter [parameter ...]", "Read configuration values");
-        add("time", 1, flags(FAST), 0, 0, 0, "", "The server's time: seconds and microseconds");
-    }
+    private static final Map<String, CommandSpec> COMMANDS = load();
+    /** The specs by name length and first letter, for {@link #lookup} without a String per request. */
+    private static final CommandSpec[][] BUCKETS = buckets();
 
     private CommandTable() {
     }
 
-    private static EnumSet<CommandFlag> flags(CommandFlag first, CommandFlag... rest) {
-        return EnumSet.of(first, rest);
+    private static Map<String, CommandSpec> load() {
+        Map<String, CommandSpec> top = new TreeMap<>();
+        Map<String, List<CommandSpec>> subs = new HashMap<>();
+        try {
+            for (Resource resource : new PathMatchingResourcePatternResolver().getResources(SPECS)) {
+                try (InputStream in = resource.getInputStream()) {
+                    CommandSpecReader.Parsed parsed = CommandSpecReader.read(resource.getFilename(), in);
+                    if (parsed.container() == null) {
+                        if (top.put(parsed.spec().name(), parsed.spec()) != null) {
+                            throw new IllegalStateException("two specs for " + parsed.spec().name());
+                        }
+                    }
+                    else {
+                        subs.computeIfAbsent(parsed.container(), c -> new ArrayList<>()).add(parsed.spec());
+                    }
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("cannot read the command specs", e);
+        }
+        if (top.isEmpty()) {
+            throw new IllegalStateException("no command specs found at " + SPECS);
+        }
+        subs.forEach((container, specs) -> {
+            CommandSpec parent = top.get(container);
+            if (parent == null) {
+                throw new IllegalStateException("subcommands of an unknown command: " + container);
+            }
+            top.put(container, CommandSpecReader.withSubcommands(parent, specs));
+        });
+        return Collections.unmodifiableMap(new java.util.LinkedHashMap<>(top));
     }
 
-    private static void add(String name, int arity, EnumSet<CommandFlag> flags, int firstKey, int lastKey, int step,
-                            String syntax, String summary) {
-        COMMANDS.put(name, new CommandSpec(name, arity, Collections.unmodifiableSet(flags), firstKey, lastKey, step,
-                syntax, summary));
+    private static CommandSpec[][] buckets() {
+        List<List<CommandSpec>> lists = new ArrayList<>();
+        for (int i = 0; i < 32 * 32; i++) {
+            lists.add(new ArrayList<>());
+        }
+        COMMANDS.values().forEach(spec -> lists.get(bucket(spec.name().getBytes(StandardCharsets.US_ASCII))).add(spec));
+        CommandSpec[][] buckets = new CommandSpec[lists.size()][];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = lists.get(i).toArray(CommandSpec[]::new);
+        }
+        return buckets;
+    }
+
+    private static int bucket(byte[] name) {
+        return (name.length & 31) * 32 + (name.length == 0 ? 0 : name[0] & 31);
+    }
+
+    /** The spec of the command a request names (its first word, in any case), or null: allocates nothing. */
+    public static CommandSpec lookup(byte[] name) {
+        for (CommandSpec spec : BUCKETS[bucket(name)]) {
+            if (Ascii.equalsIgnoreCase(name, spec.name())) {
+                return spec;
+            }
+        }
+        return null;
     }
 
     /** Looks up a command by its lower-case name. */
@@ -75,7 +105,8 @@ public final class CommandTable {
         return COMMANDS.get(lowerCaseName);
     }
 
+    /** Every command, in name order (subcommands are in their container's {@link CommandSpec#subcommands}). */
     public static Collection<CommandSpec> all() {
-        return Collections.unmodifiableCollection(COMMANDS.values());
+        return COMMANDS.values();
     }
 }

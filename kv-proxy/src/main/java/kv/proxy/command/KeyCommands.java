@@ -9,6 +9,7 @@ import java.util.Map;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.command.KvTraits.Merge;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -20,8 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The commands over keys: GET through the cache; other keyed commands routed to their owners by
- * the command table's key positions, split and merged when their keys live on several backends;
- * DUMP, DBSIZE and FLUSHDB gathered from every backend. Writes withdraw their keys from the cache
+ * the key specs, split and merged when their keys live on several backends; the commands for
+ * every backend (DUMP, DBSIZE, FLUSHDB) gathered from all of them, as each command's spec says. Writes withdraw their keys from the cache
  * before the client gets the acknowledgement.
  */
 @Component
@@ -31,15 +32,6 @@ public class KeyCommands implements CommandGroup {
     private static final RespValue.Map FROM_CACHE = new RespValue.Map(List.of(SOURCE, Replies.bulk("cache")));
     private static final RespValue.Map FROM_BACKEND = new RespValue.Map(List.of(SOURCE, Replies.bulk("backend")));
 
-    /** How the replies of a command split over several backends combine into one. */
-    private enum Merge { IN_KEY_ORDER, SUM, ALL_OK }
-
-    private static final Map<String, Merge> MERGES = Map.of(
-            "mget", Merge.IN_KEY_ORDER,
-            "exists", Merge.SUM,
-            "del", Merge.SUM,
-            "mset", Merge.ALL_OK);
-
     private final Backends backends;
     private final CoherentCache cache;
 
@@ -48,15 +40,17 @@ public class KeyCommands implements CommandGroup {
         this.cache = cache;
     }
 
+    /** Every command the specs route by key ({@code "proxy": "owner"}) or to all backends ({@code "all"}). */
     @Override
     public void register(Map<String, CommandHandler> handlers) {
-        handlers.put("get", this::get);
-        for (String name : List.of("put", "set", "mget", "mset", "del", "exists")) {
-            handlers.put(name, this::keyed);
+        for (CommandSpec spec : CommandTable.all()) {
+            switch (spec.kv().proxy()) {
+                case CACHE -> handlers.put(spec.name(), this::get);
+                case OWNER -> handlers.put(spec.name(), this::keyed);
+                case ALL -> handlers.put(spec.name(), this::everywhere);
+                default -> { }
+            }
         }
-        handlers.put("dump", this::dump);
-        handlers.put("dbsize", this::dbsize);
-        handlers.put("flushdb", this::flushdb);
     }
 
     /** GET: from the cache when it coherently can; marked with its source for clients that asked. */
@@ -83,11 +77,10 @@ public class KeyCommands implements CommandGroup {
                 Map.Entry<Backend, KeyRouting.Part> only = routing.parts().entrySet().iterator().next();
                 return only.getKey().call(only.getValue().request());
             }
-            Merge merge = MERGES.get(spec.name());
-            if (merge == null) {
+            if (spec.kv().merge() == Merge.NONE) {
                 return Replies.error("ERR '" + spec.name() + "' with keys on several backends is not supported");
             }
-            return merge(merge, routing);
+            return merge(spec.kv().merge(), routing);
         }
         finally {
             if (spec.is(CommandFlag.WRITE)) {
@@ -122,18 +115,45 @@ public class KeyCommands implements CommandGroup {
         return merge == Merge.IN_KEY_ORDER ? new RespValue.Array(Arrays.asList(inOrder)) : Replies.OK;
     }
 
-    /** DUMP [pattern]: every backend's pairs, merged back into key order. */
-    RespValue dump(Request request, ClientSession session) {
-        if (backends.all().size() == 1) {
-            return backends.all().get(0).call(request);
-        }
-        List<RespValue[]> pairs = new ArrayList<>();
-        for (Backend backend : backends.all()) {
-            RespValue reply = backend.call(request);
-            if (!(reply instanceof RespValue.Array array)) {
-                return reply;
+    /**
+     * A command for every backend (DUMP, DBSIZE, FLUSHDB): the replies merged as its spec says. A
+     * write without keys (FLUSHDB) drops the whole cache before the acknowledgement, whatever the outcome.
+     */
+    RespValue everywhere(Request request, ClientSession session) {
+        CommandSpec spec = CommandTable.get(request.name());
+        try {
+            if (backends.all().size() == 1) {
+                return backends.all().get(0).call(request);
             }
-            List<RespValue> flat = array.elements();
+            List<RespValue> replies = new ArrayList<>();
+            for (Backend backend : backends.all()) {
+                RespValue reply = backend.call(request);
+                if (reply instanceof RespValue.Error) {
+                    return reply;
+                }
+                replies.add(reply);
+            }
+            return switch (spec.kv().merge()) {
+                case SUM -> Replies.integer(replies.stream().mapToLong(r -> ((RespValue.Integer) r).value()).sum());
+                case ALL_OK -> Replies.OK;
+                case SORTED_PAIRS -> sortedPairs(replies);
+                case CONCAT -> new RespValue.Array(replies.stream()
+                        .flatMap(reply -> ((RespValue.Array) reply).elements().stream()).toList());
+                default -> throw new IllegalStateException(spec.name() + ": \"proxy\": \"all\" needs a merge");
+            };
+        }
+        finally {
+            if (spec.is(CommandFlag.WRITE)) {
+                cache.writtenAll();
+            }
+        }
+    }
+
+    /** Flat key, value arrays from several backends, merged back into key order. */
+    private static RespValue sortedPairs(List<RespValue> replies) {
+        List<RespValue[]> pairs = new ArrayList<>();
+        for (RespValue reply : replies) {
+            List<RespValue> flat = ((RespValue.Array) reply).elements();
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 pairs.add(new RespValue[] {flat.get(i), flat.get(i + 1)});
             }
@@ -145,34 +165,5 @@ public class KeyCommands implements CommandGroup {
             merged.add(pair[1]);
         }
         return new RespValue.Array(merged);
-    }
-
-    /** DBSIZE: the sum over every backend. */
-    RespValue dbsize(Request request, ClientSession session) {
-        long total = 0;
-        for (Backend backend : backends.all()) {
-            RespValue reply = backend.call(request);
-            if (!(reply instanceof RespValue.Integer count)) {
-                return reply;
-            }
-            total += count.value();
-        }
-        return Replies.integer(total);
-    }
-
-    /** FLUSHDB: on every backend; the whole cache is dropped before the acknowledgement. */
-    RespValue flushdb(Request request, ClientSession session) {
-        try {
-            for (Backend backend : backends.all()) {
-                RespValue reply = backend.call(request);
-                if (reply instanceof RespValue.Error) {
-                    return reply;
-                }
-            }
-            return Replies.OK;
-        }
-        finally {
-            cache.writtenAll();
-        }
     }
 }

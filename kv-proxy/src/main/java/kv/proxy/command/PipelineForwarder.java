@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 
-import kv.protocol.command.CommandFlag;
+import kv.protocol.command.KvTraits;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
@@ -198,10 +198,11 @@ public class PipelineForwarder {
         return dispatchInOrder(batch, session);
     }
 
-    /** Reads or writes keys: the proxy must ask a backend (the command table's READ and WRITE flags). */
+    /** The proxy must ask a backend: its spec routes it to a key's owner, the cache or every backend. */
     private static boolean needsBackend(Request request) {
-        CommandSpec spec = CommandTable.get(request.name());
-        return spec != null && (spec.is(CommandFlag.READ) || spec.is(CommandFlag.WRITE));
+        CommandSpec spec = CommandTable.lookup(request.arg(0));
+        return spec != null && spec.kv().proxy() != KvTraits.ProxyRoute.LOCAL
+                && spec.kv().proxy() != KvTraits.ProxyRoute.NONE;
     }
 
     /**
@@ -358,12 +359,17 @@ public class PipelineForwarder {
         return i - start >= Math.min(minimum, requests.size() - start) ? i : start;
     }
 
+    /** A cached read of one key (GET), or a group-commit write of one key (SET k v, PUT, MSET k v). */
     private static boolean forwardable(Request request) {
-        return isGet(request) || request.size() == 3 && request.argIs(0, "set");
+        CommandSpec spec = CommandTable.lookup(request.arg(0));
+        return spec != null && spec.acceptsArity(request.size())
+                && (spec.kv().proxy() == KvTraits.ProxyRoute.CACHE
+                || spec.kv().groupCommit() && spec.firstKey() == 1 && spec.namesOneKey(request.size()));
     }
 
     private static boolean isGet(Request request) {
-        return request.size() == 2 && request.argIs(0, "get");
+        CommandSpec spec = CommandTable.lookup(request.arg(0));
+        return spec != null && spec.kv().proxy() == KvTraits.ProxyRoute.CACHE && spec.acceptsArity(request.size());
     }
 
     /**

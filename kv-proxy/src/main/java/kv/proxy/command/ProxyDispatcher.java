@@ -6,6 +6,7 @@ import java.util.Map;
 
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.command.KvTraits;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -30,8 +31,26 @@ public class ProxyDispatcher {
 
     private final Map<String, CommandHandler> handlers = new HashMap<>();
 
+    /**
+     * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
+     * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
+     */
     public ProxyDispatcher(List<CommandGroup> groups) {
         groups.forEach(group -> group.register(handlers));
+        java.util.Set<String> unknown = new java.util.TreeSet<>(handlers.keySet());
+        for (CommandSpec spec : CommandTable.all()) {
+            unknown.remove(spec.name());
+            boolean handled = handlers.containsKey(spec.name());
+            boolean refused = spec.kv().proxy() == KvTraits.ProxyRoute.NONE;
+            if (handled == refused) {
+                throw new IllegalStateException("command '" + spec.name() + "' is routed '"
+                        + spec.kv().proxy().name().toLowerCase(java.util.Locale.ROOT) + "' by its spec but "
+                        + (handled ? "has a handler in kv-proxy" : "has no handler in kv-proxy"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("kv-proxy handlers for commands missing from the table: " + unknown);
+        }
     }
 
     /** Names of the commands the proxy answers. */

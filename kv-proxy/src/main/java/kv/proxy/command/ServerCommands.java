@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandIntrospection;
 import kv.protocol.command.CommandTable;
+import kv.protocol.command.KvTraits;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -55,21 +57,11 @@ public class ServerCommands implements CommandGroup {
                 Replies.bulk(Long.toString(micros % 1_000_000))));
     }
 
-    /** {@code COMMAND COUNT}; {@code COMMAND DOCS} answers empty (redis-cli asks for it at start). */
+    /** {@code COMMAND ...} about the commands kv-proxy answers: every spec not marked {@code "proxy": "none"}. */
     RespValue command(Request request, ClientSession session) {
-        if (request.argIs(1, "count")) {
-            return Replies.integer(CommandTable.all().size());
-        }
-        if (request.argIs(1, "docs")) {
-            return session.protocol() == 3 ? Replies.EMPTY_MAP : Replies.EMPTY_ARRAY;
-        }
-        if (request.argIs(1, "list")) {
-            List<RespValue> names = new java.util.ArrayList<>();
-            for (CommandSpec spec : CommandTable.all()) {
-                names.add(Replies.bulk(spec.name()));
-            }
-            return new RespValue.Array(names);
-        }
-        return Replies.error("ERR kv-proxy answers COMMAND COUNT, DOCS and LIST only");
+        return CommandIntrospection.reply(request, ROUTED);
     }
+
+    private static final List<CommandSpec> ROUTED = CommandTable.all().stream()
+            .filter(spec -> spec.kv().proxy() != KvTraits.ProxyRoute.NONE).toList();
 }

@@ -3,14 +3,18 @@ package kv.proxy.coherence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import kv.protocol.ByteKey;
 import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.ScriptedBackend;
@@ -139,8 +143,11 @@ class InvalidationRaceTest {
         backend.holdGets();
         Future<String> fetching = executor.submit(() -> get("k"));
         assertThat(backend.awaitHeldGet(5000)).isTrue();
+        CompletableFuture<?> fetch = inFlight("k");
+        int before = fetch.getNumberOfDependents();
         Future<String> waiting = executor.submit(() -> get("k"));
-        Thread.sleep(200); // the second read waits on the first one's fetch
+        Await.until("the second read to wait on the first one's fetch", Duration.ofSeconds(10),
+                () -> fetch.getNumberOfDependents() > before);
 
         // The key is written and its invalidation lost with the stream: "absent" may be stale.
         backend.set("k", "v2");
@@ -154,23 +161,42 @@ class InvalidationRaceTest {
     }
 
     /**
-     * {@code readers} clients GET {@code key} while the backend holds the first GET's reply, so
-     * the others arrive while it is in flight; their answers once it is released.
+     * {@code readers} clients GET {@code key}: the first one's fetch is held at the backend, the
+     * others arrive while it is in flight and wait on it; their answers once it is released.
      */
     private List<String> readTogether(String key, int readers) throws Exception {
         backend.holdGets();
         List<Future<String>> reads = new ArrayList<>();
-        for (int i = 0; i < readers; i++) {
+        reads.add(executor.submit(() -> get(key)));
+        assertThat(backend.awaitHeldGet(5000)).isTrue();
+        CompletableFuture<?> fetch = inFlight(key);
+        int before = fetch.getNumberOfDependents();
+        for (int i = 1; i < readers; i++) {
             reads.add(executor.submit(() -> get(key)));
         }
-        assertThat(backend.awaitHeldGet(5000)).isTrue();
-        Thread.sleep(200); // let the other readers arrive and wait on the same fetch
+        Await.until((readers - 1) + " reads to wait on the fetch in flight", Duration.ofSeconds(10),
+                () -> fetch.getNumberOfDependents() >= before + readers - 1);
         backend.releaseGets();
         List<String> answers = new ArrayList<>();
         for (Future<String> read : reads) {
             answers.add(read.get(5, TimeUnit.SECONDS));
         }
         return answers;
+    }
+
+    /**
+     * The placeholder the cache holds for {@code key} while its fetch is in flight. A GET that
+     * finds it waits on it, and so adds one to its {@link CompletableFuture#getNumberOfDependents
+     * dependents}: what the tests watch instead of sleeping while the others arrive.
+     */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<?> inFlight(String key) {
+        AsyncCache<Object, Object> cache = proxy.bean(AsyncCache.class);
+        Object placeholder = cache.getIfPresent(new ByteKey(key.getBytes(StandardCharsets.UTF_8)));
+        assertThat(placeholder).as("the cache's placeholder for " + key).isInstanceOf(CompletableFuture.class);
+        CompletableFuture<?> fetch = (CompletableFuture<?>) placeholder;
+        assertThat(fetch).as("the fetch of " + key + " is in flight").isNotDone();
+        return fetch;
     }
 
     private String get(String key) {

@@ -1,9 +1,13 @@
 package kv.proxy.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandTable;
+import kv.protocol.command.KvTraits;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.Request;
 import kv.protocol.tcp.MalformedRequest;
@@ -14,20 +18,41 @@ import org.junit.jupiter.api.Test;
 /** The dispatcher's checks, without sockets or backends. */
 class ProxyDispatcherTest {
 
+    /** A handler for every command the specs route through the proxy, answering its name. */
+    private static final CommandGroup EVERY_ROUTED_COMMAND = handlers -> {
+        for (CommandSpec spec : CommandTable.all()) {
+            if (spec.kv().proxy() != KvTraits.ProxyRoute.NONE) {
+                handlers.put(spec.name(), (request, s) -> Replies.bulk(spec.name()));
+            }
+        }
+    };
+
     private final ClientSession session = new kv.proxy.tcp.ClientRegistry().open("127.0.0.1:1");
-    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(
-            handlers -> handlers.put("ping", (request, s) -> Replies.PONG)));
+    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND));
 
     @Test
     void aCommandOutsideTheTableIsRefusedNamingTheProxy() {
-        assertThat(dispatcher.execute(Request.of("INCR", "x"), session)).isEqualTo(Replies.error(
-                "ERR unknown command 'INCR': kv-proxy forwards only the commands in kv's command table"));
+        assertThat(dispatcher.execute(Request.of("NOSUCHCMD", "x"), session)).isEqualTo(Replies.error(
+                "ERR unknown command 'NOSUCHCMD': kv-proxy forwards only the commands in kv's command table"));
     }
 
     @Test
-    void aTableCommandWithoutAProxyHandlerIsRefusedNotForwarded() {
-        assertThat(dispatcher.execute(Request.of("GET", "x"), session)).isEqualTo(Replies.error(
-                "ERR 'get' is not supported by kv-proxy; send it to a server directly"));
+    void theProxyDoesNotStartWhileARoutedCommandHasNoHandler() {
+        CommandGroup withoutGet = handlers -> {
+            EVERY_ROUTED_COMMAND.register(handlers);
+            handlers.remove("get");
+        };
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(withoutGet)))
+                .hasMessageContaining("'get'").hasMessageContaining("no handler in kv-proxy");
+    }
+
+    @Test
+    void theProxyDoesNotStartWithAHandlerForACommandOutsideTheTable() {
+        CommandGroup extra = handlers -> {
+            EVERY_ROUTED_COMMAND.register(handlers);
+            handlers.put("nosuchcmd", (request, s) -> Replies.OK);
+        };
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(extra))).hasMessageContaining("nosuchcmd");
     }
 
     @Test
@@ -44,6 +69,6 @@ class ProxyDispatcherTest {
 
     @Test
     void aKnownCommandRunsItsHandler() {
-        assertThat(dispatcher.dispatch(Request.of("PING"), session).value()).isEqualTo(Replies.PONG);
+        assertThat(dispatcher.dispatch(Request.of("PING"), session).value()).isEqualTo(Replies.bulk("ping"));
     }
 }

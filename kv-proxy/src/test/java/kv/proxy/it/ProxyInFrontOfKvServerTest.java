@@ -2,7 +2,6 @@ package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +28,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The proxy in front of two real kv-server processes. Until kv-server answers CLIENT TRACKING the
- * proxy serves its keys uncached (and so still coherently); the caching tests turn on by
- * themselves once it does.
+ * The proxy in front of two real kv-server processes, subscribed to their invalidations (kv-server
+ * answers {@code CLIENT TRACKING ON BCAST}), so it caches their keys. Should kv-server stop
+ * answering it, the proxy would serve its keys uncached, still coherently: the start-up here fails
+ * instead, so a tracking regression shows as a failure, not as caching tests that pass uncached.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyInFrontOfKvServerTest {
@@ -50,6 +50,7 @@ class ProxyInFrontOfKvServerTest {
         proxy = ProxyRunner.start(List.of(one.port(), two.port()));
         Await.until("both backends up", Duration.ofSeconds(10),
                 () -> proxy.bean(Backends.class).all().stream().allMatch(Backend::isUp));
+        proxy.awaitCoherent(); // both kv-servers accepted CLIENT TRACKING: their keys are cached
     }
 
     @AfterAll
@@ -97,12 +98,13 @@ class ProxyInFrontOfKvServerTest {
                     int round = i;
                     Await.until("the old value", Duration.ofSeconds(2),
                             () -> ("old-" + round).equals(client.get("direct")));
-                    client.get("direct"); // cached now (once the server tracks)
+                    client.get("direct"); // cached now
                     server.set("direct", "new-" + i);
                     long written = System.nanoTime();
                     while (!client.get("direct").equals("new-" + i)) {
-                        assertThat(System.nanoTime() - written).as("invalidation delay")
-                                .isLessThan(Duration.ofSeconds(1).toNanos());
+                        // A liveness bound, not a latency claim: the delays are the printed figures.
+                        assertThat(System.nanoTime() - written).as("the new value served within 5 s")
+                                .isLessThan(Duration.ofSeconds(5).toNanos());
                     }
                     delaysMicros.add((System.nanoTime() - written) / 1000);
                 }
@@ -119,7 +121,7 @@ class ProxyInFrontOfKvServerTest {
     void conditionalSetsPassThroughAndWithdrawWhatTheyChange() {
         try (Jedis client = new Jedis("127.0.0.1", proxy.port())) {
             client.set("cond", "a");
-            assertThat(client.get("cond")).isEqualTo("a"); // cached now (once the server tracks)
+            assertThat(client.get("cond")).isEqualTo("a"); // cached now
             assertThat(client.set("cond", "b", SetParams.setParams().nx())).isNull();
             assertThat(client.get("cond")).isEqualTo("a");
             assertThat(client.setGet("cond", "c", SetParams.setParams().xx())).isEqualTo("a");
@@ -132,10 +134,9 @@ class ProxyInFrontOfKvServerTest {
 
     @Test
     @Order(3)
-    void twentyGetsOfOneKeyReachTheServerAtMostOnceWhenTheServerTracks() throws Exception {
+    void twentyGetsOfOneKeyReachTheServerAtMostOnce() throws Exception {
         Backend owner = proxy.bean(Backends.class).owner("twenty".getBytes());
-        assumeTrue(proxy.cache().isCoherent(owner),
-                "kv-server does not answer CLIENT TRACKING yet: the proxy serves it uncached");
+        assertThat(proxy.cache().isCoherent(owner)).as("subscribed to the owner's invalidations, so caching").isTrue();
         try (Jedis client = new Jedis("127.0.0.1", proxy.port());
              Jedis server = new Jedis("127.0.0.1", owner.address().port())) {
             proxy.awaitInvalidationOf(() -> server.set("twenty", "gets"));
@@ -162,7 +163,8 @@ class ProxyInFrontOfKvServerTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> client.get(key)).isInstanceOf(JedisDataException.class)
                     .hasMessage("ERR backend 127.0.0.1:" + two.port() + " unavailable");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered without waiting for the 2 s reply timeout")
+                    .isLessThan(Duration.ofSeconds(2));
             assertThat(client.get(other)).as("the other server keeps serving").isEqualTo("alive");
 
             two.start();

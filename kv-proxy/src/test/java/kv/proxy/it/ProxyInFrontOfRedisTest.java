@@ -77,8 +77,9 @@ class ProxyInFrontOfRedisTest {
                 direct.set("seen", "new-" + i);
                 long written = System.nanoTime();
                 while (!client.get("seen").equals("new-" + i)) {
-                    assertThat(System.nanoTime() - written).as("invalidation delay")
-                            .isLessThan(Duration.ofSeconds(1).toNanos());
+                    // A liveness bound, not a latency claim: the delays are the printed figures.
+                    assertThat(System.nanoTime() - written).as("the new value served within 5 s")
+                            .isLessThan(Duration.ofSeconds(5).toNanos());
                 }
                 delaysMicros.add((System.nanoTime() - written) / 1000);
             }

@@ -65,7 +65,7 @@ class SlowBackendTest {
             assertThat(other.get("hot")).as("a cache hit").isEqualTo("v");
             assertThat(other.dbSize()).as("another command that waits on the backend").isGreaterThanOrEqualTo(0);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            assertThat(millis).as("served while the backend holds the GETs").isLessThan(2_000);
+            assertThat(millis).as("served while the backend holds the GETs (a liveness bound)").isLessThan(5_000);
             assertThat(slow.isDone()).isFalse();
 
             backend.releaseGets();

@@ -129,14 +129,14 @@ public class CommandDispatcher {
             return Replies.wrongArity(name);
         }
         session.lastCommand(name);
-        if (session.tracking() != null && command.spec().is(CommandFlag.READ) && command.spec().hasKeys()) {
-            invalidations.willRead(session, keysOf(command.spec(), request));
+        if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
+            invalidations.willRead(session, command.spec().keys(request));
         }
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         RespValue reply;
         try {
-            if (!session.stagedWrites().isEmpty() && !WriteBatcher.STAGEABLE.contains(name)) {
+            if (!session.stagedWrites().isEmpty() && !command.spec().kv().groupCommit()) {
                 // Any other command sees the pipeline's writes so far (read-your-writes).
                 batcher.commit(session);
             }
@@ -200,15 +200,6 @@ public class CommandDispatcher {
         if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
             log.warn("Background commands still running at shutdown");
         }
-    }
-
-    private static List<byte[]> keysOf(CommandSpec spec, Request request) {
-        List<byte[]> keys = new java.util.ArrayList<>();
-        int last = spec.lastKeyIndex(request.size());
-        for (int i = spec.firstKey(); i <= last && i < request.size(); i += spec.keyStep()) {
-            keys.add(request.arg(i));
-        }
-        return keys;
     }
 
     private static RespValue unknown(Request request) {

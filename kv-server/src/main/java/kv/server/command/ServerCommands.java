@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import kv.protocol.Glob;
-import kv.protocol.command.CommandFlag;
-import kv.protocol.command.CommandSpec;
+import kv.protocol.command.CommandIntrospection;
 import kv.protocol.command.Hello;
 import kv.protocol.command.CommandTable;
 import kv.protocol.resp.Replies;
@@ -164,86 +163,9 @@ public class ServerCommands implements CommandGroup {
         return version == null ? "dev" : version;
     }
 
-    /** {@code COMMAND}, {@code COMMAND COUNT|LIST|INFO name...|DOCS}, built from the command table. */
+    /** {@code COMMAND}, {@code COMMAND COUNT|LIST|INFO name...|DOCS}, built from the command specs. */
     RespValue command(Request request, ClientSession session) {
-        if (request.size() == 1) {
-            List<RespValue> all = new ArrayList<>();
-            CommandTable.all().forEach(spec -> all.add(describe(spec)));
-            return new RespValue.Array(all);
-        }
-        String sub = request.argString(1).toLowerCase(Locale.ROOT);
-        switch (sub) {
-            case "count":
-                return Replies.integer(CommandTable.all().size());
-            case "list": {
-                List<RespValue> names = new ArrayList<>();
-                CommandTable.all().forEach(spec -> names.add(Replies.bulk(spec.name())));
-                return new RespValue.Array(names);
-            }
-            case "info": {
-                List<RespValue> infos = new ArrayList<>();
-                for (int i = 2; i < request.size(); i++) {
-                    infos.add(CommandTable.find(request.argString(i).toLowerCase(Locale.ROOT))
-                            .map(ServerCommands::describe).orElse(Replies.NULL));
-                }
-                return new RespValue.Array(infos);
-            }
-            case "docs": {
-                List<RespValue> docs = new ArrayList<>();
-                for (CommandSpec spec : CommandTable.all()) {
-                    if (request.size() > 2 && !requested(request, spec.name())) {
-                        continue;
-                    }
-                    docs.add(Replies.bulk(spec.name()));
-                    docs.add(new RespValue.Map(List.of(
-                            Replies.bulk("summary"), Replies.bulk(spec.summary()),
-                            Replies.bulk("since"), Replies.bulk("0.1.0"),
-                            Replies.bulk("group"), Replies.bulk(group(spec)))));
-                }
-                return new RespValue.Map(docs);
-            }
-            default:
-                return Replies.error("ERR unknown subcommand '" + request.argString(1)
-                        + "'. Try COMMAND COUNT, LIST, INFO, DOCS.");
-        }
-    }
-
-    private static boolean requested(Request request, String name) {
-        for (int i = 2; i < request.size(); i++) {
-            if (request.argIs(i, name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String group(CommandSpec spec) {
-        if (spec.is(CommandFlag.CONNECTION)) {
-            return "connection";
-        }
-        return spec.is(CommandFlag.ADMIN) ? "server" : "string";
-    }
-
-    private static RespValue describe(CommandSpec spec) {
-        List<RespValue> flags = new ArrayList<>();
-        spec.flags().forEach(flag -> flags.add(new RespValue.SimpleString(switch (flag) {
-            case READ -> "readonly";
-            case WRITE -> "write";
-            case ADMIN -> "admin";
-            case CONNECTION -> "connection";
-            case FAST -> "fast";
-        })));
-        return new RespValue.Array(List.of(
-                Replies.bulk(spec.name()),
-                Replies.integer(spec.arity()),
-                new RespValue.Set(flags),
-                Replies.integer(spec.firstKey()),
-                Replies.integer(spec.lastKey()),
-                Replies.integer(spec.keyStep()),
-                Replies.EMPTY_ARRAY,
-                Replies.EMPTY_ARRAY,
-                Replies.EMPTY_ARRAY,
-                Replies.EMPTY_ARRAY));
+        return CommandIntrospection.reply(request, CommandTable.all());
     }
 
     /** {@code CONFIG GET pattern...} over the settings clients ask about; CONFIG SET is refused clearly. */

@@ -2,7 +2,6 @@ package kv.server.command;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
@@ -11,7 +10,8 @@ import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit: consecutive SET/PUT/MSET of a connection are staged, and at the end of each
+ * Group commit: consecutive writes of a connection whose specs allow it ({@code "group_commit": true}:
+ * SET, PUT, MSET) are staged, and at the end of each
  * event loop round the writes staged by every client of the round are applied to the store as
  * one atomic batch, instead of one RocksDB write (and, with {@code fsync always}, one fsync) each.
  *
@@ -28,9 +28,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class WriteBatcher {
-
-    /** Commands whose writes may be staged. */
-    static final Set<String> STAGEABLE = Set.of("set", "put", "mset");
 
     private static final int MAX_STAGED_ENTRIES = 1024;
     private static final long MAX_STAGED_BYTES = 1024 * 1024;

@@ -37,15 +37,18 @@ import org.slf4j.LoggerFactory;
  * compacted in the background.
  *
  * <p>Design note: every write goes through RocksDB's write-ahead log before {@code put} returns,
- * so a crash of this process never loses a write that was acknowledged after it. Concurrent
- * writers share one log write (RocksDB's group commit), and the server hands a client's
- * pipelined writes over as one batch (see {@code WriteBatcher}), so a pipeline of 16 SETs costs
- * one log write. The fsync mode decides when the log reaches the disk: {@code always} syncs it
- * as part of each write, before the acknowledgement; {@code everysec} by a background thread
- * once a second; {@code no} when the OS pleases. (Flushing the log by hand per batch,
- * {@code manual_wal_flush}, was tried and measured slower: it gives up the group commit across
- * connections.) Reads and writes hold a shared lock and {@link #close()} an exclusive one, so
- * closing on shutdown waits for operations in flight instead of freeing native memory under them.
+ * so a crash of this process never loses a write that was acknowledged after it. The group
+ * commit is the server's, not RocksDB's: writes run one at a time under {@code writeOrder}, and
+ * the server hands the SET/PUT/MSETs that every client sent in one event-loop round over as one
+ * {@link #putAll} (see {@code WriteBatcher}), one {@code WriteBatch}, so a round costs one log
+ * write however many clients and pipelined SETs it holds. The fsync mode decides when the log
+ * reaches the disk: {@code always} syncs it as part of each write, before the acknowledgement;
+ * {@code everysec} by a background thread once a second; {@code no} when the OS pleases
+ * ({@code DurabilityTest} watches the syncs of each mode). (Flushing the log by hand,
+ * {@code manual_wal_flush}, was tried while each connection had its own thread and measured
+ * slower than RocksDB's own grouping of those concurrent writers.) Reads and writes hold a shared
+ * lock and {@link #close()} an exclusive one, so closing on shutdown waits for operations in
+ * flight instead of freeing native memory under them.
  */
 public final class RocksDbStore implements KeyValueStore {
 

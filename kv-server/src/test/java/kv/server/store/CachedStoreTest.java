@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import kv.server.config.Fsync;
 import org.junit.jupiter.api.AfterEach;
@@ -50,17 +51,20 @@ class CachedStoreTest {
 
     /**
      * A reader fetches the old value from RocksDB; before it can cache it, a write replaces the
-     * value and the write's cache entry is evicted. The reader must not cache the old value.
+     * value and the write's cache entry is evicted. The reader must not cache the old value. The
+     * last read must reach the store: had the fresh entry not been evicted, the race would not
+     * have been set up, and the test says so instead of passing.
      */
     @Test
     void aReadRacingAWriteNeverCachesTheOldValue() throws Exception {
         CountDownLatch fetched = new CountDownLatch(1);
         CountDownLatch writeDone = new CountDownLatch(1);
+        AtomicInteger readsOfK = new AtomicInteger();
         KeyValueStore slowReads = new ForwardingStore(rocks) {
             @Override
             public byte[] get(byte[] key) {
                 byte[] value = super.get(key);
-                if (new String(key, UTF_8).equals("k")) {
+                if (new String(key, UTF_8).equals("k") && readsOfK.incrementAndGet() == 1) {
                     fetched.countDown();
                     await(writeDone);
                 }
@@ -80,6 +84,7 @@ class CachedStoreTest {
 
         assertThat(read.get(5, TimeUnit.SECONDS)).as("the racing read itself may answer the old value").isEqualTo(bytes("old"));
         assertThat(store.get(bytes("k"))).as("but it is not cached").isEqualTo(bytes("new"));
+        assertThat(readsOfK).as("the read after the race reached the store: k's fresh entry had been evicted").hasValue(2);
     }
 
     private static byte[] bytes(String text) {
