@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same seeded random command stream sent to Redis, to kv-server, to kv-proxy (in front of
- * another kv-server) and to a kv-proxy in front of another Redis, every reply compared. A failure names the seed and the operation; rerun
- * with {@code -Dkv.compat.seed=<seed>} (and {@code -Dkv.compat.operations=<n>} for a longer run)
- * to replay it.
+ * another kv-server) and to a kv-proxy in front of another Redis, every reply compared. A failure
+ * names the seed and the operation; rerun with {@code -Dkv.compat.seed=<seed>} (and
+ * {@code -Dkv.compat.operations=<n>} for a longer run) to replay it.
  */
 class DifferentialTest {
 
