@@ -33,9 +33,12 @@ class DifferentialTest {
      * then. Add a command here as soon as kv has it; until then its generator runs against Redis only.
      */
     static final Set<String> KV_COMMANDS = Set.of(
-            "SET", // NX, XX, GET: kv refuses EX, PX, EXAT and PXAT (see "SET EX|PX|EXAT|PXAT|KEEPTTL")
-            "GET", "MGET", "MSET", "DEL", "EXISTS", "PING", "ECHO", "FLUSHDB", "DBSIZE",
-            "UNKNOWN");
+            "SET", "SET EX|PX|EXAT|PXAT|KEEPTTL", "GET", "MGET", "MSET", "MSETNX", "DEL", "UNLINK", "EXISTS",
+            "SETEX", "PSETEX", "GETEX", "GETDEL", "GETSET", "SETNX",
+            "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST",
+            "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
+            "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
+            "PING", "ECHO", "FLUSHDB", "UNKNOWN");
 
     /**
      * {@link #KV_COMMANDS}, with the commands named in {@code -Dkv.compat.enable=INCR,DECR} added and
