@@ -50,7 +50,8 @@ final class CommandGenerator {
     private static final String[] OFFSETS = {"0", "1", "5", "20", "-1", "536870912", "abc"};
     private static final String[] PATTERNS = {"*", "k*", "k?", "k[0-1]", "k[^0]", "[b-k]*", "\\*", "", "*0", "b*",
             "x*", "*\u00ff"};
-    private static final String[] BAD_DBS = {"16", "-1", "abc", "1.5", "9223372036854775808"};
+    private static final String[] BAD_DBS = {"16", "-1", "abc", "1.5", "9223372036854775808", "007", "-0",
+            "2147483648", "-2147483649"};
 
     private final Random random;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
