@@ -31,6 +31,7 @@ class DifferentialTest {
      * The commands kv is judged on, by {@link CommandGenerator}'s names ({@link CommandGenerator#all()}
      * lists them all). Each generator also sends its command with a wrong argument count now and
      * then. Add a command here as soon as kv has it; until then its generator runs against Redis only.
+     * Since issue 13 this is every generator: kv has every string-and-expiry command it generates.
      */
     static final Set<String> KV_COMMANDS = Set.of(
             "SET", "SET EX|PX|EXAT|PXAT|KEEPTTL", "GET", "MGET", "MSET", "MSETNX", "DEL", "UNLINK", "EXISTS",
@@ -39,6 +40,24 @@ class DifferentialTest {
             "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
             "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
             "PING", "ECHO", "FLUSHDB", "UNKNOWN");
+
+    /**
+     * kv's intended differences from Redis 7.0 that no reply of this judge shows, each with where
+     * the judge stands and why kv differs (the reply-level ones are {@link ReplyComparator#NORMALISATIONS}).
+     * Printed at the start of a run.
+     */
+    static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
+            "SET with an EXAT or PXAT already past",
+            "kv-server deletes the key in the write itself; Redis 7.0 stores it and counts it in DBSIZE, KEYS "
+                    + "and SCAN until a read or its active expiry deletes it. Every read answers 'no key' on "
+                    + "both, so the generator reads such a key at once (CommandGenerator.setWithExpiry). kv's "
+                    + "one write path keeps no key it already knows to be dead.",
+            "a read of an expired key",
+            "answers 'no key' at once on kv too, but kv deletes the key in its expiry cycle, not in the read. "
+                    + "No key expires during a run (TTLs of 100 s and more), so the judge cannot see it.",
+            "RENAME, COPY, MSETNX across backends",
+            "refused by kv-proxy when the keys live on different backends (no atomic cross-backend write). "
+                    + "The judge's proxies have one backend each, where they are forwarded.");
 
     /**
      * {@link #KV_COMMANDS}, with the commands named in {@code -Dkv.compat.enable=INCR,DECR} added and
@@ -73,6 +92,7 @@ class DifferentialTest {
         work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "differential-");
         secondRedis = RedisServerProcess.start(work);
         System.out.println("differential seed " + SEED + " (replay with -Dkv.compat.seed=" + SEED + ")");
+        KNOWN_DIFFERENCES.forEach((what, why) -> System.out.println("known difference, not judged: " + what + ": " + why));
     }
 
     @AfterAll
