@@ -66,20 +66,29 @@ def scan_iter(r, prefix):
 
 
 def lock(r, prefix):
+    """Lock acquire (SET NX PX) and its expiry. Lock.release is not here: redis-py releases
+    with a Lua script (EVALSHA), which kv does not have yet; see lock_release, run against Redis."""
     name = prefix + "lock"
-    first = r.lock(name, timeout=2, blocking_timeout=1)
+    first = r.lock(name, timeout=1, blocking_timeout=1)
     check(first.acquire() is True, "the first lock is acquired (SET NX PX)")
     pttl = r.pttl(name)
-    check(1 <= pttl <= 2000, "the lock's PTTL is its timeout, was %r" % pttl)
-    second = r.lock(name, timeout=2)
+    check(1 <= pttl <= 1000, "the lock's PTTL is its timeout, was %r" % pttl)
+    second = r.lock(name, timeout=1)
     check(second.acquire(blocking=False) is False, "a second lock on the same name is refused")
+    await_true("the lock to expire after its timeout", lambda: r.get(name) is None)
+    check(second.acquire(blocking=False) is True, "the second lock is acquired once the first expired")
+
+
+def lock_release(r, prefix):
+    """Lock.release, a Lua script (EVALSHA): Redis only, until kv has scripts."""
+    name = prefix + "lock-release"
+    first = r.lock(name, timeout=2, blocking_timeout=1)
+    check(first.acquire() is True, "the first lock is acquired (SET NX PX)")
     first.release()
     check(r.get(name) is None, "release deletes the lock")
-    check(second.acquire(blocking=False) is True, "the second lock is acquired once released")
-    second.release()
 
 
-SCENARIOS = {f.__name__: f for f in (set_ex, setex, incr_expire, scan_iter, lock)}
+SCENARIOS = {f.__name__: f for f in (set_ex, setex, incr_expire, scan_iter, lock, lock_release)}
 
 
 def main():
