@@ -31,17 +31,24 @@ public class DatabaseCommands implements CommandGroup<ClientSession> {
         handlers.put("select", this::select);
     }
 
+    /**
+     * As Redis reads it ({@code getIntFromObjectOrReply}): string2ll's syntax (no sign but a minus,
+     * no leading zero, no "-0"), then within an int, then an existing database.
+     */
     RespValue select(Request request, ClientSession session) {
         String text = request.argString(1);
         long index;
         try {
-            if (text.startsWith("+")) {
-                throw new NumberFormatException(text); // Redis reads no sign but '-'
+            if (!text.matches("0|-?[1-9][0-9]{0,18}")) {
+                throw new NumberFormatException(text);
             }
             index = Long.parseLong(text);
         }
         catch (NumberFormatException e) {
             return Replies.error("ERR value is not an integer or out of range");
+        }
+        if (index != (int) index) {
+            return Replies.error("ERR value is out of range, value must between -2147483648 and 2147483647");
         }
         if (index < 0 || index >= config.databases()) {
             return Replies.error("ERR DB index is out of range");

@@ -193,7 +193,8 @@ public class ExpiryCommands implements CommandGroup<ClientSession> {
             return Replies.integer(-1);
         }
         long ttl = Math.max(0, absolute ? entry.expireAt() : entry.expireAt() - clock.millis());
-        return Replies.integer(millis ? ttl : (ttl + 500) / 1000);
+        // (ttl + 500) / 1000 without overflowing: an expiry at Long.MAX_VALUE ms is 9223372036854776 s, as Redis says.
+        return Replies.integer(millis ? ttl : ttl / 1000 + (ttl % 1000 + 500) / 1000);
     }
 
     /** {@code PERSIST key}: 1 if the key's expiry was removed, 0 if it had none or is absent. */

@@ -59,6 +59,104 @@ final class LongDouble {
         throw new IllegalStateException("no 64-bit mantissa found for " + decimal);
     }
 
+    /** A whole argument as Redis's string2ld reads it: a finite long double, or an infinity. */
+    record Parsed(BigDecimal finite, boolean infinite) {
+    }
+
+    /** The longest text string2ld reads ({@code MAX_LONG_DOUBLE_CHARS}). */
+    private static final int MAX_CHARS = 5 * 1024;
+    /** Beyond these (about 1.19e4932 and the smallest subnormal, 3.6e-4951) strtold sets ERANGE. */
+    private static final int MAX_LOG2 = 16384;
+    private static final int MIN_LOG2 = -16446;
+
+    /**
+     * {@code bytes} read as Redis's string2ld reads a value or an argument, or null when it refuses
+     * it: strtold's whole syntax (decimal, C99 hexadecimal such as {@code 0x1.8p1}, {@code inf} and
+     * {@code infinity} in any case, a sign), nothing before or after it, not NaN, and neither
+     * overflowing nor underflowing to zero (strtold's ERANGE).
+     */
+    static Parsed parse(byte[] bytes) {
+        if (bytes.length == 0 || bytes.length > MAX_CHARS) {
+            return null;
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (text.toLowerCase(java.util.Locale.ROOT).matches("[+-]?inf(inity)?")) {
+            return new Parsed(null, true);
+        }
+        java.util.regex.Matcher hex = HEX.matcher(text);
+        BigDecimal exact;
+        if (hex.matches()) {
+            exact = hexadecimal(hex);
+        }
+        else if (DECIMAL.matcher(text).matches()) {
+            exact = decimal(text);
+        }
+        else {
+            return null;
+        }
+        if (exact == null) {
+            return null;
+        }
+        BigDecimal rounded = round(exact);
+        return rounded == null ? null : new Parsed(rounded, false);
+    }
+
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern
+            .compile("([+-]?)0[xX]([0-9a-fA-F]*)(?:\\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?");
+
+    /** A decimal's exact value, or null past the format's range (checked before any large power is taken). */
+    private static BigDecimal decimal(String text) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(text);
+        }
+        catch (NumberFormatException | ArithmeticException e) {
+            return null; // an exponent beyond int: far outside the range
+        }
+        if (value.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        long log10 = (long) value.precision() - value.scale(); // the value is below 10^log10, at least 10^(log10-1)
+        if (log10 - 1 > 4933 || log10 < -4951) {
+            return null;
+        }
+        return value;
+    }
+
+    /** A hexadecimal float's exact value (mantissa times a power of two), or null past the range. */
+    private static BigDecimal hexadecimal(java.util.regex.Matcher hex) {
+        String whole = hex.group(2);
+        String fraction = hex.group(3) == null ? "" : hex.group(3);
+        if (whole.isEmpty() && fraction.isEmpty()) {
+            return null; // "0x": strtold reads the 0 and stops at the x
+        }
+        BigInteger mantissa = new BigInteger(whole + fraction + "0", 16).shiftRight(4);
+        if (mantissa.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        long exponent;
+        String power = hex.group(4);
+        if (power == null) {
+            exponent = 0;
+        }
+        else {
+            String digits = power.replaceFirst("^[+-]", "");
+            exponent = digits.length() > 9 ? Long.MAX_VALUE / 4 : Long.parseLong(digits);
+            if (power.startsWith("-")) {
+                exponent = -exponent;
+            }
+        }
+        exponent -= 4L * fraction.length();
+        long log2 = mantissa.bitLength() + exponent;
+        if (log2 - 1 > MAX_LOG2 || log2 < MIN_LOG2) {
+            return null;
+        }
+        BigDecimal value = timesPowerOfTwo(new BigDecimal(mantissa), (int) exponent);
+        return hex.group(1).equals("-") ? value.negate() : value;
+    }
+
     /** {@code a + b} in long double (both long doubles already), or null if it overflows. */
     static BigDecimal add(BigDecimal a, BigDecimal b) {
         return round(a.add(b));

@@ -34,7 +34,6 @@ public class StringCommands implements CommandGroup<ClientSession> {
     private static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
     private static final String TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
     /** Redis refuses to read a float from a longer string (MAX_LONG_DOUBLE_CHARS). */
-    private static final int MAX_FLOAT_CHARS = 5 * 1024;
 
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
@@ -118,25 +117,24 @@ public class StringCommands implements CommandGroup<ClientSession> {
      * keeping the key's expiry.
      */
     RespValue incrbyfloat(Request request, ClientSession session) {
-        BigDecimal parsed = parseDecimal(request.arg(2));
-        BigDecimal increment = parsed == null ? null : LongDouble.round(parsed);
+        LongDouble.Parsed increment = LongDouble.parse(request.arg(2));
         if (increment == null) {
-            return Replies.error(parsed != null || isInfinity(request.arg(2)) ? NAN_OR_INFINITY : Numbers.NOT_A_FLOAT);
+            return Replies.error(Numbers.NOT_A_FLOAT);
         }
         byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
-            BigDecimal value = BigDecimal.ZERO;
-            if (entry != null) {
-                BigDecimal stored = parseDecimal(entry.value());
-                value = stored == null ? null : LongDouble.round(stored);
-                if (value == null) {
-                    reply[0] = Replies.error(Numbers.NOT_A_FLOAT);
-                    return List.of();
-                }
+            // Redis reads the stored value first: a value it cannot read answers "not a valid float"
+            // even when the increment is an infinity; an infinity on either side makes the sum one (or NaN).
+            LongDouble.Parsed value = entry == null ? new LongDouble.Parsed(BigDecimal.ZERO, false)
+                    : LongDouble.parse(entry.value());
+            if (value == null) {
+                reply[0] = Replies.error(Numbers.NOT_A_FLOAT);
+                return List.of();
             }
-            BigDecimal sum = LongDouble.add(value, increment);
+            BigDecimal sum = value.infinite() || increment.infinite() ? null
+                    : LongDouble.add(value.finite(), increment.finite());
             if (sum == null) {
                 reply[0] = Replies.error(NAN_OR_INFINITY);
                 return List.of();
@@ -146,24 +144,6 @@ public class StringCommands implements CommandGroup<ClientSession> {
             return List.of(write(entry, key, text));
         });
         return written(session, request, written, reply[0]);
-    }
-
-    /** A decimal as strtold reads one (no leading space, no trailing junk), or null; not NaN or infinity. */
-    private static BigDecimal parseDecimal(byte[] bytes) {
-        if (bytes.length == 0 || bytes.length > MAX_FLOAT_CHARS || Character.isWhitespace(bytes[0])) {
-            return null;
-        }
-        try {
-            return new BigDecimal(new String(bytes, StandardCharsets.US_ASCII));
-        }
-        catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static boolean isInfinity(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
-        return text.matches("[+-]?inf(inity)?");
     }
 
     /** {@code APPEND key value}: the new length; keeps the key's expiry. */

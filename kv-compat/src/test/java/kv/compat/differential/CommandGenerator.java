@@ -1,0 +1,388 @@
+package kv.compat.differential;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import kv.compat.differential.Operation.Comparison;
+
+/**
+ * A seeded random stream of commands over a small key space, so that commands collide on the
+ * same keys: the strings-and-expiry part of Redis that applications use, with the edge cases
+ * (refused option combinations, wrong arity, overflowing counters, odd floats, binary and empty
+ * keys and values, negative and huge TTLs).
+ *
+ * <p>Design note: times are chosen so that no key expires during a run (positive TTLs are at
+ * least 100 s; past ones expire at once), so every target sees the same keys whatever its
+ * speed. Absolute times are computed when an operation is generated and sent as the same bytes
+ * to every target; they are at least 100 s away from every relative TTL, so that GT and LT never
+ * compare two nearly equal times (whose order would depend on when each target ran the command).
+ * Relative times that are equal are kept apart by the runner ({@link DifferentialRun}).
+ */
+final class CommandGenerator {
+
+    /** One command's generator and how often it is chosen. */
+    private record Entry(int weight, int arity, Supplier<Operation> generate) {
+    }
+
+    private static final String[] KEYS = {"k0", "k1", "k2", "k3", "", "b\0\r\n\u00ff"};
+    private static final String BIG = "x".repeat(1000);
+    private static final String[] VALUES = {"v", "", "hello world", "\0\r\n\u00ff", "0", "1", "-1", "10",
+            "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1.5e3", "3.0", "0.1", "inf",
+            "-inf", "nan", "1e400", " 1", "abc", "007", BIG};
+    /** EX and EXPIRE amounts: no positive one under 100 s, so nothing expires during a run. */
+    private static final String[] SECONDS = {"100", "1000", "86400", "0", "-1", "-100", "9223372036854775807",
+            "9223372036854775", "4611686018427387904", "1.5", "abc", "", " 100"};
+    private static final String[] MILLIS = {"100000", "1000000", "86400000", "0", "-1", "-100000",
+            "9223372036854775807", "9223372036854775", "1.5", "abc"};
+    private static final String[] INCREMENTS = {"1", "-1", "10", "0", "9223372036854775807", "-9223372036854775808",
+            "9223372036854775808", "1.5", "abc", "", " 1"};
+    private static final String[] FLOATS = {"0.1", "-0.1", "0.2", "1e3", "1.5e3", "3", "-5e-3", "inf", "-inf", "nan",
+            "1e400", "abc", "", " 1", "1.0000000000000001", "5.0e-1", "0x10"};
+    private static final String[] INDEXES = {"0", "1", "3", "-1", "-3", "5", "100", "-100", "9223372036854775807",
+            "-9223372036854775808", "abc"};
+    private static final String[] OFFSETS = {"0", "1", "5", "20", "-1", "536870912", "abc"};
+    private static final String[] PATTERNS = {"*", "k*", "k?", "k[0-1]", "k[^0]", "[b-k]*", "\\*", "", "*0", "b*",
+            "x*", "*\u00ff"};
+    private static final String[] BAD_DBS = {"16", "-1", "abc", "1.5", "9223372036854775808", "007", "-0",
+            "2147483648", "-2147483649"};
+
+    private final Random random;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final List<String> chosen;
+    private final int totalWeight;
+    /** An operation that must come next, if any (see {@link #setWithExpiry}). */
+    private Operation followUp;
+
+    /** Generates only the commands named in {@code enabled} (see {@link #ALL}). */
+    CommandGenerator(long seed, Set<String> enabled) {
+        this.random = new Random(seed);
+        register();
+        if (!entries.keySet().containsAll(enabled)) {
+            List<String> unknown = new ArrayList<>(enabled);
+            unknown.removeAll(entries.keySet());
+            throw new IllegalArgumentException("no generator for " + unknown);
+        }
+        chosen = entries.keySet().stream().filter(enabled::contains).toList();
+        totalWeight = chosen.stream().mapToInt(name -> entries.get(name).weight()).sum();
+    }
+
+    /** Every command this generator can produce. */
+    static Set<String> all() {
+        return Collections.unmodifiableSet(new CommandGenerator(0, Set.of()).entries.keySet());
+    }
+
+    Operation next() {
+        if (followUp != null) {
+            Operation next = followUp;
+            followUp = null;
+            return next;
+        }
+        int pick = random.nextInt(totalWeight);
+        for (String name : chosen) {
+            Entry entry = entries.get(name);
+            pick -= entry.weight();
+            if (pick < 0) {
+                if (entry.arity() != 0 && random.nextInt(40) == 0) {
+                    return wrongArity(name, entry.arity());
+                }
+                Operation operation = entry.generate().get();
+                return new Operation(name, operation.args(), operation.comparison(), operation.wrongArity());
+            }
+        }
+        throw new AssertionError("weights do not add up");
+    }
+
+    private void register() {
+        add("SET", 14, -3, () -> op(words(conditionalOptions(), "SET", key(), value())));
+        add("SET EX|PX|EXAT|PXAT|KEEPTTL", 10, -3, this::setWithExpiry);
+        add("GET", 14, 2, () -> op("GET", key()));
+        add("MGET", 5, -2, () -> op(words(keys(1 + random.nextInt(4)), "MGET")));
+        add("MSET", 4, -3, () -> pairs("MSET"));
+        add("MSETNX", 3, -3, () -> pairs("MSETNX"));
+        add("DEL", 4, -2, () -> op(words(keys(1 + random.nextInt(3)), "DEL")));
+        add("UNLINK", 3, -2, () -> op(words(keys(1 + random.nextInt(3)), "UNLINK")));
+        add("EXISTS", 4, -2, () -> op(words(keys(1 + random.nextInt(4)), "EXISTS")));
+        add("SETEX", 3, 4, () -> op("SETEX", key(), pick(SECONDS), value()));
+        add("PSETEX", 3, 4, () -> op("PSETEX", key(), pick(MILLIS), value()));
+        add("GETEX", 4, -2, this::getex);
+        add("GETDEL", 3, 2, () -> op("GETDEL", key()));
+        add("GETSET", 3, 3, () -> op("GETSET", key(), value()));
+        add("SETNX", 3, 3, () -> op("SETNX", key(), value()));
+        add("EXPIRE", 4, -3, () -> expire("EXPIRE", pick(SECONDS)));
+        add("PEXPIRE", 4, -3, () -> expire("PEXPIRE", pick(MILLIS)));
+        add("EXPIREAT", 3, -3, () -> expire("EXPIREAT", absoluteSeconds()));
+        add("PEXPIREAT", 3, -3, () -> expire("PEXPIREAT", absoluteMillis()));
+        add("TTL", 4, 2, () -> timed(Comparison.SECONDS, "TTL", key()));
+        add("PTTL", 4, 2, () -> timed(Comparison.MILLIS, "PTTL", key()));
+        add("EXPIRETIME", 3, 2, () -> timed(Comparison.SECONDS, "EXPIRETIME", key()));
+        add("PEXPIRETIME", 3, 2, () -> timed(Comparison.MILLIS, "PEXPIRETIME", key()));
+        add("PERSIST", 3, 2, () -> op("PERSIST", key()));
+        add("INCR", 4, 2, () -> op("INCR", key()));
+        add("DECR", 3, 2, () -> op("DECR", key()));
+        add("INCRBY", 3, 3, () -> op("INCRBY", key(), pick(INCREMENTS)));
+        add("DECRBY", 3, 3, () -> op("DECRBY", key(), pick(INCREMENTS)));
+        add("INCRBYFLOAT", 4, 3, () -> op("INCRBYFLOAT", key(), pick(FLOATS)));
+        add("APPEND", 3, 3, () -> op("APPEND", key(), value()));
+        add("STRLEN", 3, 2, () -> op("STRLEN", key()));
+        add("GETRANGE", 3, 4, () -> op("GETRANGE", key(), pick(INDEXES), pick(INDEXES)));
+        add("SETRANGE", 3, 4, () -> op("SETRANGE", key(), pick(OFFSETS), random.nextInt(4) == 0 ? "" : value()));
+        add("TYPE", 3, 2, () -> op("TYPE", key()));
+        add("RENAME", 2, 3, () -> op("RENAME", key(), key()));
+        add("RENAMENX", 2, 3, () -> op("RENAMENX", key(), key()));
+        add("COPY", 2, -3, this::copy);
+        add("TOUCH", 2, -2, () -> op(words(keys(1 + random.nextInt(3)), "TOUCH")));
+        add("DBSIZE", 2, 1, () -> op("DBSIZE"));
+        add("SELECT", 2, 2, () -> op("SELECT", db()));
+        add("KEYS", 2, 2, () -> new Operation("KEYS", bytes("KEYS", pick(PATTERNS)), Comparison.UNORDERED, false));
+        add("SCAN", 2, -2, this::scan);
+        add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
+        add("ECHO", 1, 2, () -> op("ECHO", value()));
+        add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
+        add("UNKNOWN", 1, 0,
+                () -> op(words(keys(random.nextInt(3)), pick(new String[] {"FOO", "GETT", "SETX", "HELLOWORLD"}))));
+    }
+
+    private void add(String name, int weight, int arity, Supplier<Operation> generate) {
+        entries.put(name, new Entry(weight, arity, generate));
+    }
+
+    /** NX, XX and GET in every combination and order, NX with XX (refused) included; sometimes a bad option. */
+    private String[] conditionalOptions() {
+        List<String> options = new ArrayList<>();
+        for (String option : new String[] {"NX", "XX", "GET"}) {
+            if (random.nextInt(3) == 0) {
+                options.add(randomCase(option));
+            }
+        }
+        if (random.nextInt(30) == 0) {
+            options.add(random.nextBoolean() ? "GET" : "BOGUS"); // a repeated GET is accepted, an unknown word is not
+        }
+        Collections.shuffle(options, random);
+        return options.toArray(new String[0]);
+    }
+
+    /** EX, PX, EXAT, PXAT and KEEPTTL, alone, together (refused), with NX, XX and GET, and without their argument. */
+    private Operation setWithExpiry() {
+        List<String> options = new ArrayList<>();
+        int expiries = random.nextInt(8) == 0 ? 2 : 1;
+        for (int i = 0; i < expiries; i++) {
+            switch (random.nextInt(5)) {
+                case 0 -> options.addAll(List.of(randomCase("EX"), pick(SECONDS)));
+                case 1 -> options.addAll(List.of(randomCase("PX"), pick(MILLIS)));
+                case 2 -> options.addAll(List.of(randomCase("EXAT"), absoluteSeconds()));
+                case 3 -> options.addAll(List.of(randomCase("PXAT"), absoluteMillis()));
+                default -> options.add(randomCase("KEEPTTL"));
+            }
+        }
+        options.addAll(List.of(conditionalOptions()));
+        String key = key();
+        List<String> request = new ArrayList<>(List.of("SET", key, value()));
+        request.addAll(options);
+        if (random.nextInt(25) == 0) {
+            request.add(pick(new String[] {"EX", "PX", "EXAT", "PXAT"})); // an option without its argument
+        }
+        if (options.stream().anyMatch(option -> option.equalsIgnoreCase("EXAT") || option.equalsIgnoreCase("PXAT"))) {
+            // Redis 7.0 stores a key whose EXAT/PXAT has passed and counts it in DBSIZE until its
+            // active expiry (random and timed) reclaims it; a GET deletes it now, on every target alike.
+            followUp = new Operation("SET EX|PX|EXAT|PXAT|KEEPTTL", bytes("GET", key), Comparison.EXACT, false);
+        }
+        return op(request.toArray(new String[0]));
+    }
+
+    private Operation getex() {
+        List<String> request = new ArrayList<>(List.of("GETEX", key()));
+        switch (random.nextInt(8)) {
+            case 0 -> request.addAll(List.of("EX", pick(SECONDS)));
+            case 1 -> request.addAll(List.of("PX", pick(MILLIS)));
+            case 2 -> request.addAll(List.of("EXAT", absoluteSeconds()));
+            case 3 -> request.addAll(List.of("PXAT", absoluteMillis()));
+            case 4 -> request.add("PERSIST");
+            case 5 -> request.addAll(List.of("EX", pick(SECONDS), "PERSIST")); // refused
+            case 6 -> request.add(pick(new String[] {"EX", "KEEPTTL", "NX"})); // refused
+            default -> {
+            }
+        }
+        return op(request.toArray(new String[0]));
+    }
+
+    /** EXPIRE-like with none, one or two (refused when they contradict) of NX, XX, GT and LT. */
+    private Operation expire(String command, String time) {
+        List<String> request = new ArrayList<>(List.of(command, key(), time));
+        int flags = random.nextInt(10) < 5 ? 0 : random.nextInt(10) < 8 ? 1 : 2;
+        for (int i = 0; i < flags; i++) {
+            request.add(randomCase(pick(new String[] {"NX", "XX", "GT", "LT"})));
+        }
+        if (random.nextInt(30) == 0) {
+            request.add("BOGUS");
+        }
+        return op(request.toArray(new String[0]));
+    }
+
+    /** COPY with DB n and REPLACE in either order; DB 16 and DB abc are refused. */
+    private Operation copy() {
+        List<List<String>> options = new ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            options.add(List.of("DB", db()));
+        }
+        if (random.nextInt(3) == 0) {
+            options.add(List.of("REPLACE"));
+        }
+        Collections.shuffle(options, random);
+        List<String> request = new ArrayList<>(List.of("COPY", key(), key()));
+        options.forEach(request::addAll);
+        return op(request.toArray(new String[0]));
+    }
+
+    private Operation scan() {
+        switch (random.nextInt(10)) {
+            case 0 -> {
+                // One call whose reply is an error (or a cursor Redis accepts): compared exactly.
+                String[][] odd = {{"SCAN", "abc"}, {"SCAN", "0", "COUNT", "0"}, {"SCAN", "0", "MATCH"},
+                        {"SCAN", "0", "COUNT", "abc"}, {"SCAN", "99999999999999999999"}, {"SCAN", "0", "BOGUS", "1"}};
+                return op(pick(odd));
+            }
+            default -> {
+                List<String> request = new ArrayList<>(List.of("SCAN"));
+                if (random.nextBoolean()) {
+                    request.addAll(List.of("MATCH", pick(PATTERNS)));
+                }
+                if (random.nextBoolean()) {
+                    request.addAll(List.of("COUNT", Integer.toString(1 + random.nextInt(20))));
+                }
+                if (random.nextInt(4) == 0) {
+                    request.addAll(List.of("TYPE", random.nextBoolean() ? "string" : "hash"));
+                }
+                return new Operation("SCAN", bytes(request.toArray(new String[0])), Comparison.SCAN, false);
+            }
+        }
+    }
+
+    /** {@code name} with one word too few (or, for a fixed arity, one too many). */
+    private Operation wrongArity(String name, int arity) {
+        int words;
+        if (arity > 0) {
+            words = random.nextBoolean() && arity > 1 ? arity - 1 : arity + 1;
+        }
+        else if (arity < -1) {
+            words = -arity - 1;
+        }
+        else {
+            return entries.get(name).generate().get(); // PING, FLUSHDB: no count is wrong
+        }
+        String[] request = new String[words];
+        request[0] = name.split(" ")[0];
+        for (int i = 1; i < words; i++) {
+            request[i] = key();
+        }
+        return new Operation(name, bytes(request), Comparison.EXACT, true);
+    }
+
+    private Operation pairs(String command) {
+        int pairs = 1 + random.nextInt(3);
+        List<String> request = new ArrayList<>(List.of(command));
+        for (int i = 0; i < pairs; i++) {
+            request.addAll(List.of(key(), value()));
+        }
+        boolean odd = random.nextInt(30) == 0;
+        if (odd) {
+            request.add(key()); // a key without a value
+        }
+        return new Operation(command, bytes(request.toArray(new String[0])), Comparison.EXACT, odd);
+    }
+
+    private Operation timed(Comparison comparison, String... request) {
+        return new Operation(request[0], bytes(request), comparison, false);
+    }
+
+    private static Operation op(String... request) {
+        return new Operation(request[0], bytes(request), Comparison.EXACT, false);
+    }
+
+    /** {@code head}, then {@code tail}. */
+    private static String[] words(String[] tail, String... head) {
+        String[] words = new String[head.length + tail.length];
+        System.arraycopy(head, 0, words, 0, head.length);
+        System.arraycopy(tail, 0, words, head.length, tail.length);
+        return words;
+    }
+
+    private String absoluteSeconds() {
+        long now = System.currentTimeMillis() / 1000;
+        return switch (random.nextInt(8)) {
+            case 0, 1 -> Long.toString(now + 200);
+            case 2 -> Long.toString(now + 90_000);
+            case 3 -> Long.toString(now - 100); // in the past: the key is gone for every read at once
+            case 4 -> "0";
+            case 5 -> "-1";
+            case 6 -> "9223372036854775807";
+            default -> pick(new String[] {"abc", "1.5", Long.toString(now + 2000)});
+        };
+    }
+
+    private String absoluteMillis() {
+        long now = System.currentTimeMillis();
+        return switch (random.nextInt(8)) {
+            case 0, 1 -> Long.toString(now + 200_000);
+            case 2 -> Long.toString(now + 90_000_000);
+            case 3 -> Long.toString(now - 100_000);
+            case 4 -> "0";
+            case 5 -> "-1";
+            case 6 -> "9223372036854775807";
+            default -> pick(new String[] {"abc", "1.5", Long.toString(now + 2_000_000)});
+        };
+    }
+
+    /** Database 0 most often (so keys still collide), any of 1-15, or one out of range. */
+    private String db() {
+        int pick = random.nextInt(20);
+        return pick < 8 ? "0" : pick < 16 ? Integer.toString(1 + random.nextInt(15)) : pick(BAD_DBS);
+    }
+
+    private String key() {
+        return pick(KEYS);
+    }
+
+    private String[] keys(int count) {
+        String[] keys = new String[count];
+        for (int i = 0; i < count; i++) {
+            keys[i] = key();
+        }
+        return keys;
+    }
+
+    private String value() {
+        return pick(VALUES);
+    }
+
+    private String randomCase(String word) {
+        return switch (random.nextInt(4)) {
+            case 0 -> word.toLowerCase();
+            case 1 -> word.charAt(0) + word.substring(1).toLowerCase();
+            default -> word;
+        };
+    }
+
+    private <T> T pick(T[] choices) {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    /** Strings as bytes; a char up to U+00FF is one byte, so keys and values can hold any byte (0xff too). */
+    static byte[][] bytes(String... words) {
+        byte[][] bytes = new byte[words.length][];
+        for (int i = 0; i < words.length; i++) {
+            bytes[i] = words[i].getBytes(StandardCharsets.ISO_8859_1);
+        }
+        return bytes;
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}

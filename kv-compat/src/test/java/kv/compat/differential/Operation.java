@@ -1,0 +1,45 @@
+package kv.compat.differential;
+
+import java.nio.charset.StandardCharsets;
+
+import kv.compat.support.Reply;
+
+/**
+ * One step of a generated command stream.
+ *
+ * @param command the generator's name for what it exercises (a Redis command name, or UNKNOWN), as
+ *                {@link DifferentialTest#KV_COMMANDS} lists it
+ * @param args the request, the command name first (for SCAN, without the cursor)
+ * @param comparison how the targets' replies are compared
+ * @param wrongArity true if the generator meant the request to have a wrong argument count
+ */
+record Operation(String command, byte[][] args, Comparison comparison, boolean wrongArity) {
+
+    /** How replies are compared: exactly, unless time or Redis's undefined order is involved. */
+    enum Comparison {
+        EXACT,
+        /** KEYS: Redis's order is its hash table's, which no other store shares; compared as sets. */
+        UNORDERED,
+        /** TTL, EXPIRETIME: seconds, within {@link ReplyComparator#SECONDS_TOLERANCE}; -1 and -2 exactly. */
+        SECONDS,
+        /** PTTL, PEXPIRETIME: milliseconds, within {@link ReplyComparator#MILLIS_TOLERANCE}; -1 and -2 exactly. */
+        MILLIS,
+        /** SCAN: {@code args} are the options after the cursor; the whole iteration's keys are compared as a set. */
+        SCAN
+    }
+
+    /** The request as redis-cli would show it, binary bytes escaped. */
+    String render() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < args.length; i++) {
+            String word = new String(args[i], StandardCharsets.UTF_8);
+            boolean plain = args[i].length > 0 && word.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"');
+            boolean shorten = args[i].length > 48;
+            text.append(i == 0 ? "" : " ").append(plain && !shorten ? word : Reply.quoteShort(args[i]));
+            if (i == 0 && comparison == Comparison.SCAN) {
+                text.append(" <cursor, until 0>");
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,90 @@
+package kv.compat.differential;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+import kv.compat.differential.Operation.Comparison;
+import kv.compat.support.Reply;
+
+/**
+ * Decides whether a judged service's reply is Redis's. Exact, except where time or Redis's
+ * undefined order makes two right answers differ, and for the differences listed in
+ * {@link #NORMALISATIONS}, each with its reason.
+ */
+final class ReplyComparator {
+
+    /** TTL and EXPIRETIME: the targets run a command moments apart, and Redis rounds to the nearest second. */
+    static final long SECONDS_TOLERANCE = 1;
+    /** PTTL and PEXPIRETIME: the targets run a command moments apart (a GC pause included). */
+    static final long MILLIS_TOLERANCE = 500;
+
+    /** A reply difference that is accepted, and why. */
+    record Normalisation(String name, String reason, BiPredicate<Reply, Reply> equivalent) {
+    }
+
+    /** Every difference from Redis the judge accepts. Keep it short: each entry hides a difference from users. */
+    static final List<Normalisation> NORMALISATIONS = List.of(
+            new Normalisation("unknown command wording",
+                    "kv-proxy refuses a command outside kv's command table itself, and adds why to Redis's "
+                            + "\"ERR unknown command 'FOO'\" (\": kv-proxy forwards only the commands in kv's command "
+                            + "table\") instead of Redis's \", with args beginning with: ...\"",
+                    (redis, kv) -> redis.isError() && kv.isError()
+                            && unknownCommandPrefix(redis) != null
+                            && unknownCommandPrefix(redis).equals(unknownCommandPrefix(kv))));
+
+    private ReplyComparator() {
+    }
+
+    /** Null if {@code kv} matches {@code redis}, else why not. */
+    static String difference(Operation operation, Reply redis, Reply kv) {
+        Reply expected = normalise(operation.comparison(), redis);
+        Reply actual = normalise(operation.comparison(), kv);
+        if (expected.equals(actual)) {
+            return null;
+        }
+        if (withinTolerance(operation.comparison(), expected, actual)) {
+            return null;
+        }
+        for (Normalisation normalisation : NORMALISATIONS) {
+            if (normalisation.equivalent().test(expected, actual)) {
+                return null;
+            }
+        }
+        return "expected " + expected + " but was " + actual;
+    }
+
+    private static Reply normalise(Comparison comparison, Reply reply) {
+        if (comparison == Comparison.UNORDERED && reply.type() == '*' && reply.elements() != null) {
+            List<Reply> sorted = new ArrayList<>(reply.elements());
+            sorted.sort((a, b) -> a.render().compareTo(b.render()));
+            return Reply.array(sorted);
+        }
+        return reply;
+    }
+
+    private static boolean withinTolerance(Comparison comparison, Reply redis, Reply kv) {
+        long tolerance = switch (comparison) {
+            case SECONDS -> SECONDS_TOLERANCE;
+            case MILLIS -> MILLIS_TOLERANCE;
+            default -> -1;
+        };
+        if (tolerance < 0 || redis.type() != ':' || kv.type() != ':') {
+            return false;
+        }
+        long expected = redis.integer();
+        long actual = kv.integer();
+        // -1 (no expiry) and -2 (no key) are answers, not times: exactly.
+        return expected >= 0 && actual >= 0 && Math.abs(expected - actual) <= tolerance;
+    }
+
+    /** "ERR unknown command 'FOO'" of an unknown-command error, else null. */
+    private static String unknownCommandPrefix(Reply error) {
+        String text = error.text();
+        if (!text.startsWith("ERR unknown command '")) {
+            return null;
+        }
+        int end = text.indexOf('\'', "ERR unknown command '".length());
+        return end < 0 ? null : text.substring(0, end + 1);
+    }
+}
