@@ -130,9 +130,15 @@ public class PipelineForwarder {
                     waits.add(read.known());
                 }
             }
-            return waits == null ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
-                            .orTimeout(cache.waitMillis(), TimeUnit.MILLISECONDS);
+            if (waits == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            // One wait (the common case) is a stage of its own: allOf of a single future pushes two
+            // completions onto the shared placeholder, and orTimeout must never complete the
+            // placeholder itself.
+            CompletableFuture<?> all = waits.size() == 1 ? waits.get(0).thenApply(known -> known)
+                    : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+            return all.orTimeout(cache.waitMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** True if a GET of the run must be read again: answering it would block. */
