@@ -59,6 +59,8 @@ final class CommandGenerator {
     private final int totalWeight;
     /** An operation that must come next, if any (see {@link #setWithExpiry}). */
     private Operation followUp;
+    /** The rest of a transaction being generated (see {@link #transaction}), sent before anything else. */
+    private final java.util.Deque<Operation> transaction = new java.util.ArrayDeque<>();
 
     /** Generates only the commands named in {@code enabled} (see {@link #ALL}). */
     CommandGenerator(long seed, Set<String> enabled) {
@@ -83,6 +85,9 @@ final class CommandGenerator {
             Operation next = followUp;
             followUp = null;
             return next;
+        }
+        if (!transaction.isEmpty()) {
+            return transaction.poll();
         }
         int pick = random.nextInt(totalWeight);
         for (String name : chosen) {
@@ -145,12 +150,95 @@ final class CommandGenerator {
         add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
         add("ECHO", 1, 2, () -> op("ECHO", value()));
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
+        add("MULTI", 4, 0, this::transaction);
         add("UNKNOWN", 1, 0,
                 () -> op(words(keys(random.nextInt(3)), pick(new String[] {"FOO", "GETT", "SETX", "HELLOWORLD"}))));
     }
 
     private void add(String name, int weight, int arity, Supplier<Operation> generate) {
         entries.put(name, new Entry(weight, arity, generate));
+    }
+
+    /**
+     * A transaction: sometimes a WATCH first, then perhaps a write of a watched key or of another
+     * one, by this client or by a second client (which makes EXEC answer a null array, or not);
+     * MULTI; up to five commands of the enabled ones (queued), now and then one refused while
+     * queueing (EXEC then answers EXECABORT), a nested MULTI or a WATCH (refused, the transaction
+     * goes on); then EXEC, or DISCARD, or UNWATCH/EXEC. Inside, only commands whose replies compare
+     * exactly (no TTLs, KEYS or SCAN): EXEC's array is compared as a whole.
+     */
+    private Operation transaction() {
+        List<Operation> steps = new ArrayList<>();
+        boolean watching = random.nextBoolean();
+        if (watching) {
+            steps.add(step(false, words(keys(1 + random.nextInt(2)), "WATCH")));
+            switch (random.nextInt(5)) {
+                case 0 -> steps.add(otherClient(pick(new String[][] {{"SET", key(), value()}, {"DEL", key()},
+                        {"EXPIRE", key(), "1000"}, {"INCR", key()}, {"FLUSHDB"}, {"GET", key()}})));
+                case 1 -> {
+                    steps.add(queueable());
+                    if (followUp != null) {
+                        steps.add(followUp);
+                        followUp = null;
+                    }
+                }
+                case 2 -> steps.add(step(false, "UNWATCH"));
+                default -> {
+                }
+            }
+        }
+        steps.add(step(false, random.nextInt(30) == 0 ? "multi" : "MULTI"));
+        int commands = random.nextInt(6);
+        for (int i = 0; i < commands; i++) {
+            switch (random.nextInt(25)) {
+                case 0 -> steps.add(step(false, "MULTI")); // ERR MULTI calls can not be nested
+                case 1 -> steps.add(step(false, "WATCH", key())); // ERR WATCH inside MULTI is not allowed
+                case 2 -> steps.add(new Operation("UNKNOWN", bytes("FOO", key()), Comparison.EXACT, false)); // EXECABORT
+                case 3 -> steps.add(new Operation("GET", bytes("GET"), Comparison.EXACT, true)); // EXECABORT
+                default -> steps.add(queueable());
+            }
+            if (followUp != null) {
+                steps.add(followUp);
+                followUp = null;
+            }
+        }
+        int end = random.nextInt(10);
+        steps.add(step(false, end == 0 ? "DISCARD" : "EXEC"));
+        if (end == 1) {
+            steps.add(step(false, "EXEC")); // ERR EXEC without MULTI
+        }
+        transaction.addAll(steps.subList(1, steps.size()));
+        return steps.get(0);
+    }
+
+    /** A step of a transaction, by the MULTI generator's name. */
+    private static Operation step(boolean wrongArity, String... request) {
+        return new Operation("MULTI", bytes(request), Comparison.EXACT, wrongArity);
+    }
+
+    /** A command of the enabled ones other than MULTI whose reply compares exactly, as a queued command. */
+    private Operation queueable() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String name = chosen.get(random.nextInt(chosen.size()));
+            if (name.equals("MULTI")) {
+                continue;
+            }
+            Operation operation = entries.get(name).generate().get();
+            boolean gtOrLt = false;
+            for (byte[] arg : operation.args()) {
+                gtOrLt |= text(arg).equalsIgnoreCase("GT") || text(arg).equalsIgnoreCase("LT");
+            }
+            // MSET's odd word count is refused when it runs, not when it is queued: left out here.
+            if (operation.comparison() == Comparison.EXACT && !gtOrLt && !operation.wrongArity()) {
+                return new Operation(name, operation.args(), operation.comparison(), operation.wrongArity());
+            }
+            followUp = null;
+        }
+        return op("PING");
+    }
+
+    private static Operation otherClient(String... request) {
+        return new Operation("MULTI", bytes(request), Comparison.EXACT, false, true);
     }
 
     /** NX, XX and GET in every combination and order, NX with XX (refused) included; sometimes a bad option. */

@@ -85,6 +85,7 @@ final class DifferentialRun {
     private Map<String, Tally> run(int count, IntFunction<Operation> operations, String source)
             throws IOException {
         Map<Endpoint, WireConnection> connections = new LinkedHashMap<>();
+        Map<Endpoint, WireConnection> others = new LinkedHashMap<>();
         try {
             for (Endpoint endpoint : endpoints()) {
                 connections.put(endpoint, open(endpoint));
@@ -101,7 +102,15 @@ final class DifferentialRun {
                 Map<Endpoint, List<Reply>> replies = new LinkedHashMap<>();
                 for (Map.Entry<Endpoint, WireConnection> connection : connections.entrySet()) {
                     long start = System.nanoTime();
-                    replies.put(connection.getKey(), execute(connection.getValue(), chunk));
+                    WireConnection sender = connection.getValue();
+                    if (chunk.get(0).otherClient()) {
+                        sender = others.get(connection.getKey());
+                        if (sender == null) {
+                            sender = secondClient(connection.getKey());
+                            others.put(connection.getKey(), sender);
+                        }
+                    }
+                    replies.put(connection.getKey(), execute(sender, chunk));
                     elapsed.merge(connection.getKey().label(), System.nanoTime() - start, Long::sum);
                 }
                 lastEnd = System.currentTimeMillis();
@@ -136,13 +145,16 @@ final class DifferentialRun {
             for (WireConnection connection : connections.values()) {
                 connection.close();
             }
+            for (WireConnection connection : others.values()) {
+                connection.close();
+            }
         }
     }
 
     /**
      * The next operations to send together: one, or with pipelining up to {@link #pipelineDepth}.
-     * A SCAN iteration (which needs each reply's cursor) and an EXPIRE GT|LT (which needs a pause
-     * before it) go alone.
+     * A SCAN iteration (which needs each reply's cursor), an EXPIRE GT|LT (which needs a pause
+     * before it) and a second client's write (on its own connection) go alone.
      */
     private List<Operation> chunk(IntFunction<Operation> operations, int index, int count, Random sizes) {
         int size = pipelineDepth == 1 ? 1 : 1 + sizes.nextInt(pipelineDepth);
@@ -150,7 +162,8 @@ final class DifferentialRun {
         while (chunk.size() < size && index + chunk.size() < count) {
             Operation operation = peeked != null ? peeked : operations.apply(index + chunk.size());
             peeked = null;
-            boolean alone = operation.comparison() == Comparison.SCAN || comparesNearlyEqualTimes(operation);
+            boolean alone = operation.comparison() == Comparison.SCAN || comparesNearlyEqualTimes(operation)
+                    || operation.otherClient();
             if (alone && !chunk.isEmpty()) {
                 peeked = operation;
                 break;
@@ -201,6 +214,15 @@ final class DifferentialRun {
         Reply flushAll = connection.call("FLUSHALL");
         if (flushAll.isError()) {
             expectNoError(endpoint, "FLUSHDB", connection.call("FLUSHDB"));
+        }
+        return connection;
+    }
+
+    /** A second client of the endpoint, on database 0, for the writes that race a WATCH; it flushes nothing. */
+    private WireConnection secondClient(Endpoint endpoint) throws IOException {
+        WireConnection connection = new WireConnection(endpoint.port());
+        if (protocol == 3) {
+            expectNoError(endpoint, "HELLO 3", connection.call("HELLO", "3"));
         }
         return connection;
     }

@@ -12,8 +12,13 @@ import kv.compat.support.Reply;
  * @param args the request, the command name first (for SCAN, without the cursor)
  * @param comparison how the targets' replies are compared
  * @param wrongArity true if the generator meant the request to have a wrong argument count
+ * @param otherClient true if it is sent by a second client of each target (a write racing a WATCH)
  */
-record Operation(String command, byte[][] args, Comparison comparison, boolean wrongArity) {
+record Operation(String command, byte[][] args, Comparison comparison, boolean wrongArity, boolean otherClient) {
+
+    Operation(String command, byte[][] args, Comparison comparison, boolean wrongArity) {
+        this(command, args, comparison, wrongArity, false);
+    }
 
     /** How replies are compared: exactly, unless time or Redis's undefined order is involved. */
     enum Comparison {
@@ -35,7 +40,8 @@ record Operation(String command, byte[][] args, Comparison comparison, boolean w
             String word = new String(args[i], StandardCharsets.UTF_8);
             boolean plain = args[i].length > 0 && word.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"');
             boolean shorten = args[i].length > 48;
-            text.append(i == 0 ? "" : " ").append(plain && !shorten ? word : Reply.quoteShort(args[i]));
+            text.append(i == 0 ? (otherClient ? "(other client) " : "") : " ")
+                    .append(plain && !shorten ? word : Reply.quoteShort(args[i]));
             if (i == 0 && comparison == Comparison.SCAN) {
                 text.append(" <cursor, until 0>");
             }
