@@ -33,8 +33,8 @@ import org.springframework.stereotype.Component;
  * <p>A script runs on the script thread ({@code kv-script}, one), as a {@link BackgroundCommand}
  * whose work first closes the {@link ScriptGate}: from then until it returns, no other client's
  * command runs (they wait, or get {@code -BUSY} past the threshold), and its {@code redis.call}s
- * run one after the other on that thread, their writes applied at once rather than staged for a
- * round's group commit. The caller's database is the script's; a SELECT inside the script does not
+ * run one after the other on that thread inside one {@link AtomicUnits atomic unit}: all its
+ * writes reach RocksDB as one batch when it returns, and readers never see part of them. The caller's database is the script's; a SELECT inside the script does not
  * change the caller's (as in Redis 7.0). As in Redis, a script that fails half way keeps the writes
  * it made before failing.
  */
@@ -50,9 +50,12 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
     private final ScriptGate gate;
     private final Executor scriptThread;
     private final ObjectProvider<CommandDispatcher> dispatcher;
+    private final AtomicUnits units;
 
     public ScriptCommands(LuaEngine engine, ScriptCache cache, ScriptGate gate,
-                          @Qualifier("kvScript") Executor scriptThread, ObjectProvider<CommandDispatcher> dispatcher) {
+                          @Qualifier("kvScript") Executor scriptThread, ObjectProvider<CommandDispatcher> dispatcher,
+                          AtomicUnits units) {
+        this.units = units;
         this.engine = engine;
         this.cache = cache;
         this.gate = gate;
@@ -127,11 +130,25 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
                     cache.put(script);
                 }
             }
-            ScriptGate.Running running = gate.begin();
+            ScriptCache.Script compiled = script;
             int db = session.db();
+            if (units.inUnit()) {
+                // A script queued in MULTI, run by EXEC on its event loop: EXEC's unit and its
+                // place in the gate already keep everyone else out; it joins them.
+                try {
+                    return engine.run(compiled.sha(), compiled.prototype(), keys, args,
+                            new Host(session, new ScriptGate.Running(), readOnly));
+                }
+                finally {
+                    session.db(db);
+                }
+            }
+            ScriptGate.Running running = gate.begin();
             try {
-                return engine.run(script.sha(), script.prototype(), keys, args,
-                        new Host(session, running, readOnly));
+                // One unit: the script's writes reach RocksDB as one batch when it returns (one
+                // log record, one fsync), and an error part way keeps what it wrote, as Redis does.
+                return units.atomically(() -> engine.run(compiled.sha(), compiled.prototype(), keys, args,
+                        new Host(session, running, readOnly)));
             }
             finally {
                 session.db(db);
@@ -178,7 +195,7 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
                 }
                 running.wrote();
             }
-            return dispatcher.getObject().callFromScript(request, session);
+            return dispatcher.getObject().runInUnit(request, session);
         }
 
         @Override

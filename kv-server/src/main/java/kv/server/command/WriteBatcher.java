@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * old value. Other clients may read the old value until then: the write is not acknowledged
  * yet, so either answer is one a serial order allows. If applying fails, every connection with
  * writes in the batch is closed with its buffered replies unsent: no client sees an
- * acknowledgement for a write that failed.
+ * acknowledgement for a write that failed. Inside an atomic unit (EXEC, a script) nothing is
+ * staged: the write joins the unit's batch at once.
  */
 @Component
 public class WriteBatcher {
@@ -47,8 +48,10 @@ public class WriteBatcher {
 
     /** Stages {@code entries} for {@code session}; applies the batch at once if it has grown large. */
     void stage(ClientSession session, List<Entry> entries) {
-        if (UNSTAGED.get()) {
-            // Off the event loop (a script, a command deferred behind one): no round to wait for.
+        if (store.inAtomicUnit() || UNSTAGED.get()) {
+            // Inside EXEC or a script: part of the unit's own batch, now, so later commands see
+            // it. On the script thread outside a unit (a command deferred behind a script): no
+            // event loop round to wait for.
             apply(session, entries);
             return;
         }
