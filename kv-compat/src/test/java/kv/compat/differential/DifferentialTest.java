@@ -40,6 +40,8 @@ class DifferentialTest {
             "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
             "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
             "PING", "ECHO", "FLUSHDB", "UNKNOWN");
+    // EVAL and EVALSHA (CommandGenerator.SCRIPTS) join once kv-proxy routes scripts; kv-server alone
+    // passes them: -Dkv.compat.enable=EVAL,EVALSHA.
 
     /**
      * kv's intended differences from Redis 7.0 that no reply of this judge shows, each with where

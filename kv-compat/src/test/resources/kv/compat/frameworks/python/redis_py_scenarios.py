@@ -66,8 +66,8 @@ def scan_iter(r, prefix):
 
 
 def lock(r, prefix):
-    """Lock acquire (SET NX PX) and its expiry. Lock.release is not here: redis-py releases
-    with a Lua script (EVALSHA), which kv does not have yet; see lock_release, run against Redis."""
+    """Lock acquire (SET NX PX) and its expiry. Lock.release is in lock_release: redis-py releases
+    with a Lua script (EVALSHA), which kv-proxy does not route yet."""
     name = prefix + "lock"
     first = r.lock(name, timeout=1, blocking_timeout=1)
     check(first.acquire() is True, "the first lock is acquired (SET NX PX)")
@@ -80,12 +80,23 @@ def lock(r, prefix):
 
 
 def lock_release(r, prefix):
-    """Lock.release, a Lua script (EVALSHA): Redis only, until kv has scripts."""
+    """Lock.release and Lock.extend, Lua scripts (EVALSHA, EVAL after NOSCRIPT)."""
     name = prefix + "lock-release"
     first = r.lock(name, timeout=2, blocking_timeout=1)
     check(first.acquire() is True, "the first lock is acquired (SET NX PX)")
+    check(first.extend(10) is True, "the owner extends its lock (a script)")
+    check(r.pttl(name) > 2000, "extend adds to the time left, PTTL was %r" % r.pttl(name))
     first.release()
     check(r.get(name) is None, "release deletes the lock")
+    second = r.lock(name, timeout=5)
+    check(second.acquire(blocking=False) is True, "the lock is free again once released")
+    r.set(name, "another owner's token")
+    try:
+        second.release()
+        check(False, "releasing a lock another client now holds raises LockNotOwnedError")
+    except redis.exceptions.LockNotOwnedError:
+        pass
+    check(r.get(name) == b"another owner's token", "a failed release leaves the other owner's lock")
 
 
 SCENARIOS = {f.__name__: f for f in (set_ex, setex, incr_expire, scan_iter, lock, lock_release)}
