@@ -20,6 +20,7 @@ import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.endpoint.ConnectionCommandGroup;
+import kv.protocol.endpoint.PubSubCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -29,6 +30,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.Response;
+import kv.server.expiry.ExpiryCycle;
 import kv.server.store.StoreException;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
@@ -57,12 +59,15 @@ public class CommandDispatcher {
     private final ThreadPoolTaskExecutor background;
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
+    private final ExpiryCycle expiry;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
-                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background) {
+                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
+                             ExpiryCycle expiry) {
+        this.expiry = expiry;
         this.background = background;
         this.invalidations = invalidations;
         this.batcher = batcher;
@@ -132,7 +137,16 @@ public class CommandDispatcher {
             command.stats().rejected();
             return Replies.wrongArity(name);
         }
-        session.lastCommand(ConnectionCommandGroup.commandName(command.spec(), request));
+        String fullName = ConnectionCommandGroup.commandName(command.spec(), request);
+        session.lastCommand(fullName);
+        RespValue refused = PubSubCommandGroup.refusal(name, fullName, session); // RESP2 subscriber mode
+        if (refused != null) {
+            command.stats().rejected();
+            return refused;
+        }
+        if (command.spec().hasKeys()) {
+            expiry.beforeAccess(); // "expired" events of keys past their time, before the command sees them
+        }
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
