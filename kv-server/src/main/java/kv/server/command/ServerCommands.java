@@ -23,6 +23,7 @@ import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
 import kv.server.config.PubSubProperties;
+import kv.protocol.pubsub.PubSub;
 import kv.server.pubsub.KeyspaceEvents;
 import kv.server.expiry.ExpiryCycle;
 import kv.server.store.DiskGuard;
@@ -51,12 +52,15 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final Databases databases;
     private final KeyspaceEvents events;
     private final PubSubProperties pubSub;
+    private final PubSub hub;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
-                          ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub) {
+                          ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
+                          PubSub hub) {
+        this.hub = hub;
         this.events = events;
         this.pubSub = pubSub;
         this.expiry = expiry;
@@ -134,6 +138,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("keyspace_hits", keyValueCommands.keyspaceHits());
                 fields.put("keyspace_misses", keyValueCommands.keyspaceMisses());
                 fields.put("expired_keys", expiry.expiredKeys());
+                fields.put("pubsub_channels", hub.channels(null).size());
+                fields.put("pubsub_patterns", hub.patterns());
+                fields.put("pubsubshard_channels", 0);
             }
             case "persistence" -> {
                 fields.put("loading", 0);
