@@ -149,6 +149,16 @@ final class CommandGenerator {
         add("SCAN", 2, -2, this::scan);
         add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
         add("ECHO", 1, 2, () -> op("ECHO", value()));
+        // No subscriber in a one-client stream: PUBLISH answers 0, PUBSUB its empty views and its errors.
+        add("PUBLISH", 1, 3, () -> op("PUBLISH", key(), value()));
+        add("PUBSUB", 1, -2, () -> switch (random.nextInt(6)) {
+            case 0 -> op("PUBSUB", "NUMPAT");
+            case 1 -> op(words(keys(random.nextInt(3)), "PUBSUB", "NUMSUB"));
+            case 2 -> op("PUBSUB", "CHANNELS", pick(PATTERNS));
+            case 3 -> op("PUBSUB", "CHANNELS");
+            case 4 -> op("PUBSUB", "CHANNELS", key(), key()); // "unknown subcommand or wrong number of arguments"
+            default -> new Operation("PUBSUB", bytes("PUBSUB", "NUMPAT", key()), Comparison.EXACT, true);
+        });
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
         add("MULTI", 4, 0, this::transaction);
         add("EVAL", 3, -3, () -> script("EVAL", pick(SCRIPTS)));

@@ -2,6 +2,8 @@ package kv.protocol.endpoint;
 
 import java.time.Instant;
 
+import kv.protocol.pubsub.Subscriptions;
+
 /**
  * What every kv service knows about one client connection: its id and address, the RESP version
  * it chose with HELLO, its name, its last command, and whether it asked to be closed. Services
@@ -19,6 +21,7 @@ public class Client {
     private volatile long lastCommandNanos = System.nanoTime();
     private volatile String localAddress = "?";
     private volatile Runnable disconnect = () -> { };
+    private final Subscriptions subscriptions = new Subscriptions(this::protocol);
     // CLIENT REPLY: read and written by the thread running the client's current command (one
     // at a time, handed over with the request), so plain fields; replyControl is false unless one is set.
     private boolean replyControl;
@@ -97,6 +100,11 @@ public class Client {
     /** Closes the client's connection at once (CLIENT KILL), dropping replies not yet sent. */
     public void disconnect() {
         disconnect.run();
+    }
+
+    /** The client's pub/sub channels and patterns (empty unless it subscribed). */
+    public Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** The connection closes once the current reply is written (QUIT). */

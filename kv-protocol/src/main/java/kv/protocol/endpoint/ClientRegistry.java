@@ -50,6 +50,11 @@ public class ClientRegistry<C extends Client> {
         return rejectedConnections.get();
     }
 
+    /** The connected client with this id, or null. */
+    public C find(long id) {
+        return connected.get(id);
+    }
+
     public Collection<C> all() {
         return Collections.unmodifiableCollection(connected.values());
     }

@@ -65,6 +65,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         client.protocol(2);
         client.name("");
         client.repliesOn();
+        client.subscriptions().clear();
         reset(client);
         return RESET;
     }
@@ -88,6 +89,11 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
     }
 
     RespValue ping(Request request, C client) {
+        if (client.protocol() == 2 && client.subscriptions().active() && request.size() <= 2) {
+            // In RESP2 subscriber mode a reply must look like a message: Redis answers pong and the argument.
+            return new RespValue.Array(List.of(Replies.bulk("pong"),
+                    request.size() == 2 ? Replies.bulk(request.arg(1)) : Replies.bulk(new byte[0])));
+        }
         return switch (request.size()) {
             case 1 -> Replies.PONG;
             case 2 -> Replies.bulk(request.arg(1));
@@ -204,7 +210,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         long id = 0;
         String address = null;
         String localAddress = null;
-        boolean normal = true;
+        String type = null;
         boolean skipMe = true;
         for (int i = 2; i < request.size(); i += 2) {
             String value = request.argString(i + 1);
@@ -222,8 +228,9 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 }
                 case "type" -> {
                     switch (value.toLowerCase(Locale.ROOT)) {
-                        case "normal" -> normal = true;
-                        case "master", "replica", "slave", "pubsub" -> normal = false; // kv has none of these
+                        case "normal" -> type = "normal";
+                        case "pubsub" -> type = "pubsub";
+                        case "master", "replica", "slave" -> type = "none"; // kv has none of these
                         default -> {
                             return Replies.error("ERR Unknown client type '" + value + "'");
                         }
@@ -254,7 +261,8 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         }
         long killed = 0;
         for (C each : clients.all()) {
-            if (!normal || id != 0 && each.id() != id || address != null && !each.address().equals(address)
+            boolean pubsub = each.subscriptions().active();
+            if ("none".equals(type) || "normal".equals(type) && pubsub || "pubsub".equals(type) && !pubsub || id != 0 && each.id() != id || address != null && !each.address().equals(address)
                     || localAddress != null && !each.localAddress().equals(localAddress) || skipMe && each == self) {
                 continue;
             }
@@ -285,8 +293,8 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
 
     /**
      * One client's line of CLIENT LIST and CLIENT INFO with the fields of Redis 7.0, in its order.
-     * kv does not keep Redis's per-client buffers or pub/sub state: those fields are 0, so that
-     * tools that parse the line find them; {@code multi} is the service's ({@link #multi}).
+     * kv does not keep Redis's per-client buffers: those fields are 0, so that tools that parse
+     * the line find them; {@code multi} is the service's ({@link #multi}).
      */
     private String line(C client) {
         long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
@@ -300,7 +308,9 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 .append(" idle=").append(client.idleSeconds())
                 .append(" flags=").append(flags(client))
                 .append(" db=").append(db(client))
-                .append(" sub=0 psub=0 ssub=0 multi=").append(multi(client))
+                .append(" sub=").append(client.subscriptions().channelCount())
+                .append(" psub=").append(client.subscriptions().patternCount())
+                .append(" ssub=0 multi=").append(multi(client))
                 .append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
                 .append(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
                 .append(" cmd=").append(client.lastCommand())
@@ -311,9 +321,9 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         return line.toString();
     }
 
-    /** CLIENT LIST's {@code flags}: Redis's letters, {@code N} for none. */
+    /** CLIENT LIST's {@code flags}: Redis's letters ({@code P} subscribed), {@code N} for none. */
     protected String flags(C client) {
-        return "N";
+        return client.subscriptions().active() ? "P" : "N";
     }
 
     /** CLIENT LIST's {@code multi}: the commands queued since MULTI, -1 outside MULTI. */

@@ -8,6 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespEncoder;
@@ -35,8 +37,14 @@ import org.springframework.messaging.MessagingException;
  * one write system call. Requests of one connection run one after the other on one thread, so
  * replies keep the order of requests. A client that does not read its replies is not read
  * either once {@link #OUTPUT_HIGH_WATER} of them wait, so a flooding client cannot make the
- * server buffer without bound. Pushes (invalidations) may be written from any thread; they go
- * after the replies already buffered.
+ * server buffer without bound.
+ *
+ * <p>Pushes (invalidations, pub/sub messages) may come from any thread and never wait: they are
+ * queued ({@link #offerPush}) and moved to the output on the loop, before the next reply is
+ * written and at each flush, so they keep their order and go after the replies written before
+ * them. A subscribed client is bounded by its {@link OutputBufferLimit} (Redis's
+ * {@code client-output-buffer-limit pubsub}) over its queued and unsent bytes: past it the
+ * connection is closed, its queue dropped, and the publisher never notices.
  */
 public class RespConnection<S> extends LoopConnection {
 
@@ -48,6 +56,15 @@ public class RespConnection<S> extends LoopConnection {
 
     private final S session;
     private final String address;
+    /** Encoded pushes from any thread, not yet in the output; {@link #queuedBytes} is their size. */
+    private final ConcurrentLinkedQueue<byte[]> pushes = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** The output's unsent bytes as of the last write or flush, for checks off the lock. */
+    private volatile long unsentBytes;
+    private volatile OutputBufferLimit pubSubLimit = OutputBufferLimit.PUBSUB_DEFAULT;
+    private final OutputBufferLimit.Watch softLimitWatch = new OutputBufferLimit.Watch();
+    /** Set once the client passed its output buffer limit: the loop closes it. */
+    private volatile boolean overLimit;
     /**
      * Replies waiting behind a {@link DeferredReply} not yet resolved, in order (guarded by
      * writeLock): {@link Response}s, and the {@link Stream} of a streamed reply being written.
@@ -69,6 +86,14 @@ public class RespConnection<S> extends LoopConnection {
         this.session = session;
         this.onClose = onClose == null ? () -> { } : onClose;
         this.address = addressOf(channel.socket());
+        if (session instanceof Client client) {
+            client.subscriptions().target(this::offerPush);
+        }
+    }
+
+    /** The limit on a subscribed client's unsent output (default Redis's {@code 32mb 8mb 60}). */
+    public void pubSubLimit(OutputBufferLimit limit) {
+        this.pubSubLimit = limit;
     }
 
     /** The remote address as {@code 127.0.0.1:53842}. */
@@ -229,8 +254,11 @@ public class RespConnection<S> extends LoopConnection {
                 }
             }
             else {
+                drainPushes(Integer.MAX_VALUE); // queued before this reply: they go first
                 ((Serializer<Object>) getSerializer()).serialize(now, output);
                 closeAfterFlush |= now.closeAfterWrite();
+                unsentBytes = output.pending();
+                releaseHeld();
             }
         }
         catch (IOException | RuntimeException e) {
@@ -244,49 +272,67 @@ public class RespConnection<S> extends LoopConnection {
     }
 
     /**
-     * Writes a RESP3 push (an invalidation) from any thread. It goes after the replies already
-     * buffered and leaves with the loop's next round, after that round's writes are applied.
+     * Sends a RESP3 push (an invalidation) from any thread, without waiting: it goes after the
+     * replies and pushes already buffered and leaves with the loop's next round, after that
+     * round's writes are applied.
      */
     public void push(RespValue value) {
-        writeLock.lock();
+        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream(64);
         try {
-            writePush(value);
+            RespEncoder.write(value, 3, encoded);
         }
-        finally {
-            writeLock.unlock();
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
         }
-        requestFlush();
+        offerPush(encoded.toByteArray());
+    }
+
+    /** As {@link #push}, which never waits for this connection's lock either: always true. */
+    public boolean tryPush(RespValue value) {
+        push(value);
+        return true;
     }
 
     /**
-     * Like {@link #push} but never waits for this connection's lock: false if another thread
-     * holds it (then the caller delivers the push some other way). A thread that holds its own
-     * connection's lock can therefore push to others without risking a deadlock.
+     * Queues one encoded push from any thread, never waiting for this connection (its lock or
+     * its socket). A subscribed client past its {@link OutputBufferLimit}'s hard limit gets no
+     * more: the push is dropped and the loop closes the connection.
+     *
+     * @return false if dropped (closed, or over the limit)
      */
-    public boolean tryPush(RespValue value) {
-        if (!writeLock.tryLock()) {
+    public boolean offerPush(byte[] encoded) {
+        if (!isOpen() || overLimit) {
             return false;
         }
-        try {
-            writePush(value);
+        long queued = queuedBytes.addAndGet(encoded.length);
+        if (limited() && pubSubLimit.hardExceeded(queued + unsentBytes)) {
+            queuedBytes.addAndGet(-encoded.length);
+            overLimit = true;
+            requestFlush(); // the loop closes it
+            return false;
         }
-        finally {
-            writeLock.unlock();
-        }
+        pushes.add(encoded);
         requestFlush();
         return true;
     }
 
-    private void writePush(RespValue value) {
-        if (!isOpen()) {
-            return;
+    /** True if the pub/sub output limit applies: the client is subscribed (Redis's pubsub class). */
+    private boolean limited() {
+        return session instanceof Client client && client.subscriptions().active();
+    }
+
+    /** Moves queued pushes to the output (writeLock held) until {@code limit} bytes wait there. */
+    private void drainPushes(int limit) {
+        byte[] push;
+        while (output.pending() < limit && (push = pushes.poll()) != null) {
+            queuedBytes.addAndGet(-push.length);
+            output.write(push, 0, push.length);
         }
-        try {
-            RespEncoder.write(value, 3, output);
-        }
-        catch (IOException | RuntimeException e) {
-            close();
-        }
+    }
+
+    /** Queued pushes and unsent output, as the output buffer limit counts them (tests, CLIENT LIST). */
+    public long outputBytes() {
+        return queuedBytes.get() + unsentBytes;
     }
 
     /** Replies are sent with the round's other replies, after the round's writes are applied. */
@@ -305,11 +351,20 @@ public class RespConnection<S> extends LoopConnection {
         boolean failed = false;
         int pending = 0;
         int unresolved = 0;
+        if (overLimit || limited() && pubSubLimit.exceeded(outputBytes(), softLimitWatch, System.nanoTime())) {
+            logger.warn("Client " + (session instanceof Client client ? "id=" + client.id() + " " : "") + "addr=" + address
+                    + " closed for overcoming of output buffer limits ("
+                    + "client-output-buffer-limit pubsub " + pubSubLimit + ")");
+            close();
+            return;
+        }
         writeLock.lock();
         try {
             if (!isOpen()) {
                 return;
             }
+            // Pushes up to a slice ahead of the socket; the rest stay queued (counted all the same).
+            drainPushes(STREAM_SLICE);
             writeResolved();
             sent = output.sendTo(channel);
             if (sent && streaming()) {
@@ -317,6 +372,7 @@ public class RespConnection<S> extends LoopConnection {
                 sent = output.sendTo(channel) && !streaming();
             }
             pending = output.pending();
+            unsentBytes = pending;
             unresolved = waiting.size();
         }
         catch (IOException e) {
@@ -340,6 +396,9 @@ public class RespConnection<S> extends LoopConnection {
         }
         else if (sent) {
             interest(SelectionKey.OP_READ);
+            if (!pushes.isEmpty()) {
+                markDirty(); // more pushes than one slice: on with the next round
+            }
             if (!closing() && input.buffered() > 0) {
                 loop.resume(this); // requests held back while replies piled up or awaited
             }
@@ -385,6 +444,14 @@ public class RespConnection<S> extends LoopConnection {
             }
             ((Serializer<Object>) getSerializer()).serialize(reply, output);
             closeAfterFlush |= reply.closeAfterWrite();
+            releaseHeld();
+        }
+    }
+
+    /** Replies written: messages held behind a SUBSCRIBE's confirmation may follow it now (see Subscriptions). */
+    private void releaseHeld() {
+        if (session instanceof Client client) {
+            client.subscriptions().release();
         }
     }
 
@@ -469,9 +536,14 @@ public class RespConnection<S> extends LoopConnection {
             return;
         }
         try {
+            if (session instanceof Client client) {
+                client.subscriptions().clear();
+            }
             onClose.run();
         }
         finally {
+            pushes.clear();
+            queuedBytes.set(0);
             writeLock.lock();
             try {
                 output.clear();

@@ -59,6 +59,11 @@ public final class RespEncoder {
         else if (value instanceof RespValue.Push p) {
             aggregate(out, resp3 ? '>' : '*', p.elements(), p.elements().size(), protocol);
         }
+        else if (value instanceof RespValue.Sequence sequence) {
+            for (RespValue each : sequence.values()) {
+                write(each, protocol, out);
+            }
+        }
         else if (value instanceof RespValue.Double d) {
             String text = formatDouble(d.value());
             if (resp3) {

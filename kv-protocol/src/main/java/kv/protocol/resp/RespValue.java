@@ -77,6 +77,13 @@ public sealed interface RespValue {
     record Push(List<RespValue> elements) implements RespValue {
     }
 
+    /**
+     * Several values answering one command, written one after the other (not an aggregate):
+     * SUBSCRIBE's confirmations, one per channel.
+     */
+    record Sequence(List<RespValue> values) implements RespValue {
+    }
+
     /** RESP3 {@code ,1.5}: written as a bulk string in RESP2. */
     record Double(double value) implements RespValue {
     }

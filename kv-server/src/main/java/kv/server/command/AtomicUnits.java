@@ -3,6 +3,7 @@ package kv.server.command;
 import java.util.function.Supplier;
 
 import kv.server.store.KeyValueStore;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  *   <li>if the body throws, nothing it wrote is applied (an error reply of a command is not a
  *       throw: it is a reply like any other, and the unit goes on);</li>
  *   <li>tracking clients get the invalidations of its writes after it has committed, and
- *       WATCHers of its keys are told at the commit too;</li>
+ *       WATCHers of its keys are told at the commit too; so are keyspace-event subscribers;</li>
  *   <li>a nested call joins the unit already open on the thread (a script inside EXEC).</li>
  * </ul>
  * Keep a unit short: other clients' writes wait for it, as Redis's clients wait for its EXEC.
@@ -30,15 +31,17 @@ public class AtomicUnits {
 
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
+    private final KeyspaceEvents events;
 
-    public AtomicUnits(KeyValueStore store, InvalidationHub invalidations) {
+    public AtomicUnits(KeyValueStore store, InvalidationHub invalidations, KeyspaceEvents events) {
         this.store = store;
         this.invalidations = invalidations;
+        this.events = events;
     }
 
     /** Runs {@code body} as one atomic unit (see the class comment); returns what it returns. */
     public <T> T atomically(Supplier<T> body) {
-        return invalidations.deferring(() -> store.atomically(body));
+        return events.deferring(() -> invalidations.deferring(() -> store.atomically(body)));
     }
 
     /** Whether this thread is inside {@link #atomically}. */

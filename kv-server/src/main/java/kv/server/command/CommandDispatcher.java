@@ -21,6 +21,7 @@ import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.endpoint.ConnectionCommandGroup;
+import kv.protocol.endpoint.PubSubCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -30,6 +31,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.Response;
+import kv.server.expiry.ExpiryCycle;
 import kv.server.script.ScriptGate;
 import kv.server.store.StoreException;
 import kv.server.session.ClientSession;
@@ -68,13 +70,15 @@ public class CommandDispatcher {
     private final WriteBatcher batcher;
     /** Keeps other clients' commands out while a script runs (see ScriptGate). */
     private final ScriptGate gate;
+    private final ExpiryCycle expiry;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
                              WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
-                             ScriptGate gate) {
+                             ScriptGate gate, ExpiryCycle expiry) {
+        this.expiry = expiry;
         this.background = background;
         this.gate = gate;
         this.invalidations = invalidations;
@@ -151,7 +155,13 @@ public class CommandDispatcher {
             }
             return Replies.wrongArity(name);
         }
-        session.lastCommand(ConnectionCommandGroup.commandName(command.spec(), request));
+        String fullName = ConnectionCommandGroup.commandName(command.spec(), request);
+        session.lastCommand(fullName);
+        RespValue refused = PubSubCommandGroup.refusal(name, fullName, session); // RESP2 subscriber mode
+        if (refused != null) {
+            command.stats().rejected();
+            return refused;
+        }
         if (session.inMulti() && !RUN_IN_MULTI.contains(name)) {
             session.queue(request);
             return TransactionCommands.QUEUED;
@@ -241,6 +251,9 @@ public class CommandDispatcher {
             if (!session.stagedWrites().isEmpty() && !command.spec().kv().groupCommit()) {
                 // Any other command sees the pipeline's writes so far (read-your-writes).
                 batcher.commit(session);
+            }
+            if (command.spec().hasKeys()) {
+                expiry.beforeAccess(); // "expired" events of keys past their time, before the command sees them
             }
             if (command.handler() instanceof BackgroundCommand background) {
                 Callable<RespValue> work = background.prepare(request, session);

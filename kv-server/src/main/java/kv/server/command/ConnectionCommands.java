@@ -26,11 +26,13 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
     private final InvalidationHub invalidations;
     private final KeyWatches watches;
+    private final ClientRegistry<ClientSession> clients;
 
     public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations, KeyWatches watches) {
         super("kv", clients, CommandTable.all());
         this.invalidations = invalidations;
         this.watches = watches;
+        this.clients = clients;
     }
 
     @Override
@@ -47,11 +49,16 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         };
     }
 
-    /** Redis's letters: {@code x} in MULTI, {@code t} tracking, {@code B} in BCAST mode, {@code d} a watched key changed. */
+    /**
+     * Redis's letters: {@code x} in MULTI, {@code P} subscribed, {@code t} tracking, {@code B} in
+     * BCAST mode, {@code R} its REDIRECT client gone, {@code d} a watched key changed.
+     */
     @Override
     protected String flags(ClientSession session) {
         TrackingMode mode = session.tracking();
-        String flags = (session.inMulti() ? "x" : "") + (mode == null ? "" : mode.broadcast() ? "tB" : "t")
+        String flags = (session.inMulti() ? "x" : "") + (session.subscriptions().active() ? "P" : "")
+                + (mode == null ? "" : mode.broadcast() ? "tB" : "t")
+                + (mode != null && session.redirectBroken() ? "R" : "")
                 + (session.watchedKeyChanged() ? "d" : "");
         return flags.isEmpty() ? "N" : flags;
     }
@@ -62,10 +69,10 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         return session.inMulti() ? session.queued().size() : -1;
     }
 
-    /** 0 while tracking (the pushes come on the connection itself; REDIRECT is not supported), else -1. */
+    /** The REDIRECT client's id while tracking (0: the pushes come on the connection itself), else -1. */
     @Override
     protected long redirect(ClientSession session) {
-        return session.tracking() == null ? -1 : 0;
+        return session.tracking() == null ? -1 : session.trackingRedirect();
     }
 
     @Override
@@ -95,6 +102,7 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         }
         boolean broadcast = false;
         boolean noLoop = false;
+        long redirect = 0;
         List<byte[]> prefixes = new ArrayList<>();
         for (int i = 3; i < request.size(); i++) {
             if (request.argIs(i, "bcast")) {
@@ -106,7 +114,17 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
             else if (request.argIs(i, "prefix") && i + 1 < request.size()) {
                 prefixes.add(request.arg(++i));
             }
-            else if (request.argIs(i, "redirect") || request.argIs(i, "optin") || request.argIs(i, "optout")) {
+            else if (request.argIs(i, "redirect") && i + 1 < request.size()) {
+                Long id = Numbers.parseLong(request.arg(++i));
+                if (id == null) {
+                    return Replies.error(Numbers.NOT_AN_INTEGER);
+                }
+                if (clients.find(id) == null) {
+                    return Replies.error("ERR The client ID you want redirect to does not exist");
+                }
+                redirect = id;
+            }
+            else if (request.argIs(i, "optin") || request.argIs(i, "optout")) {
                 return Replies.error("ERR CLIENT TRACKING " + request.argString(i).toUpperCase(java.util.Locale.ROOT)
                         + " is not supported by kv: use RESP3 (HELLO 3) and receive invalidations on this connection");
             }
@@ -117,10 +135,13 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         if (!prefixes.isEmpty() && !broadcast) {
             return Replies.error("ERR PREFIX option requires BCAST mode to be enabled");
         }
-        if (session.protocol() < 3) {
-            return Replies.error("ERR CLIENT TRACKING needs RESP3 here: send HELLO 3 first (REDIRECT is not supported)");
+        if (session.protocol() < 3 && redirect == 0) {
+            // Redis accepts it and then sends nothing (RESP2 has no pushes): refused, not a silent no-op.
+            return Replies.error("ERR CLIENT TRACKING needs RESP3 here: send HELLO 3 first, or REDIRECT the "
+                    + "invalidations to a client subscribed to __redis__:invalidate");
         }
         invalidations.enable(session, new TrackingMode(broadcast, List.copyOf(prefixes), noLoop));
+        session.trackingRedirect(redirect);
         return Replies.OK;
     }
 
@@ -138,6 +159,9 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
             if (mode.noLoop()) {
                 flags.add(Replies.bulk("noloop"));
             }
+            if (session.redirectBroken()) {
+                flags.add(Replies.bulk("broken_redirect"));
+            }
         }
         List<RespValue> prefixes = new ArrayList<>();
         if (mode != null) {
@@ -148,7 +172,7 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         }
         return new RespValue.Map(List.of(
                 Replies.bulk("flags"), new RespValue.Set(flags),
-                Replies.bulk("redirect"), Replies.integer(mode == null ? -1 : 0),
+                Replies.bulk("redirect"), Replies.integer(mode == null ? -1 : session.trackingRedirect()),
                 Replies.bulk("prefixes"), new RespValue.Array(prefixes)));
     }
 }

@@ -7,6 +7,7 @@ import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.session.ClientSession;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +33,7 @@ public class Databases {
     /** Database index -> prefix byte; replaced whole, never changed in place. */
     private volatile byte[] prefixes;
 
-    public Databases(KeyValueStore store, KvServerProperties properties) {
+    public Databases(KeyValueStore store, KvServerProperties properties, KeyspaceEvents events) {
         this.store = store;
         this.count = properties.databases();
         Entry stored = store.get(TABLE_KEY);
@@ -44,6 +45,7 @@ public class Databases {
             System.arraycopy(stored.value(), 0, table, 0, Math.min(stored.value().length, table.length));
         }
         this.prefixes = table;
+        events.databaseOfPrefix(prefix -> index((byte) prefix));
     }
 
     /** How many databases there are ({@code kv.server.databases}). */
@@ -71,6 +73,17 @@ public class Databases {
             keys.add(key(session, request.arg(i)));
         }
         return keys;
+    }
+
+    /** The database whose keys start with {@code prefix} (a store key's first byte), or -1 if none does. */
+    public int index(byte prefix) {
+        byte[] table = prefixes;
+        for (int db = 0; db < count; db++) {
+            if (table[db] == prefix) {
+                return db;
+            }
+        }
+        return -1;
     }
 
     /** The prefix every key of database {@code db} starts with. */

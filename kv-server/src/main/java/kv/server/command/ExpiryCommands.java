@@ -9,6 +9,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
@@ -31,8 +32,11 @@ public class ExpiryCommands implements CommandGroup<ClientSession> {
     private final Clock clock;
     private final Databases databases;
 
+    private final KeyspaceEvents events;
+
     public ExpiryCommands(KeyValueStore store, InvalidationHub invalidations, WriteBatcher batcher, DiskGuard disk,
-                          Clock clock, Databases databases) {
+                          Clock clock, Databases databases, KeyspaceEvents events) {
+        this.events = events;
         this.databases = databases;
         this.store = store;
         this.invalidations = invalidations;
@@ -208,9 +212,14 @@ public class ExpiryCommands implements CommandGroup<ClientSession> {
         return written.isEmpty() ? Replies.ZERO : Replies.ONE;
     }
 
+    /** Tells tracking clients, and publishes Redis's event: {@code del} (a time already past), {@code expire} or {@code persist}. */
     private void written(ClientSession session, Request request, List<Entry> written) {
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(1)));
+            Entry entry = written.get(0);
+            String event = entry.isDeletion() || entry.expiredAt(clock.millis()) ? "del"
+                    : entry.expires() ? "expire" : "persist";
+            events.notify(KeyspaceEvents.GENERIC, event, session.db(), request.arg(1));
         }
     }
 }

@@ -16,6 +16,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.CloseableIterator;
@@ -37,11 +38,14 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
     private final DiskGuard disk;
     private final Clock clock;
     private final Databases databases;
+    private final KeyspaceEvents events;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry<ClientSession> clients,
-                            WriteBatcher batcher, DiskGuard disk, Clock clock, Databases databases) {
+                            WriteBatcher batcher, DiskGuard disk, Clock clock, Databases databases,
+                            KeyspaceEvents events) {
+        this.events = events;
         this.databases = databases;
         this.store = store;
         this.clock = clock;
@@ -149,6 +153,14 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         });
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(1)));
+            events.notify(KeyspaceEvents.STRING, "set", session.db(), request.arg(1));
+            if (options.expiry != null) {
+                events.notify(KeyspaceEvents.GENERIC, "expire", session.db(), request.arg(1));
+                if (newExpireAt <= clock.millis()) {
+                    // Deleted by the write, where Redis deletes it at once after it: the same events.
+                    events.notify(KeyspaceEvents.EXPIRED, "expired", session.db(), request.arg(1));
+                }
+            }
         }
         return reply[0];
     }
@@ -187,11 +199,42 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
 
     /** {@code DEL key...}; UNLINK is the same here (RocksDB frees the space in the background either way). */
     RespValue del(Request request, ClientSession session) {
-        long deleted = store.delete(databases.keys(session, request, 1, 1));
-        if (deleted > 0) {
-            invalidations.written(session, keys(request, 1, 1));
+        return delete(request, session, store, invalidations, events, databases);
+    }
+
+    /**
+     * DEL and UNLINK: how many of the keys existed. With generic keyspace events on, the keys
+     * deleted are read and deleted in one step, so that each gets its {@code del} event, as Redis sends them.
+     */
+    static RespValue delete(Request request, ClientSession session, KeyValueStore store, InvalidationHub invalidations,
+                            KeyspaceEvents events, Databases databases) {
+        List<byte[]> keys = databases.keys(session, request, 1, 1);
+        if (!events.enabled(KeyspaceEvents.GENERIC)) {
+            long deleted = store.delete(keys);
+            if (deleted > 0) {
+                invalidations.written(session, keys(request, 1, 1));
+            }
+            return Replies.integer(deleted);
         }
-        return Replies.integer(deleted);
+        java.util.Set<kv.protocol.ByteKey> distinct = new java.util.LinkedHashSet<>();
+        keys.forEach(key -> distinct.add(new kv.protocol.ByteKey(key)));
+        List<byte[]> unique = distinct.stream().map(kv.protocol.ByteKey::bytes).toList();
+        List<Entry> deleted = store.update(unique, current -> {
+            List<Entry> deletions = new ArrayList<>();
+            for (int i = 0; i < current.size(); i++) {
+                if (current.get(i) != null) {
+                    deletions.add(Entry.deletion(unique.get(i)));
+                }
+            }
+            return deletions;
+        });
+        if (!deleted.isEmpty()) {
+            List<byte[]> names = new ArrayList<>(deleted.size());
+            deleted.forEach(entry -> names.add(Keys.name(entry.key())));
+            invalidations.written(session, names);
+            names.forEach(name -> events.notify(KeyspaceEvents.GENERIC, "del", session.db(), name));
+        }
+        return Replies.integer(deleted.size());
     }
 
     RespValue exists(Request request, ClientSession session) {

@@ -19,6 +19,7 @@ import kv.server.store.KeyValueStore.CloseableIterator;
 import kv.server.store.KeyValueStore.Entry;
 import kv.server.store.KeyValueStore.Snapshot;
 import kv.protocol.endpoint.ClientRegistry;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import kv.server.transaction.KeyWatches;
@@ -47,6 +48,7 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
     private final Databases databases;
+    private final KeyspaceEvents events;
     private final Map<Long, ScanPosition> cursors = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, ScanPosition> eldest) {
@@ -64,9 +66,11 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
     private final KeyWatches watches;
 
     public KeyspaceCommands(KeyValueStore store, InvalidationHub invalidations, Databases databases,
-                            ClientRegistry<ClientSession> clients, AtomicUnits atomic, KeyWatches watches) {
+                            ClientRegistry<ClientSession> clients, AtomicUnits atomic, KeyWatches watches,
+                            KeyspaceEvents events) {
         this.atomic = atomic;
         this.watches = watches;
+        this.events = events;
         this.store = store;
         this.invalidations = invalidations;
         this.databases = databases;
@@ -273,11 +277,7 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
 
     /** {@code UNLINK key...}: as DEL; RocksDB reclaims the space in the background either way. */
     RespValue unlink(Request request, ClientSession session) {
-        long deleted = store.delete(databases.keys(session, request, 1, 1));
-        if (deleted > 0) {
-            invalidations.written(session, names(request, 1));
-        }
-        return Replies.integer(deleted);
+        return KeyValueCommands.delete(request, session, store, invalidations, events, databases);
     }
 
     /**
@@ -308,6 +308,8 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         });
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(1), request.arg(2)));
+            events.notify(KeyspaceEvents.GENERIC, "rename_from", session.db(), request.arg(1));
+            events.notify(KeyspaceEvents.GENERIC, "rename_to", session.db(), request.arg(2));
         }
         return reply[0];
     }
@@ -350,6 +352,7 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         });
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(2)));
+            events.notify(KeyspaceEvents.GENERIC, "copy_to", targetDb, request.arg(2));
         }
         return written.isEmpty() ? Replies.ZERO : Replies.ONE;
     }
@@ -383,11 +386,4 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         return Replies.NULL;
     }
 
-    private static List<byte[]> names(Request request, int from) {
-        List<byte[]> names = new ArrayList<>();
-        for (int i = from; i < request.size(); i++) {
-            names.add(request.arg(i));
-        }
-        return names;
-    }
 }

@@ -22,6 +22,9 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
+import kv.server.config.PubSubProperties;
+import kv.protocol.pubsub.PubSub;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.expiry.ExpiryCycle;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
@@ -47,12 +50,19 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final ExpiryCycle expiry;
     private final Databases databases;
+    private final KeyspaceEvents events;
+    private final PubSubProperties pubSub;
+    private final PubSub hub;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
-                          ExpiryCycle expiry, Databases databases) {
+                          ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
+                          PubSub hub) {
+        this.hub = hub;
+        this.events = events;
+        this.pubSub = pubSub;
         this.expiry = expiry;
         this.databases = databases;
         this.properties = properties;
@@ -128,6 +138,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("keyspace_hits", keyValueCommands.keyspaceHits());
                 fields.put("keyspace_misses", keyValueCommands.keyspaceMisses());
                 fields.put("expired_keys", expiry.expiredKeys());
+                fields.put("pubsub_channels", hub.channels(null).size());
+                fields.put("pubsub_patterns", hub.patterns());
+                fields.put("pubsubshard_channels", 0);
             }
             case "persistence" -> {
                 fields.put("loading", 0);
@@ -173,7 +186,11 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         return version == null ? "dev" : version;
     }
 
-    /** {@code CONFIG GET pattern...} over the settings clients ask about; CONFIG SET is refused clearly. */
+    /**
+     * {@code CONFIG GET pattern...} over the settings clients ask about; {@code CONFIG SET} of
+     * {@code notify-keyspace-events} (which applications such as Spring Session set at start), any
+     * other CONFIG SET refused clearly.
+     */
     RespValue config(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(Locale.ROOT);
         switch (sub) {
@@ -198,7 +215,15 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 dispatcher.getObject().resetStats();
                 return Replies.OK;
             case "set":
-                return Replies.error("ERR CONFIG SET is not supported: configure kv with application.yml, "
+                if (request.size() == 4 && request.argIs(2, "notify-keyspace-events")) {
+                    return events.set(request.argString(3)) ? Replies.OK
+                            : Replies.error("ERR CONFIG SET failed (possibly related to argument "
+                                    + "'notify-keyspace-events') - " + KeyspaceEvents.INVALID);
+                }
+                if (request.size() < 4 || request.size() % 2 != 0) {
+                    return Replies.error("ERR wrong number of arguments for 'config|set' command");
+                }
+                return Replies.error("ERR CONFIG SET is not supported but for notify-keyspace-events: configure kv with application.yml, "
                         + "--kv.server.* flags or KV_SERVER_* environment variables, then restart");
             default:
                 return Replies.error("ERR unknown subcommand '" + request.argString(1)
@@ -246,6 +271,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("io-threads", Integer.toString(properties.ioThreads()));
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
+        values.put("notify-keyspace-events", events.classes());
+        values.put("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub "
+                + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default
         return values;
     }
 }

@@ -13,6 +13,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.server.config.KvServerProperties;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
@@ -42,8 +43,11 @@ public class StringCommands implements CommandGroup<ClientSession> {
 
     private final Databases databases;
 
+    private final KeyspaceEvents events;
+
     public StringCommands(KeyValueStore store, InvalidationHub invalidations, DiskGuard disk,
-                          KvServerProperties properties, Databases databases) {
+                          KvServerProperties properties, Databases databases, KeyspaceEvents events) {
+        this.events = events;
         this.databases = databases;
         this.store = store;
         this.invalidations = invalidations;
@@ -108,7 +112,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.integer(value);
             return List.of(write(entry, key, ascii(Long.toString(value))));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.STRING, "incrby", reply[0]);
     }
 
     /**
@@ -143,7 +147,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.bulk(text);
             return List.of(write(entry, key, text));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.STRING, "incrbyfloat", reply[0]);
     }
 
     /** {@code APPEND key value}: the new length; keeps the key's expiry. */
@@ -167,7 +171,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.integer(joined.length);
             return List.of(write(entry, key, joined));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.STRING, "append", reply[0]);
     }
 
     RespValue strlen(Request request, ClientSession session) {
@@ -238,7 +242,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.integer(result.length);
             return List.of(write(entry, key, result));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.STRING, "setrange", reply[0]);
     }
 
     /** {@code GETDEL key}: the value, and the key deleted. */
@@ -253,7 +257,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.bulk(entry.value());
             return List.of(Entry.deletion(key));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.GENERIC, "del", reply[0]);
     }
 
     /** {@code GETSET key value}: the old value; the new one has no expiry. */
@@ -269,7 +273,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
             reply[0] = Replies.bulk(entry == null ? null : entry.value());
             return List.of(new Entry(key, request.arg(2)));
         });
-        return written(session, request, written, reply[0]);
+        return written(session, request, written, KeyspaceEvents.STRING, "set", reply[0]);
     }
 
     /** {@code SETNX key value}: 1 if written (the key was absent), else 0. */
@@ -281,7 +285,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
         byte[] key = databases.key(session, request.arg(1));
         List<Entry> written = store.update(List.of(key),
                 current -> current.get(0) != null ? List.of() : List.of(new Entry(key, request.arg(2))));
-        return written(session, request, written, written.isEmpty() ? Replies.ZERO : Replies.ONE);
+        return written(session, request, written, KeyspaceEvents.STRING, "set", written.isEmpty() ? Replies.ZERO : Replies.ONE);
     }
 
     /** {@code MSETNX key value [key value ...]}: all written (1) if none of the keys exists, else none (0). */
@@ -314,6 +318,7 @@ public class StringCommands implements CommandGroup<ClientSession> {
                 names.add(request.arg(i));
             }
             invalidations.written(session, names);
+            names.forEach(name -> events.notify(KeyspaceEvents.STRING, "set", session.db(), name));
         }
         return written.isEmpty() ? Replies.ZERO : Replies.ONE;
     }
@@ -323,9 +328,11 @@ public class StringCommands implements CommandGroup<ClientSession> {
         return entry == null ? new Entry(key, value) : entry.withValue(value);
     }
 
-    private RespValue written(ClientSession session, Request request, List<Entry> written, RespValue reply) {
+    private RespValue written(ClientSession session, Request request, List<Entry> written, int type, String event,
+                              RespValue reply) {
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(1)));
+            events.notify(type, event, session.db(), request.arg(1));
         }
         return reply;
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
@@ -40,10 +41,17 @@ public class WriteBatcher {
     private final AtomicInteger stagedConnections = new AtomicInteger();
     /** Set on a thread whose writes are never staged (the script thread: see ScriptGate). */
     private static final ThreadLocal<Boolean> UNSTAGED = ThreadLocal.withInitial(() -> false);
+    private final KeyspaceEvents events;
+    private final Databases databases;
+    private final java.time.Clock clock;
 
-    public WriteBatcher(KeyValueStore store, InvalidationHub invalidations) {
+    public WriteBatcher(KeyValueStore store, InvalidationHub invalidations, KeyspaceEvents events, Databases databases,
+                        java.time.Clock clock) {
         this.store = store;
         this.invalidations = invalidations;
+        this.events = events;
+        this.databases = databases;
+        this.clock = clock;
     }
 
     /** Stages {@code entries} for {@code session}; applies the batch at once if it has grown large. */
@@ -85,6 +93,9 @@ public class WriteBatcher {
         List<byte[]> keys = new ArrayList<>(entries.size());
         entries.forEach(entry -> keys.add(Keys.name(entry.key())));
         invalidations.written(session, keys);
+        if (events.enabled(KeyspaceEvents.STRING | KeyspaceEvents.GENERIC | KeyspaceEvents.EXPIRED)) {
+            notifySet(entries);
+        }
     }
 
     /** Applies what {@code session} staged, if anything, and tells tracking clients. */
@@ -129,6 +140,29 @@ public class WriteBatcher {
             List<byte[]> keys = new ArrayList<>(written.get(i).size());
             written.get(i).forEach(entry -> keys.add(Keys.name(entry.key())));
             invalidations.written(writers.get(i), keys);
+        }
+        if (events.enabled(KeyspaceEvents.STRING | KeyspaceEvents.GENERIC | KeyspaceEvents.EXPIRED)) {
+            written.forEach(this::notifySet);
+        }
+    }
+
+    /**
+     * The keyspace events of staged writes, once they are readable: each is a SET, PUT, MSET or
+     * SETEX, so {@code set}, and {@code expire} if it has an expiry (and {@code expired} if that
+     * has already passed, as Redis sends for a SET with a past PXAT).
+     */
+    private void notifySet(List<Entry> entries) {
+        long now = clock.millis();
+        for (Entry entry : entries) {
+            int db = databases.index(entry.key()[0]);
+            byte[] name = Keys.name(entry.key());
+            events.notify(KeyspaceEvents.STRING, "set", db, name);
+            if (entry.expires()) {
+                events.notify(KeyspaceEvents.GENERIC, "expire", db, name);
+                if (entry.expiredAt(now)) {
+                    events.notify(KeyspaceEvents.EXPIRED, "expired", db, name);
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package kv.server.expiry;
 import java.time.Clock;
 
 import kv.server.config.KvServerProperties;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.KeyValueStore;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.context.annotation.Bean;
@@ -25,7 +26,8 @@ class ExpiryConfiguration {
 
     @Bean
     ExpiryCycle expiryCycle(KeyValueStore store, InvalidationHub invalidations, Clock clock,
-                            ThreadPoolTaskScheduler expiryScheduler, KvServerProperties properties) {
-        return new ExpiryCycle(store, invalidations, clock, expiryScheduler, properties.expiry());
+                            ThreadPoolTaskScheduler expiryScheduler, KvServerProperties properties,
+                            KeyspaceEvents events) {
+        return new ExpiryCycle(store, invalidations, clock, expiryScheduler, properties.expiry(), events);
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.LongAdder;
 
 import kv.server.config.KvServerProperties;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.KeyValueStore;
 import kv.server.store.StoreException;
 import kv.server.tracking.InvalidationHub;
@@ -37,11 +38,13 @@ public final class ExpiryCycle implements SmartLifecycle {
     private final Clock clock;
     private final TaskScheduler scheduler;
     private final KvServerProperties.Expiry settings;
+    private final KeyspaceEvents events;
     private final LongAdder expired = new LongAdder();
     private volatile ScheduledFuture<?> task;
 
     public ExpiryCycle(KeyValueStore store, InvalidationHub invalidations, Clock clock, TaskScheduler scheduler,
-                       KvServerProperties.Expiry settings) {
+                       KvServerProperties.Expiry settings, KeyspaceEvents events) {
+        this.events = events;
         this.store = store;
         this.invalidations = invalidations;
         this.clock = clock;
@@ -69,8 +72,34 @@ public final class ExpiryCycle implements SmartLifecycle {
             deleted += keys.size();
             expired.add(keys.size());
             invalidations.written(null, names(keys));
+            events.expired(keys);
         } while (System.nanoTime() < deadline);
         return deleted;
+    }
+
+    /**
+     * Passive expiry's keyspace events: before a command touches keys, while {@code expired}
+     * events are on, one slice of due keys is deleted (and told as {@code expired}), so that a
+     * key read past its time gets its event before the command's reply, as in Redis. Oldest
+     * first: with more than a slice due at once, a key read may get its event from the next
+     * cycle instead. Off (nothing done) while no one listens to {@code expired} events.
+     */
+    public void beforeAccess() {
+        if (!events.enabled(KeyspaceEvents.EXPIRED)) {
+            return;
+        }
+        List<byte[]> keys;
+        try {
+            keys = store.expireDue(clock.millis(), settings.slice());
+        }
+        catch (StoreException e) {
+            return; // the command itself meets the storage's trouble, if it has to
+        }
+        if (!keys.isEmpty()) {
+            expired.add(keys.size());
+            invalidations.written(null, names(keys));
+            events.expired(keys);
+        }
     }
 
     private void run() {

@@ -21,6 +21,8 @@ public final class ClientSession extends Client {
 
     private volatile int db;
     private volatile TrackingMode tracking;
+    private volatile long trackingRedirect;
+    private volatile boolean redirectBroken;
     private final List<KeyValueStore.Entry> stagedWrites = new ArrayList<>();
     private long stagedBytes;
     private volatile Consumer<RespValue> pushSink = value -> { };
@@ -61,6 +63,28 @@ public final class ClientSession extends Client {
 
     public void tracking(TrackingMode tracking) {
         this.tracking = tracking;
+        this.redirectBroken = false;
+        if (tracking == null) {
+            trackingRedirect = 0;
+        }
+    }
+
+    /** CLIENT TRACKING REDIRECT: the id of the client its invalidations go to, 0 for this connection itself. */
+    public long trackingRedirect() {
+        return trackingRedirect;
+    }
+
+    public void trackingRedirect(long id) {
+        this.trackingRedirect = id;
+    }
+
+    /** True once an invalidation found the REDIRECT client gone (TRACKINGINFO's {@code broken_redirect}). */
+    public boolean redirectBroken() {
+        return redirectBroken;
+    }
+
+    public void redirectBroken(boolean broken) {
+        this.redirectBroken = broken;
     }
 
     /** Sends an out-of-band RESP3 push (an invalidation) to this client, from any thread. */

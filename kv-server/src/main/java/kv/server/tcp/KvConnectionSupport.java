@@ -3,6 +3,7 @@ package kv.server.tcp;
 import java.nio.channels.SocketChannel;
 
 import kv.protocol.endpoint.ClientRegistry;
+import kv.protocol.endpoint.OutputBufferLimit;
 import kv.protocol.endpoint.RespConnection;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.server.session.ClientSession;
@@ -10,16 +11,19 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Creates the server's client connections: refuses clients beyond {@code kv.server.max-clients}
- * and routes invalidation pushes to the connection.
+ * and routes invalidation pushes to the connection; bounds subscribers by
+ * {@code kv.server.client-output-buffer-limit-pubsub}.
  */
 final class KvConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
     private final ClientRegistry<ClientSession> registry;
     private final int maxClients;
+    private final OutputBufferLimit pubSubLimit;
 
-    KvConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients) {
+    KvConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit) {
         this.registry = registry;
         this.maxClients = maxClients;
+        this.pubSubLimit = pubSubLimit;
     }
 
     @Override
@@ -29,6 +33,7 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
         RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
                 null);
+        connection.pubSubLimit(pubSubLimit);
         connection.onClose(() -> {
             session.closed();
             registry.close(session);

@@ -8,6 +8,7 @@ import kv.protocol.resp.RespLimits;
 import kv.server.command.CommandDispatcher;
 import kv.server.command.WriteBatcher;
 import kv.server.config.KvServerProperties;
+import kv.server.config.PubSubProperties;
 import kv.server.session.ClientSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,10 +32,10 @@ class ServerTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry<ClientSession> registry,
-                                                    WriteBatcher batcher) {
+                                                    WriteBatcher batcher, PubSubProperties pubSub) {
         KvServerProperties.Limits limits = properties.limits();
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new KvConnectionSupport(registry, properties.maxClients()),
+                properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit()),
                 new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1),
                 properties.ioThreads());
         // The writes of a whole round of requests, from every client, become one logged batch

@@ -13,6 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import kv.protocol.endpoint.ClientRegistry;
+import kv.protocol.pubsub.Message;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.server.session.ClientSession;
@@ -32,6 +34,11 @@ import org.springframework.stereotype.Component;
  * (or queued, if the target connection is busy) once the new values are readable and before the
  * writer's reply leaves, so once a write is acknowledged its invalidations are on their way. The remembered keys are capped ({@link #MAX_TRACKED_KEYS}): past it the oldest
  * entries are invalidated early, which is always safe.
+ *
+ * <p>With {@code REDIRECT id} (how a RESP2 client tracks), the invalidations go to that other
+ * client instead, as Redis sends them: a RESP3 one gets the same push, a RESP2 one subscribed to
+ * anything (it should be {@code __redis__:invalidate}) gets {@code message __redis__:invalidate [keys]};
+ * if that client is gone, a RESP3 tracking client is told {@code tracking-redir-broken id} instead.
  */
 @Component
 public class InvalidationHub {
@@ -50,9 +57,11 @@ public class InvalidationHub {
     private final Executor deliveries;
     /** Invalidations of the atomic unit running on this thread, sent when it has committed. */
     private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
+    private final ClientRegistry<ClientSession> clients;
 
-    public InvalidationHub(@Qualifier("kvInvalidations") Executor deliveries) {
+    public InvalidationHub(@Qualifier("kvInvalidations") Executor deliveries, ClientRegistry<ClientSession> clients) {
         this.deliveries = deliveries;
+        this.clients = clients;
     }
 
     /** Starts or changes tracking for {@code session}. */
@@ -183,11 +192,35 @@ public class InvalidationHub {
 
     private void push(ClientSession session, RespValue keys) {
         sent.increment();
-        RespValue push = new RespValue.Push(List.of(Replies.bulk("invalidate"), keys));
+        ClientSession target = session;
+        long redirect = session.trackingRedirect();
+        if (redirect != 0) {
+            target = clients.find(redirect);
+            if (target == null) {
+                session.redirectBroken(true);
+                if (session.protocol() >= 3) {
+                    deliver(session, new RespValue.Push(List.of(REDIR_BROKEN, Replies.integer(redirect))));
+                }
+                return;
+            }
+            if (target.protocol() < 3) {
+                target.subscriptions().deliverDirect(Message.of(INVALIDATE_CHANNEL, keys)); // nothing if not subscribed, as Redis
+                return;
+            }
+        }
+        deliver(target, new RespValue.Push(List.of(INVALIDATE, keys)));
+    }
+
+    private void deliver(ClientSession session, RespValue push) {
         if (!session.tryPush(push)) {
             deliveries.execute(() -> session.push(push));
         }
     }
+
+    /** The channel a RESP2 REDIRECT client subscribes to for invalidations. */
+    public static final byte[] INVALIDATE_CHANNEL = "__redis__:invalidate".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final RespValue INVALIDATE = Replies.bulk("invalidate");
+    private static final RespValue REDIR_BROKEN = Replies.bulk("tracking-redir-broken");
 
     private void evictSome() {
         Iterator<Map.Entry<ByteBuffer, Set<ClientSession>>> entries = readers.entrySet().iterator();
