@@ -405,7 +405,12 @@ class PubSubParityTest extends RunningServerTest {
         for (int i = 0; i < values; i++) {
             RespValue expected = pair[1].read();
             RespValue actual = pair[0].read();
-            if (!skip) {
+            if (!skip && line.contains("PUBSUB CHANNELS") && expected instanceof RespValue.Array listed
+                    && actual instanceof RespValue.Array answered) {
+                // Redis lists channels in its dict's order, which a random hash seed decides
+                assertThat(answered.elements()).as(line).containsExactlyInAnyOrderElementsOf(listed.elements());
+            }
+            else if (!skip) {
                 assertThat(normalized(actual)).as(line + " (value " + (i + 1) + " of " + values + ")")
                         .isEqualTo(normalized(expected));
             }
