@@ -277,6 +277,33 @@ public class RespConnection<S> extends LoopConnection {
         return true;
     }
 
+    /**
+     * Writes {@code value} from any thread after every reply handed to this connection so far,
+     * including replies not resolved yet: a pub/sub message never overtakes the confirmation of
+     * the SUBSCRIBE before it. {@code protocol} 2 writes a RESP2 array (subscriber mode).
+     */
+    public void pushInOrder(RespValue value, int protocol) {
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                return;
+            }
+            if (waiting.isEmpty()) {
+                RespEncoder.write(value, protocol, output);
+            }
+            else {
+                waiting.add(new Reply(value, protocol, false));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            close();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        requestFlush();
+    }
+
     private void writePush(RespValue value) {
         if (!isOpen()) {
             return;
