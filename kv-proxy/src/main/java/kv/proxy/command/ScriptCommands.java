@@ -14,6 +14,8 @@ import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
+import kv.proxy.backend.Databases;
+import kv.proxy.backend.PinnedConnection;
 import kv.proxy.cache.CoherentCache;
 import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
@@ -23,7 +25,9 @@ import org.springframework.stereotype.Component;
  * the one backend owning every key they declare (numkeys); keys on several backends get
  * {@code -CROSSSLOT}, as in Redis Cluster; a script without keys runs on the first backend. After
  * EVAL or EVALSHA answers, its declared keys are withdrawn from the cache before the client gets
- * the reply (read-your-writes); keys a script writes without declaring them are withdrawn when the
+ * the reply (read-your-writes); a script runs on a connection of its own (a
+ * {@link PinnedConnection}, with the longer timeout of a transaction), so that one running long,
+ * until SCRIPT KILL, does not fail a pooled request and mark its backend DOWN; keys a script writes without declaring them are withdrawn when the
  * backend's invalidation arrives, as any write made elsewhere. {@code SCRIPT LOAD}, {@code EXISTS},
  * {@code FLUSH} and {@code KILL} go to every backend, so an EVALSHA finds its script wherever its
  * keys send it: LOAD answers the sha every backend agreed on, EXISTS 1 for a script every backend
@@ -57,10 +61,19 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
         if (owner == null) {
             return Replies.error(TransactionCommands.CROSSSLOT);
         }
+        // On a connection of its own rather than a pooled one: a script may run for longer than a
+        // GET's reply timeout (until SCRIPT KILL), and a pooled request that outlives it marks the
+        // whole backend DOWN.
+        PinnedConnection connection = owner.pin();
         try {
-            return owner.call(session.db(), request);
+            if (session.db() == 0) {
+                return connection.call(request);
+            }
+            List<RespValue> replies = connection.callAll(List.of(Databases.select(session.db()), request, Databases.select(0)));
+            return replies.get(0) instanceof RespValue.Error error ? error : replies.get(1);
         }
         finally {
+            owner.release(connection);
             if (TransactionCommands.writes(spec)) {
                 cache.written(keys); // whatever the outcome: a script that failed half-way may have written
             }
@@ -119,10 +132,15 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
             case "kill": {
                 for (RespValue reply : replies) {
                     if (!(reply instanceof RespValue.Error)) {
-                        return reply;
+                        return reply; // a backend stopped its script
                     }
                 }
-                return replies.get(0); // NOTBUSY (or UNKILLABLE) from every backend: the first one's
+                for (RespValue reply : replies) {
+                    if (!((RespValue.Error) reply).message().startsWith("NOTBUSY")) {
+                        return reply; // UNKILLABLE: a script that wrote is running
+                    }
+                }
+                return replies.get(0);
             }
             default: { // flush: OK once every backend has
                 for (RespValue reply : replies) {
