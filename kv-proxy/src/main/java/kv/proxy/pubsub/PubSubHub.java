@@ -125,7 +125,7 @@ public class PubSubHub {
                 }
                 confirmations.add(frame(kind, name, mine.count()));
             }
-            session.subscriptions(mine.count());
+            session.subscribedCount(mine.count());
             for (BackendSubscriber subscriber : subscribers) {
                 waits.add(subscriber.send(pattern ? "PSUBSCRIBE" : "SUBSCRIBE", fresh));
             }
@@ -172,7 +172,7 @@ public class PubSubHub {
                 confirmations.add(frame(kind, name, mine == null ? 0 : mine.count()));
             }
             if (mine != null) {
-                session.subscriptions(mine.count());
+                session.subscribedCount(mine.count());
             }
             for (BackendSubscriber subscriber : subscribers) {
                 subscriber.send(pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE", gone); // no need to wait
@@ -185,7 +185,7 @@ public class PubSubHub {
     public void unsubscribeAll(ClientSession session) {
         synchronized (lock) {
             Subscriptions mine = bySession.remove(session.id());
-            session.subscriptions(0);
+            session.subscribedCount(0);
             if (mine == null) {
                 return;
             }

@@ -57,11 +57,11 @@ public final class ClientSession extends Client {
     }
 
     /** Channels plus patterns subscribed; a RESP2 client with any is in subscriber mode, as in Redis. */
-    public int subscriptions() {
+    public int subscribedCount() {
         return subscriptions;
     }
 
-    public void subscriptions(int subscriptions) {
+    public void subscribedCount(int subscriptions) {
         this.subscriptions = subscriptions;
     }
 
