@@ -321,6 +321,15 @@ public class PipelineForwarder {
         List<Reply> replies = new ArrayList<>(requests.size() + 1);
         int i = 0;
         while (i < requests.size()) {
+            if (session.pinned()) {
+                // Inside MULTI, queued commands and their EXEC leave together when they can.
+                List<Reply> queued = dispatcher.queueAll(requests.subList(i, requests.size()), session);
+                if (!queued.isEmpty()) {
+                    replies.addAll(queued);
+                    i += queued.size();
+                    continue;
+                }
+            }
             // CLIENT REPLY, or a transaction open (MULTI, WATCH): one by one.
             int end = session.controlsReplies() || session.pinned() || session.subscriberMode() ? i : runEnd(requests, i, 2);
             if (end == i) {

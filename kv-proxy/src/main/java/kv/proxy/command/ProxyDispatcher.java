@@ -64,6 +64,25 @@ public class ProxyDispatcher {
         }
     }
 
+    /**
+     * Pipelined requests of a client inside MULTI that can be queued on its backend with one
+     * write (see {@link TransactionCommands#queueAll}): their replies, or an empty list.
+     */
+    List<Reply> queueAll(List<Request> requests, ClientSession session) {
+        if (transactions == null || session.controlsReplies()) {
+            return List.of();
+        }
+        List<RespValue> values = transactions.queueAll(requests, session);
+        List<Reply> replies = new java.util.ArrayList<>(values.size());
+        for (RespValue value : values) {
+            replies.add(new Reply(value, session.protocol(), false));
+        }
+        if (!values.isEmpty()) {
+            session.lastCommand(requests.get(values.size() - 1).name());
+        }
+        return replies;
+    }
+
     /** True if the handler of {@code spec} is a {@link BackendCommandHandler}: it waits on backends. */
     public boolean waitsOnBackends(CommandSpec spec) {
         return handlers.get(spec.name()) instanceof BackendCommandHandler;

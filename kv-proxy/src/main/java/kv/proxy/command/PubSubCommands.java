@@ -47,10 +47,12 @@ public class PubSubCommands implements CommandGroup<ClientSession> {
 
     private final Backends backends;
     private final PubSubHub hub;
+    private final TransactionCommands transactions;
 
-    public PubSubCommands(Backends backends, PubSubHub hub) {
+    public PubSubCommands(Backends backends, PubSubHub hub, TransactionCommands transactions) {
         this.backends = backends;
         this.hub = hub;
+        this.transactions = transactions;
     }
 
     @Override
@@ -80,7 +82,8 @@ public class PubSubCommands implements CommandGroup<ClientSession> {
             hub.unsubscribeAll(session); // and the usual RESET after it
             return null;
         }
-        if (SUBSCRIPTION.contains(name) && spec.acceptsArity(request.size()) && !session.pinned()) {
+        if (SUBSCRIPTION.contains(name) && spec.acceptsArity(request.size())
+                && !transactions.inMulti(session)) { // inside MULTI: refused by the transaction
             session.lastCommand(name);
             List<RespValue> frames = confirm(request, session);
             List<Reply> replies = new ArrayList<>(frames.size());

@@ -51,6 +51,7 @@ final class BackendSubscriber implements Runnable {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile boolean connected;
+    private volatile Thread thread;
     private volatile long reconnects;
 
     private record Pending(String kind, byte[] name, CompletableFuture<Void> done) {
@@ -107,10 +108,39 @@ final class BackendSubscriber implements Runnable {
         }
     }
 
+    /**
+     * Starts the connection on first use (a proxy whose clients never subscribe opens none) and
+     * waits, at most {@code millis}, until it is connected and subscribed to the union.
+     */
+    void awaitConnected(long millis) {
+        synchronized (lock) {
+            if (thread == null && running) {
+                thread = new Thread(this, "kv-proxy-pubsub-" + backend.name());
+                thread.setDaemon(true);
+                thread.start();
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (out == null && running && backend.isUp()) { // a DOWN backend: not worth waiting for
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return; // subscribed with the whole union once it connects
+                }
+                try {
+                    lock.wait(left);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     void stop() {
         running = false;
         synchronized (lock) {
             closeSocket();
+            lock.notifyAll();
         }
     }
 
@@ -176,6 +206,7 @@ final class BackendSubscriber implements Runnable {
                 RespEncoder.write(Request.of(words), out);
             }
             out.flush();
+            lock.notifyAll();
         }
     }
 

@@ -66,16 +66,14 @@ public class PubSubHub {
     private final Map<Long, Subscriptions> bySession = new ConcurrentHashMap<>();
     private final List<BackendSubscriber> subscribers = new ArrayList<>();
     private final long confirmMillis;
+    private final long connectMillis;
 
     public PubSubHub(Backends backends, ProxyProperties properties) {
         this.confirmMillis = properties.timeouts().reply().toMillis();
         for (Backend backend : backends.all()) {
-            BackendSubscriber subscriber = new BackendSubscriber(backend, this, properties.timeouts());
-            subscribers.add(subscriber);
-            Thread thread = new Thread(subscriber, "kv-proxy-pubsub-" + backend.name());
-            thread.setDaemon(true);
-            thread.start();
+            subscribers.add(new BackendSubscriber(backend, this, properties.timeouts()));
         }
+        this.connectMillis = properties.timeouts().connect().toMillis();
     }
 
     @PreDestroy
@@ -83,7 +81,7 @@ public class PubSubHub {
         subscribers.forEach(BackendSubscriber::stop);
     }
 
-    /** True once every backend's subscriber connection is up. */
+    /** True once every backend's subscriber connection is up (they open with the first SUBSCRIBE). */
     public boolean connected() {
         return subscribers.stream().allMatch(BackendSubscriber::connected);
     }
@@ -102,6 +100,9 @@ public class PubSubHub {
      */
     public List<RespValue> subscribe(ClientSession session, List<byte[]> names, boolean pattern) {
         String kind = pattern ? "psubscribe" : "subscribe";
+        for (BackendSubscriber subscriber : subscribers) {
+            subscriber.awaitConnected(connectMillis); // a backend that is down gets the union when it is back
+        }
         List<RespValue> confirmations = new ArrayList<>(names.size());
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         synchronized (lock) {

@@ -42,7 +42,6 @@ class PubSubThroughTheProxyTest {
         b = RedisServerProcess.start(work);
         proxy = ProxyRunner.start(List.of(a.port(), b.port()));
         proxy.awaitCoherent();
-        Await.until("the pub/sub connections", Duration.ofSeconds(10), () -> proxy.bean(PubSubHub.class).connected());
     }
 
     @AfterAll
@@ -158,6 +157,18 @@ class PubSubThroughTheProxyTest {
             }
             Await.until("the proxy to unsubscribe", Duration.ofSeconds(5),
                     () -> onA.pubsubNumSub("leaving").get("leaving") == 0);
+        }
+    }
+
+    @Test
+    void theSubscriberConnectionsOpenWithTheFirstSubscription() throws Exception {
+        // Opened lazily: the @BeforeAll proxy had none until a test subscribed (then one per backend).
+        try (RespClient subscriber = new RespClient(proxy.port())) {
+            subscriber.send("SUBSCRIBE", "lazy");
+            subscriber.read();
+            assertThat(proxy.bean(PubSubHub.class).connected()).isTrue();
+            subscriber.send("UNSUBSCRIBE");
+            subscriber.read();
         }
     }
 

@@ -58,7 +58,7 @@ class ScriptKillThroughTheProxyTest {
             Await.until("other clients to get -BUSY", Duration.ofSeconds(10), () -> {
                 RespValue reply;
                 try {
-                    reply = other.call("GET", "k");
+                    reply = other.call("STRLEN", "k"); // not cached: it reaches the backend
                 }
                 catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

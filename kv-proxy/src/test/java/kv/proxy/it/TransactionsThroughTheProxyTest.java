@@ -200,11 +200,11 @@ class TransactionsThroughTheProxyTest {
             long hits = proxy.cache().stats().hits();
             assertThat(client.call("GET", key)).isEqualTo(bulk("old"));
             assertThat(proxy.cache().stats().hits()).as("the value is cached").isEqualTo(hits + 1);
+            long withdrawn = proxy.cache().stats().writeInvalidations();
             client.pipeline(Request.of("MULTI"), Request.of("GET", key), Request.of("SET", key, "new"), Request.of("EXEC"));
             assertThat(client.read()).isEqualTo(OK);
             assertThat(client.read()).isEqualTo(QUEUED); // a read inside MULTI is queued, not answered from the cache
             assertThat(client.read()).isEqualTo(QUEUED);
-            long withdrawn = proxy.cache().stats().writeInvalidations();
             RespValue exec = client.read();
             assertThat(exec).isEqualTo(new RespValue.Array(List.of(bulk("old"), OK)));
             // Withdrawn by EXEC itself, not by the backend's invalidation that may come later.
