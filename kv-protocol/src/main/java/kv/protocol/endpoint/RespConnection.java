@@ -316,6 +316,34 @@ public class RespConnection<S> extends LoopConnection {
         return true;
     }
 
+    /**
+     * Writes {@code value} from any thread after every reply handed to this connection so far,
+     * including replies not resolved yet: a pub/sub message never overtakes the confirmation of
+     * the SUBSCRIBE before it. {@code protocol} 2 writes a RESP2 array (subscriber mode).
+     */
+    public void pushInOrder(RespValue value, int protocol) {
+        writeLock.lock();
+        try {
+            if (!isOpen()) {
+                return;
+            }
+            if (waiting.isEmpty()) {
+                drainPushes(Integer.MAX_VALUE); // pushes queued before it go first
+                RespEncoder.write(value, protocol, output);
+            }
+            else {
+                waiting.add(new Reply(value, protocol, false));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            close();
+        }
+        finally {
+            writeLock.unlock();
+        }
+        requestFlush();
+    }
+
     /** True if the pub/sub output limit applies: the client is subscribed (Redis's pubsub class). */
     private boolean limited() {
         return session instanceof Client client && client.subscriptions().active();

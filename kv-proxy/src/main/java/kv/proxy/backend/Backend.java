@@ -48,10 +48,16 @@ public final class Backend {
     private final int maxInFlight;
     private int inFlight;
     private final List<Queued> queued = new ArrayList<>();
+    /** Pinned connections whose transaction ended cleanly, for the next one (see {@link PinnedConnection}). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<PinnedConnection> idlePinned =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger idlePinnedCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final int connectTimeoutMillis;
 
     Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, int poolSize,
-            Timer latency, Duration replyTimeout) {
+            Timer latency, Duration replyTimeout, Duration connectTimeout) {
         this.replyTimeoutMillis = replyTimeout.toMillis();
+        this.connectTimeoutMillis = (int) Math.max(1, connectTimeout.toMillis());
         this.maxInFlight = poolSize;
         this.address = address;
         this.name = address.toString();
@@ -271,10 +277,58 @@ public final class Backend {
         lastError = error;
     }
 
+    /**
+     * A connection of its own for one client's transaction, on database 0: an idle one if there
+     * is one, else a new one (a blocking connect: worker threads only).
+     *
+     * @throws BackendUnavailableException if the backend is DOWN or refuses the connection
+     */
+    public PinnedConnection pin() {
+        if (!up) {
+            throw new BackendUnavailableException(this, null);
+        }
+        PinnedConnection idle = idlePinned.pollFirst();
+        if (idle != null) {
+            idlePinnedCount.decrementAndGet();
+            return idle;
+        }
+        try {
+            // A transaction's EXEC (or a script in it) may run longer than one GET: a longer bound.
+            return new PinnedConnection(this, connectTimeoutMillis, (int) Math.max(10_000, 5 * replyTimeoutMillis));
+        }
+        catch (java.io.IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Gives back a pinned connection whose transaction ended cleanly (no MULTI, no WATCH left on
+     * the backend): kept for the next transaction if it is on database 0 and there is room, else closed.
+     */
+    public void release(PinnedConnection connection) {
+        if (connection.broken() || connection.db() != 0 || !up) {
+            connection.close();
+            return;
+        }
+        if (idlePinnedCount.incrementAndGet() > MAX_IDLE_PINNED) {
+            idlePinnedCount.decrementAndGet();
+            connection.close();
+            return;
+        }
+        idlePinned.addFirst(connection);
+    }
+
+    /** Idle pinned connections kept per backend. */
+    static final int MAX_IDLE_PINNED = 16;
+
     /** Closes the pooled connections. */
     void close() {
         gateway.stop();
         pool.stop();
+        PinnedConnection idle;
+        while ((idle = idlePinned.pollFirst()) != null) {
+            idle.close();
+        }
     }
 
     static String rootMessage(Throwable e) {

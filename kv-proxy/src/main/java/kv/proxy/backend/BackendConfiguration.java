@@ -83,6 +83,7 @@ class BackendConfiguration {
                 .tag("backend", address.toString())
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
-        return new Backend(address, gateway, pool, properties.poolSize(), latency, timeouts.reply());
+        return new Backend(address, gateway, pool, properties.poolSize(), latency, timeouts.reply(),
+                timeouts.connect());
     }
 }

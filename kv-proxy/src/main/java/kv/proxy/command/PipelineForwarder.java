@@ -175,6 +175,10 @@ public class PipelineForwarder {
 
     /** A single request from a client. */
     public Response dispatch(Object payload, ClientSession session) {
+        if ((session.pinned() || session.subscriberMode()) && payload instanceof Request) {
+            // A transaction is open: everything goes through it, on a worker (its connection blocks).
+            return offload(session, () -> dispatcher.dispatch(payload, session));
+        }
         if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()) {
             session.lastCommand(CommandTable.lookup(request.arg(0)).name()); // CLIENT LIST's cmd
             return forwardOrDefer(new Run(session, List.of(request), true));
@@ -187,14 +191,14 @@ public class PipelineForwarder {
 
     /** A client's pipelined batch. */
     public Response dispatch(RequestBatch batch, ClientSession session) {
-        if (batch.malformed() == null && !session.controlsReplies()
+        if (batch.malformed() == null && !session.controlsReplies() && !session.pinned() && !session.subscriberMode()
                 && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
             if (!batch.requests().isEmpty()) {
                 session.lastCommand(CommandTable.lookup(batch.requests().get(batch.requests().size() - 1).arg(0)).name());
             }
             return forwardOrDefer(new Run(session, batch.requests(), false));
         }
-        if (batch.requests().stream().anyMatch(this::needsBackend)) {
+        if (session.pinned() || session.subscriberMode() || batch.requests().stream().anyMatch(this::needsBackend)) {
             return offload(session, () -> dispatchInOrder(batch, session));
         }
         return dispatchInOrder(batch, session);
@@ -317,7 +321,17 @@ public class PipelineForwarder {
         List<Reply> replies = new ArrayList<>(requests.size() + 1);
         int i = 0;
         while (i < requests.size()) {
-            int end = session.controlsReplies() ? i : runEnd(requests, i, 2); // CLIENT REPLY: one by one
+            if (session.pinned()) {
+                // Inside MULTI, queued commands and their EXEC leave together when they can.
+                List<Reply> queued = dispatcher.queueAll(requests.subList(i, requests.size()), session);
+                if (!queued.isEmpty()) {
+                    replies.addAll(queued);
+                    i += queued.size();
+                    continue;
+                }
+            }
+            // CLIENT REPLY, or a transaction open (MULTI, WATCH): one by one.
+            int end = session.controlsReplies() || session.pinned() || session.subscriberMode() ? i : runEnd(requests, i, 2);
             if (end == i) {
                 Response.Ready reply = dispatcher.dispatch(requests.get(i), session);
                 reply.addTo(replies);

@@ -35,12 +35,18 @@ public class ProxyDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ProxyDispatcher.class);
 
     private final Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
+    private final TransactionCommands transactions;
+    private final PubSubCommands pubsub;
 
     /**
      * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
      * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
      */
     public ProxyDispatcher(List<CommandGroup<ClientSession>> groups) {
+        this.transactions = groups.stream().filter(TransactionCommands.class::isInstance)
+                .map(TransactionCommands.class::cast).findFirst().orElse(null);
+        this.pubsub = groups.stream().filter(PubSubCommands.class::isInstance)
+                .map(PubSubCommands.class::cast).findFirst().orElse(null);
         groups.forEach(group -> group.register(handlers));
         java.util.Set<String> unknown = new java.util.TreeSet<>(handlers.keySet());
         for (CommandSpec spec : CommandTable.all()) {
@@ -58,6 +64,25 @@ public class ProxyDispatcher {
         }
     }
 
+    /**
+     * Pipelined requests of a client inside MULTI that can be queued on its backend with one
+     * write (see {@link TransactionCommands#queueAll}): their replies, or an empty list.
+     */
+    List<Reply> queueAll(List<Request> requests, ClientSession session) {
+        if (transactions == null || session.controlsReplies()) {
+            return List.of();
+        }
+        List<RespValue> values = transactions.queueAll(requests, session);
+        List<Reply> replies = new java.util.ArrayList<>(values.size());
+        for (RespValue value : values) {
+            replies.add(new Reply(value, session.protocol(), false));
+        }
+        if (!values.isEmpty()) {
+            session.lastCommand(requests.get(values.size() - 1).name());
+        }
+        return replies;
+    }
+
     /** True if the handler of {@code spec} is a {@link BackendCommandHandler}: it waits on backends. */
     public boolean waitsOnBackends(CommandSpec spec) {
         return handlers.get(spec.name()) instanceof BackendCommandHandler;
@@ -72,6 +97,12 @@ public class ProxyDispatcher {
         if (payload instanceof MalformedRequest malformed) {
             return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
         }
+        if (pubsub != null) {
+            Response.Ready decided = pubsub.dispatch((Request) payload, session); // several confirmations; subscriber mode
+            if (decided != null) {
+                return decided;
+            }
+        }
         RespValue value = execute((Request) payload, session);
         boolean close = session.closeRequested();
         if (session.withholdReply() && !close) {
@@ -81,6 +112,13 @@ public class ProxyDispatcher {
     }
 
     RespValue execute(Request request, ClientSession session) {
+        if (session.pinned() && transactions != null) {
+            // A transaction is open: queued in it, or run on its own backend connection.
+            RespValue pinned = transactions.intercept(request, session);
+            if (pinned != null) {
+                return pinned;
+            }
+        }
         String name = request.name();
         CommandSpec spec = CommandTable.get(name);
         if (spec == null) {

@@ -22,8 +22,12 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
                                                 String factoryName) {
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
         RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
-                () -> registry.close(session));
+                () -> {
+                    registry.close(session);
+                    session.closed();
+                });
         session.onDisconnect(connection::close);
+        session.onPush(connection::pushInOrder);
         session.localAddress(RespConnection.localAddressOf(channel.socket()));
         return connection;
     }
