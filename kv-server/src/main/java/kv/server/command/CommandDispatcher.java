@@ -30,6 +30,7 @@ import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.Response;
 import kv.server.store.StoreException;
+import kv.server.store.WrongTypeException;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
@@ -187,6 +188,9 @@ public class CommandDispatcher {
     private static RespValue failure(String name, Throwable e) {
         if (e instanceof StoreException) {
             return Replies.error("ERR " + e.getMessage());
+        }
+        if (e instanceof WrongTypeException) { // a command for one type on a key of another: see Entry#value
+            return Replies.error(e.getMessage());
         }
         log.error("{} failed", name, e);
         return Replies.error("ERR internal error in '" + name + "': " + e);

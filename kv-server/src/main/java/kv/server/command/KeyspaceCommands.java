@@ -181,11 +181,11 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         byte[] after = position == null || position.db() != db ? null : position.after();
         byte[] prefix = databases.prefix(db); // now, in the request's place: a SWAPDB may follow
         Snapshot snapshot = store.snapshot();
-        return scanWalk(snapshot, db, prefix, after, pattern, count, type == null || type.equalsIgnoreCase("string"));
+        return scanWalk(snapshot, db, prefix, after, pattern, count, type);
     }
 
     private Callable<RespValue> scanWalk(Snapshot snapshot, int db, byte[] prefix, byte[] after, byte[] pattern,
-                                         long count, boolean typeMatches) {
+                                         long count, String type) {
         return () -> {
             Glob glob = pattern == null || matchesAll(pattern) ? null : Glob.of(pattern);
             byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
@@ -203,13 +203,14 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
                         more = true;
                         break;
                     }
-                    byte[] name = entries.next().key();
+                    Entry entry = entries.next();
+                    byte[] name = entry.key();
                     if (!startsWith(name, literal)) {
                         break; // past every key the pattern can match
                     }
                     examined++;
                     last = name;
-                    if (typeMatches && (glob == null || glob.matches(name))) {
+                    if ((type == null || type.equalsIgnoreCase(entry.type().redisName())) && (glob == null || glob.matches(name))) {
                         found.add(Replies.bulk(name));
                     }
                 }
@@ -227,7 +228,7 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
     }
 
     /** A cursor as Redis reads one (string2ull): decimal digits only, up to 2^64 - 1. */
-    private static Long unsignedCursor(byte[] argument) {
+    static Long unsignedCursor(byte[] argument) {
         if (argument.length == 0 || argument.length > 20) {
             return null;
         }
@@ -253,10 +254,10 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** {@code TYPE key}: {@code string}, or {@code none} for an absent key (kv stores strings only). */
+    /** {@code TYPE key}: {@code string} or {@code hash}, or {@code none} for an absent key. */
     RespValue type(Request request, ClientSession session) {
         Entry entry = store.get(databases.key(session, request.arg(1)));
-        return new RespValue.SimpleString(entry == null ? "none" : "string");
+        return new RespValue.SimpleString(entry == null ? "none" : entry.type().redisName());
     }
 
     /** {@code UNLINK key...}: as DEL; RocksDB reclaims the space in the background either way. */

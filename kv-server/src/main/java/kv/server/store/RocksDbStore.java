@@ -94,6 +94,10 @@ public final class RocksDbStore implements KeyValueStore {
     private final RocksDB db;
     private final ColumnFamilyHandle values;
     private final ColumnFamilyHandle expires;
+    private final HashStorage hashes;
+    private final StoreCounters counters = new StoreCounters();
+    /** The last version given to a new hash (guarded by writeOrder; see HashStorage). */
+    private long lastHashVersion;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Object writeOrder = new Object();
     private final ScheduledExecutorService walSyncer;
@@ -155,13 +159,15 @@ public final class RocksDbStore implements KeyValueStore {
         try {
             this.db = RocksDB.open(options, this.directory.toString(), List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
-                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions)), handles);
+                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions),
+                    new ColumnFamilyDescriptor(HashStorage.FAMILY, valueOptions)), handles);
         }
         catch (RocksDBException e) {
             throw new StoreException("cannot open RocksDB in " + this.directory + ": " + e.getMessage(), e);
         }
         this.values = handles.get(0);
         this.expires = handles.get(1);
+        this.hashes = new HashStorage(db, handles.get(2), counters);
         long countStart = System.nanoTime();
         counts.recount(db, values);
         log.info("Counted {} keys ({} with an expiry) in {} ms", counts.total(0), counts.total(256),
@@ -205,6 +211,7 @@ public final class RocksDbStore implements KeyValueStore {
     private Entry rawGet(byte[] key) {
         return read(() -> {
             try {
+                counters.keysRead.increment();
                 return StoredValue.decode(key, db.get(values, readOptions, key));
             }
             catch (RocksDBException e) {
@@ -236,6 +243,7 @@ public final class RocksDbStore implements KeyValueStore {
             try {
                 List<ColumnFamilyHandle> families = java.util.Collections.nCopies(keys.size(), values);
                 List<byte[]> stored = db.multiGetAsList(readOptions, families, keys);
+                counters.keysRead.add(keys.size());
                 List<Entry> entries = new ArrayList<>(stored.size());
                 for (int i = 0; i < stored.size(); i++) {
                     entries.add(StoredValue.decode(keys.get(i), stored.get(i)));
@@ -314,7 +322,7 @@ public final class RocksDbStore implements KeyValueStore {
                     state.put(key, after);
                     count(delta, write.key(), before, after);
                 }
-                db.write(writeOptions, batch);
+                commit(batch);
             }
         });
         counts.add(delta);
@@ -334,9 +342,19 @@ public final class RocksDbStore implements KeyValueStore {
         if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
             batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
         }
+        // A hash replaced by anything but itself (DEL, SET, expiry, RENAME over it) loses its
+        // fields in one range deletion; a hash entry from another key (RENAME, COPY) brings its
+        // fields along under a new version.
+        boolean keepsFields = write.isHash() && !write.expiredAt(now) && HashStorage.inPlace(write, current);
+        if (current != null && current.isHash() && !keepsFields) {
+            hashes.drop(batch, current.key());
+        }
         if (write.isDeletion() || write.expiredAt(now)) {
             batch.delete(values, write.key());
             return null;
+        }
+        if (write.isHash() && !keepsFields) {
+            write = hashes.copy(readOptions, batch, write, nextHashVersion());
         }
         batch.put(values, write.key(), StoredValue.encode(write));
         if (write.expires()) {
@@ -446,6 +464,9 @@ public final class RocksDbStore implements KeyValueStore {
                         // Only if the value still expires at this entry's time: else it was
                         // written again since, and this entry is a leftover.
                         if (value != null && StoredValue.expireAt(value) == StoredValue.indexTime(indexKey)) {
+                            if (StoredValue.isHash(value)) {
+                                hashes.drop(batch, key);
+                            }
                             batch.delete(values, key);
                             deleted.add(key);
                             delta[key[0] & 0xFF]--;
@@ -456,7 +477,7 @@ public final class RocksDbStore implements KeyValueStore {
                     }
                     leftoversOnly[0] = seen > 0 && deleted.isEmpty();
                     if (seen > 0) {
-                        db.write(writeOptions, batch);
+                        commit(batch);
                     }
                 }
             });
@@ -478,7 +499,7 @@ public final class RocksDbStore implements KeyValueStore {
     private void reclaim() {
         expiredSinceFlush = 0;
         try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
-            db.flush(flush, List.of(values, expires));
+            db.flush(flush, List.of(values, expires, hashes.family()));
         }
         catch (RocksDBException e) {
             log.warn("Flush after expiries failed: {}", e.getMessage());
@@ -497,7 +518,11 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public long storedBytes() {
-        return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
+        long bytes = 0;
+        for (ColumnFamilyHandle family : List.of(values, hashes.family())) {
+            bytes += property(family, "rocksdb.total-sst-files-size") + property(family, "rocksdb.cur-size-all-mem-tables");
+        }
+        return bytes;
     }
 
     @Override
@@ -523,7 +548,8 @@ public final class RocksDbStore implements KeyValueStore {
                 // Every database; keys starting 0xFF are the server's own (the database table) and stay.
                 batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
                 batch.deleteRange(expires, new byte[0], END);
-                db.write(writeOptions, batch);
+                batch.deleteRange(hashes.family(), new byte[0], new byte[] {(byte) 0xFF});
+                commit(batch);
             }
             expiryCursor = new byte[0];
             counts.clear();
@@ -534,7 +560,11 @@ public final class RocksDbStore implements KeyValueStore {
     public void clear(byte[] prefix) {
         // The database's index entries stay: the active cycle drops them as leftovers.
         write(() -> {
-            db.deleteRange(values, writeOptions, prefix, successor(prefix));
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(values, prefix, successor(prefix));
+                batch.deleteRange(hashes.family(), prefix, successor(prefix)); // fields start with the database's prefix too
+                commit(batch);
+            }
             if (prefix.length == 1) {
                 counts.clear(prefix[0] & 0xFF);
             }
@@ -545,7 +575,7 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     /** The first key after every key that starts with {@code prefix}. */
-    private static byte[] successor(byte[] prefix) {
+    static byte[] successor(byte[] prefix) {
         byte[] next = prefix.clone();
         for (int i = next.length - 1; i >= 0; i--) {
             if (next[i] != (byte) 0xFF) {
@@ -601,6 +631,7 @@ public final class RocksDbStore implements KeyValueStore {
             }
             values.close();
             expires.close();
+            hashes.family().close();
             db.close();
             writeOptions.close();
             readOptions.close();
@@ -612,6 +643,142 @@ public final class RocksDbStore implements KeyValueStore {
         }
         finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Writes {@code batch} through the log, counting what it holds. */
+    private void commit(WriteBatch batch) throws RocksDBException {
+        counters.entriesWritten.add(batch.count());
+        counters.bytesWritten.add(batch.getDataSize());
+        db.write(writeOptions, batch);
+    }
+
+    @Override
+    public StoreCounters counters() {
+        return counters;
+    }
+
+    /** A version no hash has had in this process, and (by the clock) none before it. Under writeOrder. */
+    private long nextHashVersion() {
+        lastHashVersion = Math.max(lastHashVersion + 1, System.currentTimeMillis() << 16);
+        return lastHashVersion;
+    }
+
+    /** The live hash at {@code key}, null if absent; WRONGTYPE for a string. */
+    private static HashMeta liveHash(Entry entry) {
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.isHash()) {
+            throw WrongTypeException.INSTANCE;
+        }
+        return HashMeta.of(entry);
+    }
+
+    @Override
+    public List<byte[]> hashGet(byte[] key, List<byte[]> names) {
+        HashMeta meta = liveHash(get(key));
+        if (meta == null) {
+            return new ArrayList<>(java.util.Collections.nCopies(names.size(), (byte[]) null));
+        }
+        // Metadata and fields read one after the other, not in one snapshot: a hash dropped in
+        // between shows its fields as absent, a state that was current at some moment of the read.
+        return read(() -> hashes.get(readOptions, key, meta.version(), names));
+    }
+
+    @Override
+    public List<Field> hashFields(byte[] key, byte[] from, int limit) {
+        return read(() -> {
+            org.rocksdb.Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot)) {
+                counters.keysRead.increment();
+                Entry entry = StoredValue.decode(key, db.get(values, atSnapshot, key));
+                HashMeta meta = liveHash(entry == null || entry.expiredAt(clock.millis()) ? null : entry);
+                return meta == null ? List.<Field>of() : hashes.scan(atSnapshot, key, meta.version(), from, limit);
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            }
+            finally {
+                db.releaseSnapshot(snapshot);
+            }
+        });
+    }
+
+    @Override
+    public List<Field> hashUpdate(byte[] key, List<byte[]> names, Function<List<byte[]>, List<Field>> change) {
+        synchronized (writeOrder) {
+            Entry raw = rawGet(key);
+            long now = clock.millis();
+            Entry live = raw == null || raw.expiredAt(now) ? null : raw;
+            HashMeta meta = liveHash(live);
+            List<byte[]> current = meta == null ? new ArrayList<>(java.util.Collections.nCopies(names.size(), (byte[]) null))
+                    : read(() -> hashes.get(readOptions, key, meta.version(), names));
+            List<Field> writes = change.apply(current);
+            if (writes.isEmpty()) {
+                return writes;
+            }
+            Map<ByteKey, Boolean> present = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                present.put(new ByteKey(names.get(i)), current.get(i) != null);
+            }
+            long version = meta == null ? nextHashVersion() : meta.version();
+            byte[] prefix = HashStorage.versionPrefix(key, version);
+            long[] delta = new long[2 * 256];
+            write(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    if (raw != null && live == null) {
+                        // past its expiry, not yet collected: it goes (fields, index entry) before the new hash is written
+                        add(batch, Entry.deletion(key), raw, now);
+                    }
+                    long length = meta == null ? 0 : meta.length();
+                    boolean listpack = meta == null || meta.listpack();
+                    for (Field write : writes) {
+                        ByteKey field = new ByteKey(write.name());
+                        Boolean existed = present.get(field);
+                        if (existed == null) {
+                            throw new IllegalArgumentException("a hash write names a field it did not read");
+                        }
+                        if (write.value() == null) {
+                            if (existed) {
+                                hashes.delete(batch, prefix, write.name());
+                                length--;
+                                present.put(field, false);
+                            }
+                            continue;
+                        }
+                        hashes.put(batch, prefix, write.name(), write.value());
+                        listpack &= write.name().length <= HashMeta.LISTPACK_VALUE
+                                && write.value().length <= HashMeta.LISTPACK_VALUE;
+                        if (!existed) {
+                            length++;
+                            present.put(field, true);
+                        }
+                    }
+                    Entry after = null;
+                    if (length == 0 && live == null) {
+                        // deletions of fields a hash that does not exist never had: nothing to write
+                    }
+                    else if (length == 0) {
+                        // its last field went: the metadata goes, no range deletion needed
+                        batch.delete(values, key);
+                        if (live.expires()) {
+                            batch.delete(expires, StoredValue.indexKey(live.expireAt(), key));
+                        }
+                    }
+                    else {
+                        HashMeta updated = new HashMeta(version, length, listpack && length <= HashMeta.LISTPACK_ENTRIES, key);
+                        after = add(batch, new Entry(key, updated.payload(key), live == null ? Entry.NO_EXPIRY : live.expireAt(),
+                                ValueType.HASH), live, now);
+                    }
+                    count(delta, key, raw, after);
+                    if (batch.count() > 0) {
+                        commit(batch);
+                    }
+                }
+            });
+            counts.add(delta);
+            return writes;
         }
     }
 
@@ -706,6 +873,10 @@ public final class RocksDbStore implements KeyValueStore {
                         if (expireAt != Entry.NO_EXPIRY && expireAt <= now) {
                             continue;
                         }
+                        if (StoredValue.isHash(stored)) { // read under its full key: where its fields are
+                            Entry hash = StoredValue.decode(key, stored).withKey(name);
+                            return withValues ? hash : new Entry(name, null, expireAt, ValueType.HASH);
+                        }
                         return withValues ? StoredValue.decode(name, stored) : new Entry(name, null, expireAt);
                     }
                     return null;
@@ -731,6 +902,12 @@ public final class RocksDbStore implements KeyValueStore {
                     iterator.close();
                 }
             };
+        }
+
+        @Override
+        public List<Field> hashFields(Entry hash) {
+            HashMeta meta = HashMeta.of(hash);
+            return read(() -> hashes.scan(options, meta.origin(), meta.version(), new byte[0], Integer.MAX_VALUE));
         }
 
         @Override
