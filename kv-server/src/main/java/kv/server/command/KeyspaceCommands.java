@@ -227,21 +227,36 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         };
     }
 
-    /** A cursor as Redis reads one (string2ull): decimal digits only, up to 2^64 - 1. */
+    /**
+     * A cursor as Redis 7.0 reads one (strtoul in parseScanCursorOrReply): decimal digits with an
+     * optional sign ({@code -1} is 2^64 - 1), up to 2^64 - 1; the empty string is 0; a leading
+     * space or anything after the digits is invalid.
+     */
     static Long unsignedCursor(byte[] argument) {
-        if (argument.length == 0 || argument.length > 20) {
+        if (argument.length == 0) {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (argument[0] == '+' || argument[0] == '-') {
+            negative = argument[0] == '-';
+            i = 1;
+        }
+        if (i == argument.length) {
             return null;
         }
-        for (byte c : argument) {
-            if (c < '0' || c > '9') {
+        for (int j = i; j < argument.length; j++) {
+            if (argument[j] < '0' || argument[j] > '9') {
                 return null;
             }
         }
         try {
-            return Long.parseUnsignedLong(new String(argument, java.nio.charset.StandardCharsets.US_ASCII));
+            long value = Long.parseUnsignedLong(new String(argument, i, argument.length - i,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return negative ? -value : value;
         }
         catch (NumberFormatException e) {
-            return null;
+            return null; // beyond 2^64 - 1
         }
     }
 
