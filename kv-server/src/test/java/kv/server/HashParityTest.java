@@ -245,6 +245,18 @@ class HashParityTest extends RunningServerTest {
                 HSET h f v
                 SET h v
                 GET h
+                DEL h
+                GET h
+                HSET h f v
+                GET h
+                TYPE h
+                HDEL h f
+                GET h
+                SET h v
+                GET h
+                EXPIRE h 100
+                HSET h f v
+                TTL h
                 """);
     }
 

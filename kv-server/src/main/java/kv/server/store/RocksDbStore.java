@@ -525,6 +525,24 @@ public final class RocksDbStore implements KeyValueStore {
         return bytes;
     }
 
+    /**
+     * Compacts every column family now, in full: deleted values, range-deleted hash fields and
+     * their tombstones are dropped (for tests and operators; RocksDB compacts by itself too).
+     */
+    public void compact() {
+        read(() -> { // not under writeOrder: writes go on while it compacts
+            try {
+                for (ColumnFamilyHandle family : List.of(values, expires, hashes.family())) {
+                    db.compactRange(family);
+                }
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("compaction failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
     @Override
     public long estimatedSize() {
         return property(values, "rocksdb.estimate-num-keys");
