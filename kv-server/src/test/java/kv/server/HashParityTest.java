@@ -227,11 +227,18 @@ class HashParityTest extends RunningServerTest {
                 DECRBY h 1
                 INCRBYFLOAT h 1
                 INCRBY h x
+                INCRBYFLOAT h x
+                INCRBYFLOAT h nan
+                INCRBYFLOAT missing x
                 SETRANGE h 0 x
                 GETSET h x
                 GETDEL h
                 GETEX h EX 100
                 GETEX h PERSIST
+                GETEX h EX -1
+                GETEX h PXAT 0
+                SET h v EX 0 GET
+                SET h v EX 10 GET
                 SET h v GET
                 SET h v NX
                 SETNX h v

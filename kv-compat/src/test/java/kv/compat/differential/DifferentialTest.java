@@ -39,7 +39,9 @@ class DifferentialTest {
             "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST",
             "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
             "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
-            "PING", "ECHO", "FLUSHDB", "UNKNOWN");
+            "PING", "ECHO", "FLUSHDB", "UNKNOWN",
+            "HSET", "HMSET", "HSETNX", "HGET", "HMGET", "HDEL", "HEXISTS", "HLEN", "HSTRLEN", "HINCRBY", "HINCRBYFLOAT",
+            "HGETALL", "HKEYS", "HVALS", "HRANDFIELD", "HSCAN");
 
     /**
      * kv's intended differences from Redis 7.0 that no reply of this judge shows, each with where
@@ -110,7 +112,24 @@ class DifferentialTest {
     @Test
     void kvServerAndKvProxyAnswerAsRedisDoesInResp3() throws IOException {
         // RESP3 types: nulls are "_", not "$-1" or "*-1"; INCRBYFLOAT stays a bulk string, not a double.
-        judgedRun(3).run(SEED + 1, OPERATIONS / 4, kvCommands(), REPLAY);
+        Set<String> commands = new java.util.TreeSet<>(kvCommands());
+        commands.removeAll(RESP3_SHAPED_THROUGH_PROXY_PENDING);
+        judgedRun(3).run(SEED + 1, OPERATIONS / 4, commands, REPLAY);
+    }
+
+    /**
+     * Replies whose RESP3 shape is the command's (HGETALL a map, HRANDFIELD WITHVALUES nested
+     * pairs): kv-server answers them as Redis does (judged below), but kv-proxy's backend
+     * connections speak RESP2 and it relays the flat array. Pending in kv-proxy (issue 14's proxy
+     * part); take them out of here when it converts them.
+     */
+    static final Set<String> RESP3_SHAPED_THROUGH_PROXY_PENDING = Set.of("HGETALL", "HRANDFIELD");
+
+    @Test
+    void kvServerAnswersHashesAsRedisDoesInResp3() throws IOException {
+        new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
+                List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port())), 3, 1)
+                .run(SEED + 5, OPERATIONS / 4, kvCommands(), REPLAY);
     }
 
     @Test
