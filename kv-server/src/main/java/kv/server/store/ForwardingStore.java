@@ -86,6 +86,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public List<byte[]> hashGet(Entry hash, List<byte[]> fields) {
+        return store.hashGet(hash, fields);
+    }
+
+    @Override
     public List<Field> hashFields(byte[] key, byte[] from, int limit) {
         return store.hashFields(key, from, limit);
     }

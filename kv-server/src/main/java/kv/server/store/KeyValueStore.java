@@ -92,6 +92,12 @@ public interface KeyValueStore extends AutoCloseable {
     List<byte[]> hashGet(byte[] key, List<byte[]> fields);
 
     /**
+     * As {@link #hashGet(byte[], List)}, given the hash's live metadata entry (as {@link #get}
+     * returned it, the value cache's included): reads the fields only.
+     */
+    List<byte[]> hashGet(Entry hash, List<byte[]> fields);
+
+    /**
      * The fields of the hash at {@code key} in field (byte) order, from the first at or after
      * {@code from}, at most {@code limit} of them; empty if the key is absent. One consistent view.
      */

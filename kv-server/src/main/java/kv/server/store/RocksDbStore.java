@@ -695,10 +695,17 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public List<byte[]> hashGet(byte[] key, List<byte[]> names) {
-        HashMeta meta = liveHash(get(key));
-        if (meta == null) {
+        Entry hash = get(key);
+        if (hash == null) {
             return new ArrayList<>(java.util.Collections.nCopies(names.size(), (byte[]) null));
         }
+        return hashGet(hash, names);
+    }
+
+    @Override
+    public List<byte[]> hashGet(Entry hash, List<byte[]> names) {
+        HashMeta meta = liveHash(hash);
+        byte[] key = meta.origin();
         // Metadata and fields read one after the other, not in one snapshot: a hash dropped in
         // between shows its fields as absent, a state that was current at some moment of the read.
         return read(() -> hashes.get(readOptions, key, meta.version(), names));

@@ -121,6 +121,23 @@ class HashStoreTest {
         assertThat(store.get(bytes("\0h"))).isNull();
     }
 
+    @org.junit.jupiter.api.Test
+    void withTheValueCacheAnHgetReadsOnlyItsFieldAndAHashWriteIsSeenAtOnce() {
+        KeyValueStore store = store(true);
+        set(store, "\0h", "f", "1");
+        assertThat(values(store.hashGet(bytes("\0h"), List.of(bytes("f"))))).containsExactly("1"); // caches the metadata
+        long before = rocks.counters().keysRead();
+        assertThat(values(store.hashGet(bytes("\0h"), List.of(bytes("f"))))).containsExactly("1");
+        assertThat(rocks.counters().keysRead() - before).as("the field only").isEqualTo(1);
+
+        store.delete(List.of(bytes("\0h")));
+        assertThat(values(store.hashGet(bytes("\0h"), List.of(bytes("f"))))).containsExactly((String) null);
+        set(store, "\0h", "g", "2");
+        assertThat(values(store.hashGet(bytes("\0h"), List.of(bytes("f"), bytes("g"))))).containsExactly(null, "2");
+        store.put(new Entry(bytes("\0h"), bytes("string")));
+        assertThatThrownBy(() -> store.hashGet(bytes("\0h"), List.of(bytes("g")))).isInstanceOf(WrongTypeException.class);
+    }
+
     private static void set(KeyValueStore store, String key, String... pairs) {
         List<byte[]> names = new ArrayList<>();
         List<Field> writes = new ArrayList<>();
