@@ -127,6 +127,23 @@ class BigHashTest extends RunningServerTest {
     }
 
     @Test
+    void hrandfieldOnAHashOf100kFieldsPicksFromAllOverIt() {
+        try (Jedis jedis = jedis()) {
+            fill(jedis, "big", BIG);
+            java.util.Set<String> picked = new java.util.HashSet<>();
+            for (int i = 0; i < 200; i++) {
+                picked.add(jedis.hrandfield("big"));
+            }
+            assertThat(picked).as("200 picks of one field").hasSizeGreaterThan(150).allMatch(f -> f.matches("f\\d+"));
+            java.util.List<String> distinct = jedis.hrandfield("big", 500);
+            assertThat(distinct).hasSize(500).doesNotHaveDuplicates();
+            assertThat(jedis.hrandfield("big", -1000)).hasSize(1000);
+            java.util.List<Map.Entry<String, String>> pairs = jedis.hrandfieldWithValues("big", 20);
+            assertThat(pairs).hasSize(20).allMatch(e -> e.getValue().equals("value-" + e.getKey().substring(1)));
+        }
+    }
+
+    @Test
     void delOfAHashOf100kFieldsIsOneRangeDeletionAndItsSpaceComesBackAfterCompaction() {
         RocksDbStore rocks = (RocksDbStore) store;
         try (Jedis jedis = jedis()) {

@@ -272,7 +272,8 @@ public class HashCommands implements CommandGroup<ClientSession> {
      * more); a negative one, exactly -count fields that may repeat. WITHVALUES pairs each with
      * its value (nested pairs in RESP3). A hash below {@link #READ_ALL_BELOW} fields is read
      * whole and picked from uniformly; a larger one by seeking random points of its field space
-     * (a field after a long gap in the order is picked more often), so a pick costs one seek.
+     * ({@code FieldSpace}: a field after a long gap in the order is picked more often), so a
+     * pick costs one seek.
      */
     RespValue hrandfield(Request request, ClientSession session) {
         byte[] key = key(request, session);
@@ -350,10 +351,17 @@ public class HashCommands implements CommandGroup<ClientSession> {
             }
             return picked;
         }
+        List<Field> sample = new ArrayList<>(store.hashFields(key, new byte[0], SAMPLE));
+        Field last = store.hashLastField(key);
+        if (sample.isEmpty() || last == null) {
+            return List.of(); // deleted meanwhile
+        }
+        sample.add(last);
+        FieldSpace space = FieldSpace.of(sample);
         List<Field> picked = new ArrayList<>((int) Math.min(count, 1 << 20));
         Set<ByteKey> seen = new HashSet<>();
         while (picked.size() < count) {
-            Field field = randomField(key, random);
+            Field field = randomField(key, space, random);
             if (field == null) {
                 break; // deleted meanwhile
             }
@@ -364,12 +372,77 @@ public class HashCommands implements CommandGroup<ClientSession> {
         return picked;
     }
 
-    /** The first field at or after a random point of the field space, wrapping round to the first. */
-    private Field randomField(byte[] key, ThreadLocalRandom random) {
-        byte[] point = new byte[8];
-        for (int i = 0; i < point.length; i++) {
-            point[i] = (byte) random.nextInt(0x20, 0x7F);
+    /** Fields read to learn the shape of a large hash's field names (see {@link FieldSpace}). */
+    private static final int SAMPLE = 64;
+
+    /**
+     * Where a large hash's field names lie: the prefix its first and last fields share, and the
+     * bytes (and lengths) names have after it, learnt from its first fields and its last. Random
+     * points drawn from it fall between names (f0 ... f99999: digits after "f"), not in the gaps
+     * of the whole byte range, where every point would land on the same few names.
+     */
+    private record FieldSpace(byte[] prefix, int low, int high, byte[] alphabet, int longest) {
+
+        static FieldSpace of(List<Field> sample) {
+            byte[] first = sample.get(0).name();
+            byte[] last = sample.get(sample.size() - 1).name();
+            int common = Arrays.mismatch(first, last);
+            if (common < 0) {
+                common = first.length; // one field
+            }
+            boolean[] seen = new boolean[256];
+            int longest = 0;
+            for (Field field : sample) {
+                byte[] name = field.name();
+                longest = Math.max(longest, name.length);
+                for (int i = common; i < name.length; i++) {
+                    seen[name[i] & 0xFF] = true;
+                }
+            }
+            byte[] alphabet = new byte[256];
+            int size = 0;
+            for (int b = 0; b < 256; b++) {
+                if (seen[b]) {
+                    alphabet[size++] = (byte) b;
+                }
+            }
+            int low = common < first.length ? first[common] & 0xFF : 0;
+            int high = common < last.length ? last[common] & 0xFF : 0xFF;
+            return new FieldSpace(Arrays.copyOf(last, common), low, high, Arrays.copyOf(alphabet, size), longest);
         }
+
+        byte[] randomPoint(ThreadLocalRandom random) {
+            // Longer names are the more numerous (alphabet^length of them): a shorter point only
+            // now and then, so that short names are picked about as often as there are of them.
+            int tail = Math.max(0, longest - prefix.length - 1);
+            while (tail > 0 && random.nextInt(Math.max(2, alphabet.length)) == 0) {
+                tail--;
+            }
+            byte[] point = Arrays.copyOf(prefix, prefix.length + 1 + tail);
+            point[prefix.length] = pick(random, low, high);
+            for (int i = prefix.length + 1; i < point.length; i++) {
+                point[i] = pick(random, 0, 0xFF);
+            }
+            return point;
+        }
+
+        /** A byte of the alphabet within [low, high], else any byte there. */
+        private byte pick(ThreadLocalRandom random, int from, int to) {
+            int lower = 0;
+            while (lower < alphabet.length && (alphabet[lower] & 0xFF) < from) {
+                lower++;
+            }
+            int upper = lower;
+            while (upper < alphabet.length && (alphabet[upper] & 0xFF) <= to) {
+                upper++;
+            }
+            return upper > lower ? alphabet[random.nextInt(lower, upper)] : (byte) random.nextInt(from, to + 1);
+        }
+    }
+
+    /** The first field at or after a random point of the hash's field space, wrapping round to the first. */
+    private Field randomField(byte[] key, FieldSpace space, ThreadLocalRandom random) {
+        byte[] point = space.randomPoint(random);
         List<Field> found = store.hashFields(key, point, 1);
         if (found.isEmpty()) {
             found = store.hashFields(key, new byte[0], 1);

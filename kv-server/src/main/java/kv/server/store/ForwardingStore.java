@@ -91,6 +91,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public Field hashLastField(byte[] key) {
+        return store.hashLastField(key);
+    }
+
+    @Override
     public List<Field> hashFields(byte[] key, byte[] from, int limit) {
         return store.hashFields(key, from, limit);
     }

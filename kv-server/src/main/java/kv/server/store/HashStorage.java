@@ -129,6 +129,27 @@ final class HashStorage {
         return found;
     }
 
+    /** The last field of the hash version at {@code key}, or null if it has none. */
+    Field last(ReadOptions options, byte[] key, long version) {
+        byte[] prefix = versionPrefix(key, version);
+        try (Slice lower = new Slice(prefix);
+             Slice upper = new Slice(RocksDbStore.successor(prefix));
+             ReadOptions bounded = new ReadOptions(options).setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator iterator = db.newIterator(fields, bounded)) {
+            iterator.seekToLast();
+            counters.keysRead.increment();
+            if (!iterator.isValid()) {
+                iterator.status();
+                return null;
+            }
+            byte[] fieldKey = iterator.key();
+            return new Field(Arrays.copyOfRange(fieldKey, prefix.length, fieldKey.length), iterator.value());
+        }
+        catch (RocksDBException e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        }
+    }
+
     void put(WriteBatch batch, byte[] versionPrefix, byte[] field, byte[] value) throws RocksDBException {
         batch.put(fields, fieldKey(versionPrefix, field), value);
     }

@@ -103,6 +103,9 @@ public interface KeyValueStore extends AutoCloseable {
      */
     List<Field> hashFields(byte[] key, byte[] from, int limit);
 
+    /** The hash's last field in field order, null if the key is absent. */
+    Field hashLastField(byte[] key);
+
     /**
      * Reads {@code fields} of the hash at {@code key} and applies the field writes {@code change}
      * returns for them (a null value deletes the field; only fields it was given) in one step,

@@ -731,6 +731,12 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public Field hashLastField(byte[] key) {
+        HashMeta meta = liveHash(get(key));
+        return meta == null ? null : read(() -> hashes.last(readOptions, key, meta.version()));
+    }
+
+    @Override
     public List<Field> hashUpdate(byte[] key, List<byte[]> names, Function<List<byte[]>, List<Field>> change) {
         synchronized (writeOrder) {
             Entry raw = rawGet(key);
