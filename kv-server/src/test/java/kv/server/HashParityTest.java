@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.server.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -360,6 +361,25 @@ class HashParityTest extends RunningServerTest {
                 HGETALL h4
                 DBSIZE
                 """);
+    }
+
+    /** kv only: a client tracking a hash it read is told when anyone writes or deletes it (kv-proxy's coherence rests on it). */
+    @Test
+    void aClientThatReadAHashIsToldWhenItChanges() throws IOException {
+        try (RawConnection tracker = new RawConnection(connectionFactory.getPort())) {
+            tracker.send("HELLO 3\r\n").read();
+            assertThat(tracker.send("CLIENT TRACKING ON\r\n").read()).isEqualTo(Replies.OK);
+            assertThat(kv.send(encode(words("HSET session:1 user ada"))).read()).isEqualTo(new RespValue.Integer(1));
+            for (String write : List.of("HSET session:1 user bob", "HDEL session:1 user", "HINCRBY session:1 n 1",
+                    "EXPIRE session:1 100", "DEL session:1")) {
+                assertThat(tracker.send("HGET session:1 user\r\n").read()).isNotNull(); // tracks the key again
+                assertThat(kv.send(encode(words(write))).read()).as(write).isNotInstanceOf(RespValue.Error.class);
+                RespValue push = tracker.read();
+                assertThat(push).as(write).isInstanceOf(RespValue.Push.class);
+                assertThat(((RespValue.Push) push).elements().get(1))
+                        .isEqualTo(new RespValue.Array(List.of(Replies.bulk("session:1"))));
+            }
+        }
     }
 
     private void script(String lines) throws IOException {
