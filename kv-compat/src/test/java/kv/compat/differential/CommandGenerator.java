@@ -51,6 +51,7 @@ final class CommandGenerator {
     private static final String[] PATTERNS = {"*", "k*", "k?", "k[0-1]", "k[^0]", "[b-k]*", "\\*", "", "*0", "b*",
             "x*", "*\u00ff"};
     /** Hash fields: few, so that commands meet on them; an empty and a binary one too. */
+    private static final String[] HASH_KEYS = {"h0", "h1"};
     private static final String[] FIELDS = {"f0", "f1", "f2", "", "b\0\r\n\u00ff"};
     private static final String[] BAD_DBS = {"16", "-1", "abc", "1.5", "9223372036854775808", "007", "-0",
             "2147483648", "-2147483649"};
@@ -147,21 +148,21 @@ final class CommandGenerator {
         add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
         add("ECHO", 1, 2, () -> op("ECHO", value()));
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
-        // Hashes, on the same keys as the strings: every hash command meets strings (WRONGTYPE both ways).
+        // Hashes: half the time on the strings' keys (WRONGTYPE both ways), half on keys of their own, where hashes last.
         add("HSET", 6, -4, () -> fieldPairs("HSET"));
         add("HMSET", 2, -4, () -> fieldPairs("HMSET"));
-        add("HSETNX", 3, 4, () -> op("HSETNX", key(), field(), value()));
-        add("HGET", 5, 3, () -> op("HGET", key(), field()));
-        add("HMGET", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HMGET", key())));
-        add("HDEL", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HDEL", key())));
-        add("HEXISTS", 2, 3, () -> op("HEXISTS", key(), field()));
-        add("HLEN", 3, 2, () -> op("HLEN", key()));
-        add("HSTRLEN", 2, 3, () -> op("HSTRLEN", key(), field()));
-        add("HINCRBY", 3, 4, () -> op("HINCRBY", key(), field(), pick(INCREMENTS)));
-        add("HINCRBYFLOAT", 3, 4, () -> op("HINCRBYFLOAT", key(), field(), pick(FLOATS)));
-        add("HGETALL", 3, 2, () -> new Operation("HGETALL", bytes("HGETALL", key()), Comparison.UNORDERED_PAIRS, false));
-        add("HKEYS", 2, 2, () -> new Operation("HKEYS", bytes("HKEYS", key()), Comparison.UNORDERED, false));
-        add("HVALS", 2, 2, () -> new Operation("HVALS", bytes("HVALS", key()), Comparison.UNORDERED, false));
+        add("HSETNX", 3, 4, () -> op("HSETNX", hashKey(), field(), value()));
+        add("HGET", 5, 3, () -> op("HGET", hashKey(), field()));
+        add("HMGET", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HMGET", hashKey())));
+        add("HDEL", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HDEL", hashKey())));
+        add("HEXISTS", 2, 3, () -> op("HEXISTS", hashKey(), field()));
+        add("HLEN", 3, 2, () -> op("HLEN", hashKey()));
+        add("HSTRLEN", 2, 3, () -> op("HSTRLEN", hashKey(), field()));
+        add("HINCRBY", 3, 4, () -> op("HINCRBY", hashKey(), field(), pick(INCREMENTS)));
+        add("HINCRBYFLOAT", 3, 4, () -> op("HINCRBYFLOAT", hashKey(), field(), pick(FLOATS)));
+        add("HGETALL", 3, 2, () -> new Operation("HGETALL", bytes("HGETALL", hashKey()), Comparison.UNORDERED_PAIRS, false));
+        add("HKEYS", 2, 2, () -> new Operation("HKEYS", bytes("HKEYS", hashKey()), Comparison.UNORDERED, false));
+        add("HVALS", 2, 2, () -> new Operation("HVALS", bytes("HVALS", hashKey()), Comparison.UNORDERED, false));
         add("HRANDFIELD", 2, -2, this::hrandfield);
         add("HSCAN", 2, -3, this::hscan);
         add("UNKNOWN", 1, 0,
@@ -285,7 +286,7 @@ final class CommandGenerator {
 
     /** HSET and HMSET with one to three field-value pairs; now and then a field without its value (wrong arity). */
     private Operation fieldPairs(String command) {
-        List<String> request = new ArrayList<>(List.of(command, key()));
+        List<String> request = new ArrayList<>(List.of(command, hashKey()));
         int pairs = 1 + random.nextInt(3);
         for (int i = 0; i < pairs; i++) {
             request.addAll(List.of(field(), value()));
@@ -302,7 +303,7 @@ final class CommandGenerator {
      * whole hash, as a set), 0, and the refused ones.
      */
     private Operation hrandfield() {
-        String key = key();
+        String key = hashKey();
         return switch (random.nextInt(6)) {
             case 0, 1 -> new Operation("HRANDFIELD", bytes("HRANDFIELD", key, "100"), Comparison.UNORDERED, false);
             case 2, 3 -> new Operation("HRANDFIELD", bytes("HRANDFIELD", key, "100", randomCase("WITHVALUES")),
@@ -316,7 +317,7 @@ final class CommandGenerator {
 
     /** HSCAN's whole iteration with MATCH and COUNT, or one call whose reply is an error or an empty page. */
     private Operation hscan() {
-        String key = key();
+        String key = hashKey();
         if (random.nextInt(8) == 0) {
             return op(pick(new String[][] {{"HSCAN", key, "abc"}, {"HSCAN", key, "0", "COUNT", "0"},
                     {"HSCAN", key, "0", "MATCH"}, {"HSCAN", key, "0", "COUNT", "abc"}, {"HSCAN", key, "0", "TYPE", "hash"},
@@ -423,6 +424,11 @@ final class CommandGenerator {
             keys[i] = key();
         }
         return keys;
+    }
+
+    /** A key for a hash command: one of the strings' keys, or one only hash commands use. */
+    private String hashKey() {
+        return random.nextBoolean() ? key() : pick(HASH_KEYS);
     }
 
     private String field() {
