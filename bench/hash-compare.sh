@@ -1,5 +1,6 @@
 #!/bin/bash
-# Usage: start redis-server (AOF, appendfsync everysec) on 6403 and kv-server on 6413 first; results in /tmp/hash-bench.txt
+# Usage: start redis-server (AOF, appendfsync everysec) on 6403 and kv-server on 6413 first, from a copy of
+# kv-server.jar (a rebuild must not replace the jar under the running JVM); results in /tmp/hash-bench.txt
 # alternated runs: hset and hget, P1 and P16, against redis (6403) and kv (6413)
 out=/tmp/hash-bench.txt; : > $out
 for round in 1 2 3; do
