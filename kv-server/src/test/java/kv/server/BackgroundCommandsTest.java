@@ -76,6 +76,11 @@ class BackgroundCommandsTest extends RunningServerTest {
         }
 
         @Override
+        public java.util.List<KeyValueStore.Field> hashFields(KeyValueStore.Entry hash) {
+            return snapshot.hashFields(hash);
+        }
+
+        @Override
         public void close() {
             snapshot.close();
         }

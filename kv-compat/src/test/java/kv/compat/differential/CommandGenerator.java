@@ -50,6 +50,9 @@ final class CommandGenerator {
     private static final String[] OFFSETS = {"0", "1", "5", "20", "-1", "536870912", "abc"};
     private static final String[] PATTERNS = {"*", "k*", "k?", "k[0-1]", "k[^0]", "[b-k]*", "\\*", "", "*0", "b*",
             "x*", "*\u00ff"};
+    /** Hash fields: few, so that commands meet on them; an empty and a binary one too. */
+    private static final String[] HASH_KEYS = {"h0", "h1"};
+    private static final String[] FIELDS = {"f0", "f1", "f2", "", "b\0\r\n\u00ff"};
     private static final String[] BAD_DBS = {"16", "-1", "abc", "1.5", "9223372036854775808", "007", "-0",
             "2147483648", "-2147483649"};
 
@@ -163,6 +166,23 @@ final class CommandGenerator {
         add("MULTI", 4, 0, this::transaction);
         add("EVAL", 3, -3, () -> script("EVAL", pick(SCRIPTS)));
         add("EVALSHA", 2, -3, () -> script("EVALSHA", sha1(pick(SCRIPTS))));
+        // Hashes: half the time on the strings' keys (WRONGTYPE both ways), half on keys of their own, where hashes last.
+        add("HSET", 6, -4, () -> fieldPairs("HSET"));
+        add("HMSET", 2, -4, () -> fieldPairs("HMSET"));
+        add("HSETNX", 3, 4, () -> op("HSETNX", hashKey(), field(), value()));
+        add("HGET", 5, 3, () -> op("HGET", hashKey(), field()));
+        add("HMGET", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HMGET", hashKey())));
+        add("HDEL", 3, -3, () -> op(words(fields(1 + random.nextInt(3)), "HDEL", hashKey())));
+        add("HEXISTS", 2, 3, () -> op("HEXISTS", hashKey(), field()));
+        add("HLEN", 3, 2, () -> op("HLEN", hashKey()));
+        add("HSTRLEN", 2, 3, () -> op("HSTRLEN", hashKey(), field()));
+        add("HINCRBY", 3, 4, () -> op("HINCRBY", hashKey(), field(), pick(INCREMENTS)));
+        add("HINCRBYFLOAT", 3, 4, () -> op("HINCRBYFLOAT", hashKey(), field(), pick(FLOATS)));
+        add("HGETALL", 3, 2, () -> new Operation("HGETALL", bytes("HGETALL", hashKey()), Comparison.UNORDERED_PAIRS, false));
+        add("HKEYS", 2, 2, () -> new Operation("HKEYS", bytes("HKEYS", hashKey()), Comparison.UNORDERED, false));
+        add("HVALS", 2, 2, () -> new Operation("HVALS", bytes("HVALS", hashKey()), Comparison.UNORDERED, false));
+        add("HRANDFIELD", 2, -2, this::hrandfield);
+        add("HSCAN", 2, -3, this::hscan);
         add("UNKNOWN", 1, 0,
                 () -> op(words(keys(random.nextInt(3)), pick(new String[] {"FOO", "GETT", "SETX", "HELLOWORLD"}))));
     }
@@ -397,6 +417,55 @@ final class CommandGenerator {
         }
     }
 
+    /** HSET and HMSET with one to three field-value pairs; now and then a field without its value (wrong arity). */
+    private Operation fieldPairs(String command) {
+        List<String> request = new ArrayList<>(List.of(command, hashKey()));
+        int pairs = 1 + random.nextInt(3);
+        for (int i = 0; i < pairs; i++) {
+            request.addAll(List.of(field(), value()));
+        }
+        boolean odd = random.nextInt(30) == 0;
+        if (odd) {
+            request.add(field());
+        }
+        return new Operation(command, bytes(request.toArray(new String[0])), Comparison.EXACT, odd);
+    }
+
+    /**
+     * HRANDFIELD in the forms whose answer is not random: a count beyond every hash's size (the
+     * whole hash, as a set), 0, and the refused ones.
+     */
+    private Operation hrandfield() {
+        String key = hashKey();
+        return switch (random.nextInt(6)) {
+            case 0, 1 -> new Operation("HRANDFIELD", bytes("HRANDFIELD", key, "100"), Comparison.UNORDERED, false);
+            case 2, 3 -> new Operation("HRANDFIELD", bytes("HRANDFIELD", key, "100", randomCase("WITHVALUES")),
+                    Comparison.UNORDERED_PAIRS, false);
+            case 4 -> op("HRANDFIELD", key, "0");
+            default -> op(pick(new String[][] {{"HRANDFIELD", key, "abc"}, {"HRANDFIELD", key, "1", "BOGUS"},
+                    {"HRANDFIELD", key, "-9223372036854775808"}, {"HRANDFIELD", key, "4611686018427387904", "WITHVALUES"},
+                    {"HRANDFIELD", key, "1", "WITHVALUES", "x"}}));
+        };
+    }
+
+    /** HSCAN's whole iteration with MATCH and COUNT, or one call whose reply is an error or an empty page. */
+    private Operation hscan() {
+        String key = hashKey();
+        if (random.nextInt(8) == 0) {
+            return op(pick(new String[][] {{"HSCAN", key, "abc"}, {"HSCAN", key, "0", "COUNT", "0"},
+                    {"HSCAN", key, "0", "MATCH"}, {"HSCAN", key, "0", "COUNT", "abc"}, {"HSCAN", key, "0", "TYPE", "hash"},
+                    {"HSCAN", key, "0", "BOGUS", "1"}}));
+        }
+        List<String> request = new ArrayList<>(List.of("HSCAN", key));
+        if (random.nextBoolean()) {
+            request.addAll(List.of("MATCH", pick(new String[] {"*", "f*", "f?", "[a-f]1", "b*", "x*"})));
+        }
+        if (random.nextBoolean()) {
+            request.addAll(List.of("COUNT", Integer.toString(1 + random.nextInt(5))));
+        }
+        return new Operation("HSCAN", bytes(request.toArray(new String[0])), Comparison.SCAN, false);
+    }
+
     /** {@code name} with one word too few (or, for a fixed arity, one too many). */
     private Operation wrongArity(String name, int arity) {
         int words;
@@ -488,6 +557,23 @@ final class CommandGenerator {
             keys[i] = key();
         }
         return keys;
+    }
+
+    /** A key for a hash command: one of the strings' keys, or one only hash commands use. */
+    private String hashKey() {
+        return random.nextBoolean() ? key() : pick(HASH_KEYS);
+    }
+
+    private String field() {
+        return pick(FIELDS);
+    }
+
+    private String[] fields(int count) {
+        String[] fields = new String[count];
+        for (int i = 0; i < count; i++) {
+            fields[i] = field();
+        }
+        return fields;
     }
 
     private String value() {

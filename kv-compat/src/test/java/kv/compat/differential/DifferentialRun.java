@@ -251,16 +251,20 @@ final class DifferentialRun {
         List<Reply> keys = new ArrayList<>();
         String cursor = "0";
         for (int call = 0; call < MAX_SCAN_CALLS; call++) {
+            boolean hscan = CommandGenerator.text(options[0]).equalsIgnoreCase("HSCAN");
+            int at = hscan ? 2 : 1; // HSCAN key cursor ...
             byte[][] request = new byte[options.length + 1][];
-            request[0] = options[0];
-            request[1] = CommandGenerator.bytes(cursor)[0];
-            System.arraycopy(options, 1, request, 2, options.length - 1);
+            System.arraycopy(options, 0, request, 0, at);
+            request[at] = CommandGenerator.bytes(cursor)[0];
+            System.arraycopy(options, at, request, at + 1, options.length - at);
             Reply reply = connection.call(request);
             if (reply.type() != '*' || reply.elements() == null || reply.elements().size() != 2
                     || reply.elements().get(1).elements() == null) {
                 return reply;
             }
-            for (Reply key : reply.elements().get(1).elements()) {
+            List<Reply> found = reply.elements().get(1).elements();
+            for (int i = 0; i < found.size(); i += hscan ? 2 : 1) {
+                Reply key = hscan ? Reply.array(found.subList(i, Math.min(i + 2, found.size()))) : found.get(i);
                 if (seen.add(key.render())) {
                     keys.add(key);
                 }

@@ -39,7 +39,9 @@ class DifferentialTest {
             "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "PERSIST",
             "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
             "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
-            "PING", "ECHO", "FLUSHDB", "UNKNOWN");
+            "PING", "ECHO", "FLUSHDB", "UNKNOWN",
+            "HSET", "HMSET", "HSETNX", "HGET", "HMGET", "HDEL", "HEXISTS", "HLEN", "HSTRLEN", "HINCRBY", "HINCRBYFLOAT",
+            "HGETALL", "HKEYS", "HVALS", "HRANDFIELD", "HSCAN");
     // EVAL and EVALSHA (CommandGenerator.SCRIPTS) join once kv-proxy routes scripts; kv-server alone
     // passes them: -Dkv.compat.enable=EVAL,EVALSHA.
 
@@ -57,6 +59,10 @@ class DifferentialTest {
             "a read of an expired key",
             "answers 'no key' at once on kv too, but kv deletes the key in its expiry cycle, not in the read. "
                     + "No key expires during a run (TTLs of 100 s and more), so the judge cannot see it.",
+            "the order of a hash's fields (HGETALL, HKEYS, HVALS, HSCAN, HRANDFIELD with a count beyond its size)",
+            "kv answers in field (byte) order, the order RocksDB keeps one key per field in; Redis in insertion "
+                    + "order for a small (listpack) hash and in its hash table's order for a large one. The judge "
+                    + "compares these replies as sets (of pairs): the same pairs, another order.",
             "RENAME, COPY, MSETNX across backends",
             "refused by kv-proxy when the keys live on different backends (no atomic cross-backend write). "
                     + "The judge's proxies have one backend each, where they are forwarded.");
@@ -132,7 +138,24 @@ class DifferentialTest {
     @Test
     void kvServerAndKvProxyAnswerAsRedisDoesInResp3() throws IOException {
         // RESP3 types: nulls are "_", not "$-1" or "*-1"; INCRBYFLOAT stays a bulk string, not a double.
-        judgedRun(3).run(SEED + 1, OPERATIONS / 4, kvCommands(), REPLAY);
+        Set<String> commands = new java.util.TreeSet<>(kvCommands());
+        commands.removeAll(RESP3_SHAPED_THROUGH_PROXY_PENDING);
+        judgedRun(3).run(SEED + 1, OPERATIONS / 4, commands, REPLAY);
+    }
+
+    /**
+     * Replies whose RESP3 shape is the command's (HGETALL a map, HRANDFIELD WITHVALUES nested
+     * pairs): kv-server answers them as Redis does (judged below), but kv-proxy's backend
+     * connections speak RESP2 and it relays the flat array. Pending in kv-proxy (issue 14's proxy
+     * part); take them out of here when it converts them.
+     */
+    static final Set<String> RESP3_SHAPED_THROUGH_PROXY_PENDING = Set.of("HGETALL", "HRANDFIELD");
+
+    @Test
+    void kvServerAnswersHashesAsRedisDoesInResp3() throws IOException {
+        new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
+                List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port())), 3, 1)
+                .run(SEED + 5, OPERATIONS / 4, kvCommands(), REPLAY);
     }
 
     @Test

@@ -29,8 +29,16 @@ record Operation(String command, byte[][] args, Comparison comparison, boolean w
         SECONDS,
         /** PTTL, PEXPIRETIME: milliseconds, within {@link ReplyComparator#MILLIS_TOLERANCE}; -1 and -2 exactly. */
         MILLIS,
-        /** SCAN: {@code args} are the options after the cursor; the whole iteration's keys are compared as a set. */
-        SCAN
+        /**
+         * SCAN: {@code args} are the options after the cursor (for HSCAN: the key, then the options);
+         * the whole iteration's keys (HSCAN: field-value pairs) are compared as a set.
+         */
+        SCAN,
+        /**
+         * HGETALL, HRANDFIELD WITHVALUES: field-value pairs (flat, a RESP3 map, or RESP3 nested pairs)
+         * compared as a set of pairs: kv answers in field order, Redis in its listpack's or hash table's.
+         */
+        UNORDERED_PAIRS
     }
 
     /** The request as redis-cli would show it, binary bytes escaped. */

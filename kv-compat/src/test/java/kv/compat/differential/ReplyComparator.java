@@ -60,6 +60,18 @@ final class ReplyComparator {
             sorted.sort((a, b) -> a.render().compareTo(b.render()));
             return Reply.array(sorted);
         }
+        if (comparison == Comparison.UNORDERED_PAIRS && reply.isAggregate() && reply.elements() != null) {
+            List<Reply> elements = reply.elements();
+            boolean nested = !elements.isEmpty() && elements.stream().allMatch(e -> e.elements() != null);
+            List<List<Reply>> pairs = new ArrayList<>();
+            for (int i = 0; i < elements.size(); i += nested ? 1 : 2) {
+                pairs.add(nested ? List.of(elements.get(i)) : elements.subList(i, Math.min(i + 2, elements.size())));
+            }
+            pairs.sort((a, b) -> Reply.array(a).render().compareTo(Reply.array(b).render()));
+            List<Reply> sorted = new ArrayList<>();
+            pairs.forEach(sorted::addAll);
+            return new Reply(reply.type(), reply.data(), sorted);
+        }
         return reply;
     }
 

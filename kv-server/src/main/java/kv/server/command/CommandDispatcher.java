@@ -34,6 +34,7 @@ import kv.protocol.tcp.Response;
 import kv.server.expiry.ExpiryCycle;
 import kv.server.script.ScriptGate;
 import kv.server.store.StoreException;
+import kv.server.store.WrongTypeException;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.slf4j.Logger;
@@ -331,6 +332,9 @@ public class CommandDispatcher {
     private static RespValue failure(String name, Throwable e) {
         if (e instanceof StoreException) {
             return Replies.error("ERR " + e.getMessage());
+        }
+        if (e instanceof WrongTypeException) { // a command for one type on a key of another: see Entry#value
+            return Replies.error(e.getMessage());
         }
         log.error("{} failed", name, e);
         return Replies.error("ERR internal error in '" + name + "': " + e);

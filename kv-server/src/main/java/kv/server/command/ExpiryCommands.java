@@ -93,16 +93,17 @@ public class ExpiryCommands implements CommandGroup<ClientSession> {
                 reply[0] = Replies.NULL;
                 return List.of();
             }
+            byte[] value = entry.value(); // WRONGTYPE for a hash, before the time is checked, as in Redis
             if (options.expiry != null) {
                 SetOptions.ExpireTime time = options.expireAt(now, request.name());
                 if (time.error() != null) {
                     reply[0] = Replies.error(time.error());
                     return List.of();
                 }
-                reply[0] = Replies.bulk(entry.value());
+                reply[0] = Replies.bulk(value);
                 return List.of(entry.withExpiry(time.at()));
             }
-            reply[0] = Replies.bulk(entry.value());
+            reply[0] = Replies.bulk(value);
             return options.persist && entry.expires() ? List.of(entry.withExpiry(Entry.NO_EXPIRY)) : List.of();
         });
         written(session, request, written);

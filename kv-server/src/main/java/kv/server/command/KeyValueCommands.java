@@ -176,7 +176,7 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         List<RespValue> reply = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
             (entry == null ? misses : hits).increment();
-            reply.add(Replies.bulk(entry == null ? null : entry.value()));
+            reply.add(Replies.bulk(entry == null || !entry.isString() ? null : entry.value())); // nil for a hash, as Redis
         }
         return new RespValue.Array(reply);
     }
@@ -247,6 +247,7 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
      * the request's place: the snapshot is counted first (the array length goes first on the
      * wire), off the event loop since it walks every matching key (see {@link BackgroundCommand}),
      * then its pairs are written as they are read, so memory stays flat however many keys there are.
+     * A hash's value is a nested array of its fields and values (see {@link PairIterator}).
      */
     Callable<RespValue> dump(Request request, ClientSession session) {
         if (request.size() > 2) {
@@ -325,12 +326,16 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         return joined.toByteArray();
     }
 
-    /** Yields key, value, key, value... and releases the snapshot when closed. */
+    /**
+     * Yields key, value, key, value... and releases the snapshot when closed. A hash's value is
+     * a nested array of its fields and values (field, value, ...) in field order, from the same
+     * snapshot.
+     */
     private static final class PairIterator implements Iterator<RespValue>, AutoCloseable {
 
         private final Snapshot snapshot;
         private final CloseableIterator<Entry> entries;
-        private byte[] pendingValue;
+        private RespValue pendingValue;
 
         PairIterator(Snapshot snapshot, byte[] prefix, byte[] pattern) {
             this.snapshot = snapshot;
@@ -345,15 +350,25 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         @Override
         public RespValue next() {
             if (pendingValue != null) {
-                byte[] value = pendingValue;
+                RespValue value = pendingValue;
                 pendingValue = null;
-                return new RespValue.BulkString(value);
+                return value;
             }
             if (!entries.hasNext()) {
                 throw new NoSuchElementException();
             }
             Entry entry = entries.next();
-            pendingValue = entry.value();
+            if (entry.isHash()) {
+                List<RespValue> fields = new ArrayList<>();
+                for (KeyValueStore.Field field : snapshot.hashFields(entry)) {
+                    fields.add(new RespValue.BulkString(field.name()));
+                    fields.add(new RespValue.BulkString(field.value()));
+                }
+                pendingValue = new RespValue.Array(fields);
+            }
+            else {
+                pendingValue = new RespValue.BulkString(entry.value());
+            }
             return new RespValue.BulkString(entry.key());
         }
 

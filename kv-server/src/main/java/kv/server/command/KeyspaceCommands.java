@@ -197,11 +197,11 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         byte[] after = position == null || position.db() != db ? null : position.after();
         byte[] prefix = databases.prefix(db); // now, in the request's place: a SWAPDB may follow
         Snapshot snapshot = store.snapshot();
-        return scanWalk(snapshot, db, prefix, after, pattern, count, type == null || type.equalsIgnoreCase("string"));
+        return scanWalk(snapshot, db, prefix, after, pattern, count, type);
     }
 
     private Callable<RespValue> scanWalk(Snapshot snapshot, int db, byte[] prefix, byte[] after, byte[] pattern,
-                                         long count, boolean typeMatches) {
+                                         long count, String type) {
         return () -> {
             Glob glob = pattern == null || matchesAll(pattern) ? null : Glob.of(pattern);
             byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
@@ -219,13 +219,14 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
                         more = true;
                         break;
                     }
-                    byte[] name = entries.next().key();
+                    Entry entry = entries.next();
+                    byte[] name = entry.key();
                     if (!startsWith(name, literal)) {
                         break; // past every key the pattern can match
                     }
                     examined++;
                     last = name;
-                    if (typeMatches && (glob == null || glob.matches(name))) {
+                    if ((type == null || type.equalsIgnoreCase(entry.type().redisName())) && (glob == null || glob.matches(name))) {
                         found.add(Replies.bulk(name));
                     }
                 }
@@ -242,21 +243,36 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         };
     }
 
-    /** A cursor as Redis reads one (string2ull): decimal digits only, up to 2^64 - 1. */
-    private static Long unsignedCursor(byte[] argument) {
-        if (argument.length == 0 || argument.length > 20) {
+    /**
+     * A cursor as Redis 7.0 reads one (strtoul in parseScanCursorOrReply): decimal digits with an
+     * optional sign ({@code -1} is 2^64 - 1), up to 2^64 - 1; the empty string is 0; a leading
+     * space or anything after the digits is invalid.
+     */
+    static Long unsignedCursor(byte[] argument) {
+        if (argument.length == 0) {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (argument[0] == '+' || argument[0] == '-') {
+            negative = argument[0] == '-';
+            i = 1;
+        }
+        if (i == argument.length) {
             return null;
         }
-        for (byte c : argument) {
-            if (c < '0' || c > '9') {
+        for (int j = i; j < argument.length; j++) {
+            if (argument[j] < '0' || argument[j] > '9') {
                 return null;
             }
         }
         try {
-            return Long.parseUnsignedLong(new String(argument, java.nio.charset.StandardCharsets.US_ASCII));
+            long value = Long.parseUnsignedLong(new String(argument, i, argument.length - i,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return negative ? -value : value;
         }
         catch (NumberFormatException e) {
-            return null;
+            return null; // beyond 2^64 - 1
         }
     }
 
@@ -269,10 +285,10 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** {@code TYPE key}: {@code string}, or {@code none} for an absent key (kv stores strings only). */
+    /** {@code TYPE key}: {@code string} or {@code hash}, or {@code none} for an absent key. */
     RespValue type(Request request, ClientSession session) {
         Entry entry = store.get(databases.key(session, request.arg(1)));
-        return new RespValue.SimpleString(entry == null ? "none" : "string");
+        return new RespValue.SimpleString(entry == null ? "none" : entry.type().redisName());
     }
 
     /** {@code UNLINK key...}: as DEL; RocksDB reclaims the space in the background either way. */

@@ -75,6 +75,18 @@ public class ObjectCommands implements CommandGroup<ClientSession> {
         if (entry == null) {
             return Replies.NULL;
         }
+        if (entry.isHash()) {
+            if (request.argIs(1, "encoding")) {
+                return Replies.bulk(kv.server.store.HashMeta.of(entry).encoding());
+            }
+            if (request.argIs(1, "refcount")) {
+                return Replies.integer(1);
+            }
+            if (request.argIs(1, "idletime")) {
+                return Replies.integer(0);
+            }
+            return Replies.error(NO_LFU);
+        }
         byte[] value = entry.value();
         if (request.argIs(1, "encoding")) {
             return Replies.bulk(asLong(value) != null ? "int" : value.length <= EMBSTR_LIMIT ? "embstr" : "raw");
@@ -86,9 +98,11 @@ public class ObjectCommands implements CommandGroup<ClientSession> {
         if (request.argIs(1, "idletime")) {
             return Replies.integer(0);
         }
-        return Replies.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note"
-                + " that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        return Replies.error(NO_LFU);
     }
+
+    private static final String NO_LFU = "ERR An LFU maxmemory policy is not selected, access frequency not tracked."
+            + " Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
     /** The value as Redis's string2ll reads it (no sign but '-', no leading zero, no spaces, fits a long), else null. */
     static Long asLong(byte[] value) {

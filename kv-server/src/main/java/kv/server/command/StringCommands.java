@@ -17,6 +17,7 @@ import kv.server.pubsub.KeyspaceEvents;
 import kv.server.store.DiskGuard;
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
+import kv.server.store.WrongTypeException;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import org.springframework.stereotype.Component;
@@ -122,13 +123,17 @@ public class StringCommands implements CommandGroup<ClientSession> {
      */
     RespValue incrbyfloat(Request request, ClientSession session) {
         LongDouble.Parsed increment = LongDouble.parse(request.arg(2));
-        if (increment == null) {
-            return Replies.error(Numbers.NOT_A_FLOAT);
-        }
         byte[] key = databases.key(session, request.arg(1));
         RespValue[] reply = new RespValue[1];
         List<Entry> written = store.update(List.of(key), current -> {
             Entry entry = current.get(0);
+            if (entry != null && !entry.isString()) {
+                throw WrongTypeException.INSTANCE; // before the increment is read, as in Redis
+            }
+            if (increment == null) {
+                reply[0] = Replies.error(Numbers.NOT_A_FLOAT);
+                return List.of();
+            }
             // Redis reads the stored value first: a value it cannot read answers "not a valid float"
             // even when the increment is an infinity; an infinity on either side makes the sum one (or NaN).
             LongDouble.Parsed value = entry == null ? new LongDouble.Parsed(BigDecimal.ZERO, false)

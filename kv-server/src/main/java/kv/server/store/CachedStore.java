@@ -24,6 +24,8 @@ import kv.protocol.ByteKey;
  * it started ({@link #writes}, checked and acted on under the same lock writers take to update
  * the cache); under heavy writes readers simply cache less, and written values are cached anyway.
  * A cached entry keeps its expiry time, and a read checks it against the clock, as the store does.
+ * A hash's metadata is cached as any entry (TYPE, HLEN, EXPIRE read it); every hash write drops
+ * it under the lock, and a hash's fields are never cached here.
  *
  * <p>Inside an atomic unit ({@link #atomically}) the cache is bypassed: the unit's thread reads
  * through the store (which sees the unit's own writes), and each key the unit writes is dropped
@@ -58,7 +60,7 @@ public final class CachedStore extends ForwardingStore {
         this.clock = clock;
         this.values = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((ByteKey key, Entry entry) -> key.bytes().length + entry.value().length + ENTRY_OVERHEAD)
+                .weigher((ByteKey key, Entry entry) -> key.bytes().length + entry.payload().length + ENTRY_OVERHEAD)
                 .executor(Runnable::run) // upkeep on the calling thread: no hand-off per read
                 .build();
     }
@@ -143,8 +145,16 @@ public final class CachedStore extends ForwardingStore {
         }
     }
 
-    /** A write whose time has passed deleted the key: cached as absent, so a cached entry is always a stored one. */
+    /**
+     * A write whose time has passed deleted the key: cached as absent, so a cached entry is always
+     * a stored one. A hash written under another key (RENAME, COPY) is stored with a new version,
+     * which only the store knows: forgotten, read again when asked for.
+     */
     private void cache(Entry write) {
+        if (write.isHash()) {
+            values.invalidate(new ByteKey(write.key()));
+            return;
+        }
         values.put(new ByteKey(write.key()), write.isDeletion() || write.expiredAt(clock.millis()) ? ABSENT : write);
     }
 
@@ -209,6 +219,29 @@ public final class CachedStore extends ForwardingStore {
                 }
             }
             return deleted;
+        }
+    }
+
+    /** The hash's metadata from here when cached (a RocksDB read saved per HGET), its fields from the store. */
+    @Override
+    public List<byte[]> hashGet(byte[] key, List<byte[]> fields) {
+        Entry hash = get(key);
+        if (hash == null) {
+            return new ArrayList<>(java.util.Collections.nCopies(fields.size(), (byte[]) null));
+        }
+        return store.hashGet(hash, fields);
+    }
+
+    /** A hash write changes the metadata (its length, or the key's existence): forgotten here, read again when asked. */
+    @Override
+    public List<Field> hashUpdate(byte[] key, List<byte[]> fields, Function<List<byte[]>, List<Field>> change) {
+        synchronized (lock) {
+            List<Field> written = store.hashUpdate(key, fields, change);
+            if (!written.isEmpty()) {
+                writes++;
+                values.invalidate(new ByteKey(key));
+            }
+            return written;
         }
     }
 

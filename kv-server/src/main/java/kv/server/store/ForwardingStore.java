@@ -82,6 +82,36 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public List<byte[]> hashGet(byte[] key, List<byte[]> fields) {
+        return store.hashGet(key, fields);
+    }
+
+    @Override
+    public List<byte[]> hashGet(Entry hash, List<byte[]> fields) {
+        return store.hashGet(hash, fields);
+    }
+
+    @Override
+    public Field hashLastField(byte[] key) {
+        return store.hashLastField(key);
+    }
+
+    @Override
+    public List<Field> hashFields(byte[] key, byte[] from, int limit) {
+        return store.hashFields(key, from, limit);
+    }
+
+    @Override
+    public List<Field> hashUpdate(byte[] key, List<byte[]> fields, Function<List<byte[]>, List<Field>> change) {
+        return store.hashUpdate(key, fields, change);
+    }
+
+    @Override
+    public StoreCounters counters() {
+        return store.counters();
+    }
+
+    @Override
     public Snapshot snapshot() {
         return store.snapshot();
     }

@@ -110,6 +110,44 @@ public interface KeyValueStore extends AutoCloseable {
         throw new UnsupportedOperationException("observing writes is not supported by " + getClass().getSimpleName());
     }
 
+    // Hashes: one metadata entry under the key (type hash) and one RocksDB key per field (see
+    // HashStorage). Each of these throws WrongTypeException if the key holds a string.
+
+    /**
+     * The values of {@code fields} of the hash at {@code key}, in order; null for a field it does
+     * not have (every one, if the key is absent). Reads the metadata and those fields only.
+     */
+    List<byte[]> hashGet(byte[] key, List<byte[]> fields);
+
+    /**
+     * As {@link #hashGet(byte[], List)}, given the hash's live metadata entry (as {@link #get}
+     * returned it, the value cache's included): reads the fields only.
+     */
+    List<byte[]> hashGet(Entry hash, List<byte[]> fields);
+
+    /**
+     * The fields of the hash at {@code key} in field (byte) order, from the first at or after
+     * {@code from}, at most {@code limit} of them; empty if the key is absent. One consistent view.
+     */
+    List<Field> hashFields(byte[] key, byte[] from, int limit);
+
+    /** The hash's last field in field order, null if the key is absent. */
+    Field hashLastField(byte[] key);
+
+    /**
+     * Reads {@code fields} of the hash at {@code key} and applies the field writes {@code change}
+     * returns for them (a null value deletes the field; only fields it was given) in one step,
+     * atomically with respect to every other write, as {@link #update}. The first field written
+     * creates the hash (without expiry), deleting its last field deletes it. Returns the writes
+     * applied.
+     */
+    List<Field> hashUpdate(byte[] key, List<byte[]> fields, Function<List<byte[]>, List<Field>> change);
+
+    /** Counters of the store's work (for tests and INFO: what a command read and wrote). */
+    default StoreCounters counters() {
+        return StoreCounters.NONE;
+    }
+
     /** Null if healthy, otherwise why not. */
     String problem();
 
@@ -119,18 +157,46 @@ public interface KeyValueStore extends AutoCloseable {
     /**
      * A key, its value, and the absolute time in ms at which it expires ({@link #NO_EXPIRY}:
      * never). As a write, a null value deletes the key.
+     *
+     * <p>A key holds a string or a hash ({@link #type}). A hash's entry is its metadata (see
+     * {@link HashMeta}: the version its fields are stored under, their count), and asking it for
+     * a string {@link #value()} throws {@link WrongTypeException}, which the dispatcher answers
+     * with Redis's {@code -WRONGTYPE}: a string command that reads a hash's value fails the way
+     * Redis fails, whichever command it is. Code that handles both types reads {@link #payload()}.
+     * A hash's entry can be written back with another expiry ({@link #withExpiry}) or under
+     * another key ({@link #withKey}: the store then copies its fields, as RENAME and COPY need).
      */
-    record Entry(byte[] key, byte[] value, long expireAt) {
+    record Entry(byte[] key, byte[] payload, long expireAt, ValueType type) {
 
         public static final long NO_EXPIRY = 0;
 
+        public Entry(byte[] key, byte[] value, long expireAt) {
+            this(key, value, expireAt, ValueType.STRING);
+        }
+
         public Entry(byte[] key, byte[] value) {
-            this(key, value, NO_EXPIRY);
+            this(key, value, NO_EXPIRY, ValueType.STRING);
         }
 
         /** A write that deletes {@code key}. */
         public static Entry deletion(byte[] key) {
             return new Entry(key, null, NO_EXPIRY);
+        }
+
+        /** The string's bytes; {@link WrongTypeException} if the key holds a hash. */
+        public byte[] value() {
+            if (type != ValueType.STRING) {
+                throw WrongTypeException.INSTANCE;
+            }
+            return payload;
+        }
+
+        public boolean isString() {
+            return type == ValueType.STRING;
+        }
+
+        public boolean isHash() {
+            return type == ValueType.HASH;
         }
 
         public boolean expires() {
@@ -142,20 +208,40 @@ public interface KeyValueStore extends AutoCloseable {
         }
 
         public boolean isDeletion() {
-            return value == null;
+            return payload == null;
         }
 
+        /** A string with {@code newValue}, keeping the expiry. */
         public Entry withValue(byte[] newValue) {
             return new Entry(key, newValue, expireAt);
         }
 
         public Entry withExpiry(long newExpireAt) {
-            return new Entry(key, value, newExpireAt);
+            return new Entry(key, payload, newExpireAt, type);
         }
 
         public Entry withKey(byte[] newKey) {
-            return new Entry(newKey, value, expireAt);
+            return new Entry(newKey, payload, expireAt, type);
         }
+    }
+
+    /** What a key holds, by the name TYPE answers. */
+    enum ValueType {
+        STRING("string"), HASH("hash");
+
+        private final String redisName;
+
+        ValueType(String redisName) {
+            this.redisName = redisName;
+        }
+
+        public String redisName() {
+            return redisName;
+        }
+    }
+
+    /** A hash's field and its value (as a write, a null value deletes the field). */
+    record Field(byte[] name, byte[] value) {
     }
 
     /** A point-in-time view of the store, for listing keys without blocking writers. */
@@ -174,6 +260,9 @@ public interface KeyValueStore extends AutoCloseable {
         default CloseableIterator<Entry> entries(byte[] prefix, byte[] pattern) {
             return entries(prefix, pattern, new byte[0]);
         }
+
+        /** Every field of {@code hash}, an entry {@link #entries} returned, in field order, from this view. */
+        List<Field> hashFields(Entry hash);
 
         @Override
         void close();

@@ -107,6 +107,10 @@ public final class RocksDbStore implements KeyValueStore {
     private final RocksDB db;
     private final ColumnFamilyHandle values;
     private final ColumnFamilyHandle expires;
+    private final HashStorage hashes;
+    private final StoreCounters counters = new StoreCounters();
+    /** The last version given to a new hash (guarded by writeOrder; see HashStorage). */
+    private long lastHashVersion;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Object writeOrder = new Object();
     private final ScheduledExecutorService walSyncer;
@@ -171,13 +175,15 @@ public final class RocksDbStore implements KeyValueStore {
         try {
             this.db = RocksDB.open(options, this.directory.toString(), List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
-                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions)), handles);
+                    new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions),
+                    new ColumnFamilyDescriptor(HashStorage.FAMILY, valueOptions)), handles);
         }
         catch (RocksDBException e) {
             throw new StoreException("cannot open RocksDB in " + this.directory + ": " + e.getMessage(), e);
         }
         this.values = handles.get(0);
         this.expires = handles.get(1);
+        this.hashes = new HashStorage(this, handles.get(2), counters);
         long countStart = System.nanoTime();
         counts.recount(db, values);
         log.info("Counted {} keys ({} with an expiry) in {} ms", counts.total(0), counts.total(256),
@@ -230,6 +236,7 @@ public final class RocksDbStore implements KeyValueStore {
     byte[] fetch(ColumnFamilyHandle family, byte[] key) {
         return read(() -> {
             try {
+                counters.keysRead.increment();
                 Unit open = currentUnit();
                 return open != null ? open.batch.getFromBatchAndDB(db, family, readOptions, key)
                         : db.get(family, readOptions, key);
@@ -244,6 +251,7 @@ public final class RocksDbStore implements KeyValueStore {
     List<byte[]> fetchAll(ColumnFamilyHandle family, List<byte[]> keys) {
         return read(() -> {
             try {
+                counters.keysRead.add(keys.size());
                 Unit open = currentUnit();
                 if (open == null) {
                     return db.multiGetAsList(readOptions, java.util.Collections.nCopies(keys.size(), family), keys);
@@ -390,17 +398,19 @@ public final class RocksDbStore implements KeyValueStore {
             try (WriteBatch batch = new WriteBatch()) {
                 work.fill(batch);
                 if (batch.count() > 0) {
-                    db.write(writeOptions, batch);
+                    commit(batch);
                 }
             }
             return;
         }
         open.batch.setSavePoint();
+        int drops = open.drops.size();
         try {
             work.fill(open.batch);
         }
         catch (RocksDBException | RuntimeException | Error e) {
             open.batch.rollbackToSavePoint();
+            open.drops.subList(drops, open.drops.size()).clear();
             throw e;
         }
         open.batch.popSavePoint();
@@ -452,9 +462,19 @@ public final class RocksDbStore implements KeyValueStore {
         if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
             batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
         }
+        // A hash replaced by anything but itself (DEL, SET, expiry, RENAME over it) loses its
+        // fields in one range deletion; a hash entry from another key (RENAME, COPY) brings its
+        // fields along under a new version.
+        boolean keepsFields = write.isHash() && !write.expiredAt(now) && HashStorage.inPlace(write, current);
+        if (current != null && current.isHash() && !keepsFields) {
+            dropHash(batch, current);
+        }
         if (write.isDeletion() || write.expiredAt(now)) {
             batch.delete(values, write.key());
             return null;
+        }
+        if (write.isHash() && !keepsFields) {
+            write = hashes.copy(readOptions, batch, write, nextHashVersion());
         }
         batch.put(values, write.key(), StoredValue.encode(write));
         if (write.expires()) {
@@ -567,6 +587,9 @@ public final class RocksDbStore implements KeyValueStore {
                         // Only if the value still expires at this entry's time: else it was
                         // written again since, and this entry is a leftover.
                         if (value != null && StoredValue.expireAt(value) == StoredValue.indexTime(indexKey)) {
+                            if (StoredValue.isHash(value)) {
+                                hashes.drop(batch, key);
+                            }
                             batch.delete(values, key);
                             deleted.add(key);
                             delta[key[0] & 0xFF]--;
@@ -577,7 +600,7 @@ public final class RocksDbStore implements KeyValueStore {
                     }
                     leftoversOnly[0] = seen > 0 && deleted.isEmpty();
                     if (seen > 0) {
-                        db.write(writeOptions, batch);
+                        commit(batch);
                     }
                 }
             });
@@ -602,7 +625,7 @@ public final class RocksDbStore implements KeyValueStore {
     private void reclaim() {
         expiredSinceFlush = 0;
         try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
-            db.flush(flush, List.of(values, expires));
+            db.flush(flush, List.of(values, expires, hashes.family()));
         }
         catch (RocksDBException e) {
             log.warn("Flush after expiries failed: {}", e.getMessage());
@@ -623,7 +646,29 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public long storedBytes() {
-        return property(values, "rocksdb.total-sst-files-size") + property(values, "rocksdb.cur-size-all-mem-tables");
+        long bytes = 0;
+        for (ColumnFamilyHandle family : List.of(values, hashes.family())) {
+            bytes += property(family, "rocksdb.total-sst-files-size") + property(family, "rocksdb.cur-size-all-mem-tables");
+        }
+        return bytes;
+    }
+
+    /**
+     * Compacts every column family now, in full: deleted values, range-deleted hash fields and
+     * their tombstones are dropped (for tests and operators; RocksDB compacts by itself too).
+     */
+    public void compact() {
+        read(() -> { // not under writeOrder: writes go on while it compacts
+            try {
+                for (ColumnFamilyHandle family : List.of(values, expires, hashes.family())) {
+                    db.compactRange(family);
+                }
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("compaction failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
     }
 
     @Override
@@ -652,6 +697,7 @@ public final class RocksDbStore implements KeyValueStore {
                 writeBatch(batch -> {
                     batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
                     batch.deleteRange(expires, new byte[0], END);
+                    batch.deleteRange(hashes.family(), new byte[0], new byte[] {(byte) 0xFF});
                 });
                 counts.clear();
             }
@@ -659,6 +705,7 @@ public final class RocksDbStore implements KeyValueStore {
                 writeBatch(batch -> {
                     deleteEach(batch, values, new byte[0], new byte[] {(byte) 0xFF});
                     deleteEach(batch, expires, new byte[0], END);
+                    deleteEach(batch, hashes.family(), new byte[0], new byte[] {(byte) 0xFF});
                 });
                 for (int i = 0; i < 256; i++) {
                     open.delta[i] = -counts.keys(i);
@@ -679,9 +726,11 @@ public final class RocksDbStore implements KeyValueStore {
             writeBatch(batch -> {
                 if (open == null) {
                     batch.deleteRange(values, prefix, successor(prefix));
+                    batch.deleteRange(hashes.family(), prefix, successor(prefix)); // fields start with the database's prefix too
                 }
                 else {
                     deleteEach(batch, values, prefix, successor(prefix));
+                    deleteEach(batch, hashes.family(), prefix, successor(prefix));
                 }
             });
             if (open == null && prefix.length == 1) {
@@ -733,7 +782,7 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     /** The first key after every key that starts with {@code prefix}. */
-    private static byte[] successor(byte[] prefix) {
+    static byte[] successor(byte[] prefix) {
         byte[] next = prefix.clone();
         for (int i = next.length - 1; i >= 0; i--) {
             if (next[i] != (byte) 0xFF) {
@@ -804,6 +853,7 @@ public final class RocksDbStore implements KeyValueStore {
         long[] delta = open.delta.clone();
         Map<ByteKey, Boolean> changed = new java.util.LinkedHashMap<>(open.changed);
         boolean recount = open.recount;
+        int drops = open.drops.size();
         open.batch.setSavePoint();
         T result;
         try {
@@ -820,6 +870,7 @@ public final class RocksDbStore implements KeyValueStore {
             open.changed.clear();
             open.changed.putAll(changed);
             open.recount = recount;
+            open.drops.subList(drops, open.drops.size()).clear();
             throw e;
         }
         try {
@@ -837,7 +888,12 @@ public final class RocksDbStore implements KeyValueStore {
             return;
         }
         unit = null; // from here on this thread writes to the database itself
-        write(() -> db.write(writeOptions, done.batch));
+        write(() -> {
+            counters.entriesWritten.add(done.batch.count());
+            counters.bytesWritten.add(done.batch.getDataSize());
+            db.write(writeOptions, done.batch);
+        });
+        dropAfterUnit(done.drops);
         counts.add(done.delta);
         if (done.recount) {
             counts.recount(db, values);
@@ -872,6 +928,39 @@ public final class RocksDbStore implements KeyValueStore {
         /** Changed keys for the observer, each with whether it is live at the end. */
         final Map<ByteKey, Boolean> changed = new java.util.LinkedHashMap<>();
         boolean recount;
+        /** Versions of hashes the unit dropped: their fields go in range deletions once it is written. */
+        final List<byte[]> drops = new ArrayList<>();
+    }
+
+    /**
+     * Drops the fields of the hash {@code current} (its raw entry) in {@code batch}: one range
+     * deletion over every version of the key outside a unit; inside one, whose batch takes no
+     * range deletion, the dropped version is noted and its range deleted once the unit is
+     * written (its fields are invisible meanwhile: the key's next hash has a new version).
+     */
+    private void dropHash(AbstractWriteBatch batch, Entry current) throws RocksDBException {
+        Unit open = currentUnit();
+        if (open == null) {
+            hashes.drop(batch, current.key());
+        }
+        else {
+            open.drops.add(HashStorage.versionPrefix(current.key(), HashMeta.of(current).version()));
+        }
+    }
+
+    /** The range deletions of the hash versions a unit dropped, after its batch (caller holds writeOrder). */
+    private void dropAfterUnit(List<byte[]> versions) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        write(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                for (byte[] version : versions) {
+                    hashes.dropVersion(batch, version);
+                }
+                commit(batch);
+            }
+        });
     }
 
     @Override
@@ -893,6 +982,7 @@ public final class RocksDbStore implements KeyValueStore {
             }
             values.close();
             expires.close();
+            hashes.family().close();
             db.close();
             writeOptions.close();
             readOptions.close();
@@ -904,6 +994,157 @@ public final class RocksDbStore implements KeyValueStore {
         }
         finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Writes {@code batch} through the log, counting what it holds. */
+    private void commit(WriteBatch batch) throws RocksDBException {
+        counters.entriesWritten.add(batch.count());
+        counters.bytesWritten.add(batch.getDataSize());
+        db.write(writeOptions, batch);
+    }
+
+    @Override
+    public StoreCounters counters() {
+        return counters;
+    }
+
+    /** A version no hash has had in this process, and (by the clock) none before it. Under writeOrder. */
+    private long nextHashVersion() {
+        lastHashVersion = Math.max(lastHashVersion + 1, System.currentTimeMillis() << 16);
+        return lastHashVersion;
+    }
+
+    /** The live hash at {@code key}, null if absent; WRONGTYPE for a string. */
+    private static HashMeta liveHash(Entry entry) {
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.isHash()) {
+            throw WrongTypeException.INSTANCE;
+        }
+        return HashMeta.of(entry);
+    }
+
+    @Override
+    public List<byte[]> hashGet(byte[] key, List<byte[]> names) {
+        Entry hash = get(key);
+        if (hash == null) {
+            return new ArrayList<>(java.util.Collections.nCopies(names.size(), (byte[]) null));
+        }
+        return hashGet(hash, names);
+    }
+
+    @Override
+    public List<byte[]> hashGet(Entry hash, List<byte[]> names) {
+        HashMeta meta = liveHash(hash);
+        byte[] key = meta.origin();
+        // Metadata and fields read one after the other, not in one snapshot: a hash dropped in
+        // between shows its fields as absent, a state that was current at some moment of the read.
+        return read(() -> hashes.get(readOptions, key, meta.version(), names));
+    }
+
+    @Override
+    public List<Field> hashFields(byte[] key, byte[] from, int limit) {
+        if (currentUnit() != null) { // the unit's own view: its batch over the database
+            HashMeta meta = liveHash(get(key));
+            return meta == null ? List.of() : read(() -> hashes.scan(readOptions, key, meta.version(), from, limit));
+        }
+        return read(() -> {
+            org.rocksdb.Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot)) {
+                counters.keysRead.increment();
+                Entry entry = StoredValue.decode(key, db.get(values, atSnapshot, key));
+                HashMeta meta = liveHash(entry == null || entry.expiredAt(clock.millis()) ? null : entry);
+                return meta == null ? List.<Field>of() : hashes.scan(atSnapshot, key, meta.version(), from, limit);
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            }
+            finally {
+                db.releaseSnapshot(snapshot);
+            }
+        });
+    }
+
+    @Override
+    public Field hashLastField(byte[] key) {
+        HashMeta meta = liveHash(get(key));
+        return meta == null ? null : read(() -> hashes.last(readOptions, key, meta.version()));
+    }
+
+    @Override
+    public List<Field> hashUpdate(byte[] key, List<byte[]> names, Function<List<byte[]>, List<Field>> change) {
+        synchronized (writeOrder) {
+            Entry raw = rawGet(key);
+            long now = clock.millis();
+            Entry live = raw == null || raw.expiredAt(now) ? null : raw;
+            HashMeta meta = liveHash(live);
+            List<byte[]> current = meta == null ? new ArrayList<>(java.util.Collections.nCopies(names.size(), (byte[]) null))
+                    : read(() -> hashes.get(readOptions, key, meta.version(), names));
+            List<Field> writes = change.apply(current);
+            if (writes.isEmpty()) {
+                return writes;
+            }
+            Map<ByteKey, Boolean> present = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                present.put(new ByteKey(names.get(i)), current.get(i) != null);
+            }
+            long version = meta == null ? nextHashVersion() : meta.version();
+            byte[] prefix = HashStorage.versionPrefix(key, version);
+            long[] delta = new long[2 * 256];
+            Entry[] after = {null};
+            write(() -> writeBatch(batch -> {
+                if (raw != null && live == null) {
+                    // past its expiry, not yet collected: it goes (fields, index entry) before the new hash is written
+                    add(batch, Entry.deletion(key), raw, now);
+                }
+                long length = meta == null ? 0 : meta.length();
+                boolean listpack = meta == null || meta.listpack();
+                for (Field write : writes) {
+                    ByteKey field = new ByteKey(write.name());
+                    Boolean existed = present.get(field);
+                    if (existed == null) {
+                        throw new IllegalArgumentException("a hash write names a field it did not read");
+                    }
+                    if (write.value() == null) {
+                        if (existed) {
+                            hashes.delete(batch, prefix, write.name());
+                            length--;
+                            present.put(field, false);
+                        }
+                        continue;
+                    }
+                    hashes.put(batch, prefix, write.name(), write.value());
+                    listpack &= write.name().length <= HashMeta.LISTPACK_VALUE
+                            && write.value().length <= HashMeta.LISTPACK_VALUE;
+                    if (!existed) {
+                        length++;
+                        present.put(field, true);
+                    }
+                }
+                if (length == 0 && live == null) {
+                    // deletions of fields a hash that does not exist never had: nothing to write
+                }
+                else if (length == 0) {
+                    // its last field went: the metadata goes, no range deletion needed
+                    batch.delete(values, key);
+                    if (live.expires()) {
+                        batch.delete(expires, StoredValue.indexKey(live.expireAt(), key));
+                    }
+                }
+                else {
+                    HashMeta updated = new HashMeta(version, length, listpack && length <= HashMeta.LISTPACK_ENTRIES, key);
+                    after[0] = add(batch, new Entry(key, updated.payload(key), live == null ? Entry.NO_EXPIRY : live.expireAt(),
+                            ValueType.HASH), live, now);
+                }
+                count(delta, key, raw, after[0]);
+            }));
+            addCounts(delta);
+            if (observer.observing() && (raw != null || after[0] != null)) {
+                changed(key, after[0] != null); // a field write changes the hash: WATCH sees it
+            }
+            return writes;
         }
     }
 
@@ -999,6 +1240,10 @@ public final class RocksDbStore implements KeyValueStore {
                         if (expireAt != Entry.NO_EXPIRY && expireAt <= now) {
                             continue;
                         }
+                        if (StoredValue.isHash(stored)) { // read under its full key: where its fields are
+                            Entry hash = StoredValue.decode(key, stored).withKey(name);
+                            return withValues ? hash : new Entry(name, null, expireAt, ValueType.HASH);
+                        }
                         return withValues ? StoredValue.decode(name, stored) : new Entry(name, null, expireAt);
                     }
                     return null;
@@ -1049,6 +1294,12 @@ public final class RocksDbStore implements KeyValueStore {
                 public void close() {
                 }
             };
+        }
+
+        @Override
+        public List<Field> hashFields(Entry hash) {
+            HashMeta meta = HashMeta.of(hash);
+            return read(() -> hashes.scan(options, meta.origin(), meta.version(), new byte[0], Integer.MAX_VALUE));
         }
 
         @Override

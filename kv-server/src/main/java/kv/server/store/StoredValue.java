@@ -6,7 +6,8 @@ import kv.server.store.KeyValueStore.Entry;
 
 /**
  * How a value is laid out in RocksDB: a small header, then the value's bytes. The header's first
- * byte holds the type (high nibble; 0 is a string) and flags (low nibble); with
+ * byte holds the type (high nibble; 0 is a string, 1 a hash, whose bytes are its
+ * {@link HashMeta}) and flags (low nibble); with
  * {@link #EXPIRES} set, the absolute expiry time in ms (8 bytes, big-endian) follows. A value
  * that does not expire costs one byte more than its bytes, and its expiry is written in the
  * same RocksDB write as the value, so both survive a crash together.
@@ -25,18 +26,23 @@ final class StoredValue {
     private StoredValue() {
     }
 
+    static final int HASH = 1;
+
     static byte[] encode(Entry entry) {
-        byte[] value = entry.value();
+        int type = entry.isHash() ? HASH : STRING;
+        byte[] payload = entry.payload();
+        // A hash's in-memory payload ends with the key its fields are under: not stored (see HashMeta).
+        int length = type == HASH ? HashMeta.BYTES : payload.length;
         if (!entry.expires()) {
-            byte[] stored = new byte[value.length + 1];
-            stored[0] = (byte) (STRING << 4);
-            System.arraycopy(value, 0, stored, 1, value.length);
+            byte[] stored = new byte[length + 1];
+            stored[0] = (byte) (type << 4);
+            System.arraycopy(payload, 0, stored, 1, length);
             return stored;
         }
-        byte[] stored = new byte[value.length + 1 + EXPIRY_BYTES];
-        stored[0] = (byte) (STRING << 4 | EXPIRES);
+        byte[] stored = new byte[length + 1 + EXPIRY_BYTES];
+        stored[0] = (byte) (type << 4 | EXPIRES);
         putLong(stored, 1, entry.expireAt());
-        System.arraycopy(value, 0, stored, 1 + EXPIRY_BYTES, value.length);
+        System.arraycopy(payload, 0, stored, 1 + EXPIRY_BYTES, length);
         return stored;
     }
 
@@ -48,10 +54,21 @@ final class StoredValue {
         if (stored.length == 0) {
             throw new StoreException("value of " + stored.length + " bytes has no header", null);
         }
-        if ((stored[0] & EXPIRES) == 0) {
-            return new Entry(key, Arrays.copyOfRange(stored, 1, stored.length), Entry.NO_EXPIRY);
+        boolean expires = (stored[0] & EXPIRES) != 0;
+        int from = expires ? 1 + EXPIRY_BYTES : 1;
+        long expireAt = expires ? getLong(stored, 1) : Entry.NO_EXPIRY;
+        if (isHash(stored)) {
+            byte[] payload = new byte[stored.length - from + key.length];
+            System.arraycopy(stored, from, payload, 0, stored.length - from);
+            System.arraycopy(key, 0, payload, stored.length - from, key.length);
+            return new Entry(key, payload, expireAt, KeyValueStore.ValueType.HASH);
         }
-        return new Entry(key, Arrays.copyOfRange(stored, 1 + EXPIRY_BYTES, stored.length), getLong(stored, 1));
+        return new Entry(key, Arrays.copyOfRange(stored, from, stored.length), expireAt);
+    }
+
+    /** Whether {@code stored} is a hash's metadata. */
+    static boolean isHash(byte[] stored) {
+        return (stored[0] & 0xF0) >> 4 == HASH;
     }
 
     /** The expiry time in {@code stored}'s header, {@link Entry#NO_EXPIRY} if none; no copy of the value. */
