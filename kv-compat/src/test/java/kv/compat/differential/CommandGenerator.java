@@ -59,6 +59,11 @@ final class CommandGenerator {
     private final int totalWeight;
     /** An operation that must come next, if any (see {@link #setWithExpiry}). */
     private Operation followUp;
+    /**
+     * The database the run's connection has selected, as far as the stream's SELECTs decide it
+     * (none is queued in a transaction): a WATCH race's second connection selects it too.
+     */
+    private String database = "0";
 
     /** Generates only the commands named in {@code enabled} (see {@link #ALL}). */
     CommandGenerator(long seed, Set<String> enabled) {
@@ -92,8 +97,11 @@ final class CommandGenerator {
                 if (entry.arity() != 0 && random.nextInt(40) == 0) {
                     return wrongArity(name, entry.arity());
                 }
-                Operation operation = entry.generate().get();
-                return new Operation(name, operation.args(), operation.comparison(), operation.wrongArity());
+                Operation operation = entry.generate().get().named(name);
+                if (name.equals("SELECT") && operation.args().length == 2 && isDatabase(operation.args()[1])) {
+                    database = text(operation.args()[1]);
+                }
+                return operation;
             }
         }
         throw new AssertionError("weights do not add up");
@@ -145,12 +153,127 @@ final class CommandGenerator {
         add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
         add("ECHO", 1, 2, () -> op("ECHO", value()));
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
+        add("MULTI", 4, 0, this::transaction);
+        add("WATCH", 3, 0, this::watchRace);
         add("UNKNOWN", 1, 0,
                 () -> op(words(keys(random.nextInt(3)), pick(new String[] {"FOO", "GETT", "SETX", "HELLOWORLD"}))));
     }
 
     private void add(String name, int weight, int arity, Supplier<Operation> generate) {
         entries.put(name, new Entry(weight, arity, generate));
+    }
+
+    /** Generators that never go inside a transaction: SCAN needs each reply's cursor; a queued SELECT would hide the database. */
+    private static final Set<String> NOT_QUEUED = Set.of("SCAN", "SELECT", "MULTI", "WATCH");
+
+    /**
+     * MULTI, up to six queued operations of the enabled commands (a wrong argument count or an
+     * unknown command among them aborts EXEC, as on Redis), then EXEC or DISCARD. Now and then a
+     * nested MULTI or a WATCH inside (refused, the transaction goes on), or EXEC, DISCARD or
+     * UNWATCH outside any transaction.
+     */
+    private Operation transaction() {
+        if (random.nextInt(10) == 0) {
+            return op(pick(new String[] {"EXEC", "DISCARD", "UNWATCH"}));
+        }
+        List<Operation.Step> steps = new ArrayList<>();
+        List<Operation> queued = new ArrayList<>();
+        steps.add(step(false, "MULTI"));
+        queue(steps, queued, random.nextInt(7));
+        finish(steps, queued);
+        return transactionOf(steps, queued);
+    }
+
+    /**
+     * WATCH on one to three keys; then, one request at a time, writes and reads by a second connection
+     * on the same database (or by the watching one itself) that may touch a watched key; then MULTI,
+     * queued operations and EXEC, whose reply is the null array if a watched key was changed. Now
+     * and then an UNWATCH before MULTI, which makes the writes harmless.
+     */
+    private Operation watchRace() {
+        List<Operation.Step> steps = new ArrayList<>();
+        List<Operation> queued = new ArrayList<>();
+        steps.add(new Operation.Step(false, bytes(words(keys(1 + random.nextInt(3)), "WATCH"))));
+        steps.add(step(true, "SELECT", database));
+        int writes = random.nextInt(4);
+        for (int i = 0; i < writes; i++) {
+            boolean other = random.nextInt(4) != 0;
+            for (Operation operation : inner(operation -> operation.comparison() == Comparison.EXACT)) {
+                steps.add(new Operation.Step(other, operation.args()));
+            }
+        }
+        if (random.nextInt(6) == 0) {
+            steps.add(step(false, "UNWATCH"));
+        }
+        steps.add(step(false, "MULTI"));
+        queue(steps, queued, random.nextInt(4));
+        finish(steps, queued);
+        return transactionOf(steps, queued);
+    }
+
+    /** Queues {@code count} operations after MULTI, sometimes with a refused nested MULTI or WATCH among them. */
+    private void queue(List<Operation.Step> steps, List<Operation> queued, int count) {
+        for (int i = 0; i < count; i++) {
+            if (random.nextInt(25) == 0) {
+                steps.add(random.nextBoolean() ? step(false, "MULTI") : step(false, "WATCH", key()));
+            }
+            for (Operation operation : inner(operation -> true)) {
+                steps.add(new Operation.Step(false, operation.args()));
+                queued.add(operation);
+            }
+        }
+    }
+
+    /** EXEC most often, DISCARD now and then; lower case at times. */
+    private void finish(List<Operation.Step> steps, List<Operation> queued) {
+        steps.add(step(false, randomCase(random.nextInt(8) == 0 ? "DISCARD" : "EXEC")));
+    }
+
+    private static Operation transactionOf(List<Operation.Step> steps, List<Operation> queued) {
+        return new Operation("MULTI", steps.get(0).args(), Comparison.TRANSACTION, false,
+                new Operation.Transaction(List.copyOf(steps), List.copyOf(queued)));
+    }
+
+    /**
+     * One operation of an enabled command that may be queued ({@link #NOT_QUEUED}) and that
+     * {@code accepted} takes, with the read that must follow it if there is one. No EXPIRE GT|LT:
+     * in a transaction it would compare two times set within the same millisecond or not.
+     */
+    private List<Operation> inner(java.util.function.Predicate<Operation> accepted) {
+        List<String> candidates = chosen.stream().filter(name -> !NOT_QUEUED.contains(name)).toList();
+        if (candidates.isEmpty()) {
+            return List.of(op("PING"));
+        }
+        int weight = candidates.stream().mapToInt(name -> entries.get(name).weight()).sum();
+        while (true) {
+            int pick = random.nextInt(weight);
+            String name = null;
+            for (String candidate : candidates) {
+                pick -= entries.get(candidate).weight();
+                if (pick < 0) {
+                    name = candidate;
+                    break;
+                }
+            }
+            Entry entry = entries.get(name);
+            Operation operation = entry.arity() != 0 && random.nextInt(40) == 0
+                    ? wrongArity(name, entry.arity()) : entry.generate().get().named(name);
+            Operation then = followUp;
+            followUp = null;
+            if (accepted.test(operation) && !DifferentialRun.comparesNearlyEqualTimes(operation)) {
+                return then == null ? List.of(operation) : List.of(operation, then);
+            }
+        }
+    }
+
+    private static Operation.Step step(boolean other, String... request) {
+        return new Operation.Step(other, bytes(request));
+    }
+
+    /** A database index SELECT accepts (0-15, no leading zero or sign), as {@link #db()} produces them. */
+    private static boolean isDatabase(byte[] index) {
+        String text = text(index);
+        return text.matches("0|[1-9][0-9]?") && Integer.parseInt(text) < 16;
     }
 
     /** NX, XX and GET in every combination and order, NX with XX (refused) included; sometimes a bad option. */

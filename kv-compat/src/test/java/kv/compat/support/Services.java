@@ -29,12 +29,16 @@ public final class Services {
     /**
      * Spring Data Redis is on the judges' classpath (the Spring scenarios need it), and so on the
      * kv processes' too: its auto-configuration would give kv-server and kv-proxy a Redis
-     * connection factory and a health check for a Redis on localhost:6379.
+     * connection factory and a health check for a Redis on localhost:6379. Spring Session Data Redis
+     * is on it too (SpringSessionTest's application), and would store their HTTP sessions in it.
      */
     private static final String NO_SPRING_DATA_REDIS = "spring.autoconfigure.exclude="
             + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
             + "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration,"
-            + "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration";
+            + "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration,"
+            + "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration,"
+            + "org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration,"
+            + "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration";
 
     private static Services instance;
 
