@@ -90,6 +90,37 @@ class DurabilityTest {
         }
     }
 
+    /**
+     * EXEC of 5000 SETs is one RocksDB batch: one log sync with {@code fsync always}, where the
+     * same SETs pipelined without MULTI are group-committed in batches of at most 1024 (five syncs
+     * or more).
+     */
+    @Test
+    void aTransactionIsOneLogSyncWithFsyncAlways() throws Exception {
+        int sets = 5000;
+        try (KvServerProcess server = KvServerProcess.start(workDir, "--kv.server.fsync=always");
+             LogSyncTrace syncs = LogSyncTrace.attach(server, workDir);
+             Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+            long before = syncs.count();
+            redis.clients.jedis.Transaction transaction = jedis.multi();
+            for (int i = 0; i < sets; i++) {
+                transaction.set("tx:" + i, "value:" + i);
+            }
+            assertThat(transaction.exec()).hasSize(sets);
+            long transactionSyncs = syncs.count() - before;
+            Pipeline pipeline = jedis.pipelined();
+            for (int i = 0; i < sets; i++) {
+                pipeline.set("piped:" + i, "value:" + i);
+            }
+            pipeline.sync();
+            long pipelineSyncs = syncs.count() - before - transactionSyncs;
+            System.out.printf("fsync always: EXEC of %d SETs, %d log sync(s); the same SETs pipelined, %d%n", sets,
+                    transactionSyncs, pipelineSyncs);
+            assertThat(transactionSyncs).as("one batch, one sync").isEqualTo(1);
+            assertThat(pipelineSyncs).isGreaterThanOrEqualTo(sets / 1024);
+        }
+    }
+
     @Test
     void pipelinedWritesAcknowledgedInBatchesSurviveKillNine() throws Exception {
         int writes = 5000;

@@ -285,8 +285,8 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
 
     /**
      * One client's line of CLIENT LIST and CLIENT INFO with the fields of Redis 7.0, in its order.
-     * kv does not keep Redis's per-client buffers, pub/sub or MULTI state: those fields are 0
-     * (multi -1, as for a client outside MULTI), so that tools that parse the line find them.
+     * kv does not keep Redis's per-client buffers or pub/sub state: those fields are 0, so that
+     * tools that parse the line find them; {@code multi} is the service's ({@link #multi}).
      */
     private String line(C client) {
         long age = Duration.between(client.connectedAt(), Instant.now()).toSeconds();
@@ -300,7 +300,8 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 .append(" idle=").append(client.idleSeconds())
                 .append(" flags=").append(flags(client))
                 .append(" db=").append(db(client))
-                .append(" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
+                .append(" sub=0 psub=0 ssub=0 multi=").append(multi(client))
+                .append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
                 .append(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
                 .append(" cmd=").append(client.lastCommand())
                 .append(" user=default")
@@ -313,6 +314,11 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
     /** CLIENT LIST's {@code flags}: Redis's letters, {@code N} for none. */
     protected String flags(C client) {
         return "N";
+    }
+
+    /** CLIENT LIST's {@code multi}: the commands queued since MULTI, -1 outside MULTI. */
+    protected int multi(C client) {
+        return -1;
     }
 
     /** The database the client has selected. */

@@ -8,6 +8,8 @@ public final class Replies {
     public static final RespValue OK = new RespValue.SimpleString("OK");
     public static final RespValue PONG = new RespValue.SimpleString("PONG");
     public static final RespValue NULL = new RespValue.Null();
+    /** {@code *-1} in RESP2 ({@code _} in RESP3). */
+    public static final RespValue NULL_ARRAY = new RespValue.Null(true);
     public static final RespValue ZERO = new RespValue.Integer(0);
     public static final RespValue ONE = new RespValue.Integer(1);
     public static final RespValue EMPTY_ARRAY = new RespValue.Array(List.of());

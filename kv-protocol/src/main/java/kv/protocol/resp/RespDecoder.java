@@ -489,7 +489,7 @@ public final class RespDecoder {
         byte type = p.type;
         if (count < 0) {
             if (type == '*') {
-                return Replies.NULL;
+                return Replies.NULL_ARRAY;
             }
             count = 0; // a null map, set or push reads as an empty one; a null attribute as none
         }

@@ -17,6 +17,7 @@ public final class RespEncoder {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_RESP3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -42,8 +43,8 @@ public final class RespEncoder {
         else if (value instanceof RespValue.BulkString b) {
             bulk(out, b.bytes());
         }
-        else if (value instanceof RespValue.Null) {
-            out.write(resp3 ? NULL_RESP3 : NULL_BULK);
+        else if (value instanceof RespValue.Null n) {
+            out.write(resp3 ? NULL_RESP3 : n.array() ? NULL_ARRAY : NULL_BULK);
         }
         else if (value instanceof RespValue.Array a) {
             aggregate(out, '*', a.elements(), a.elements().size(), protocol);

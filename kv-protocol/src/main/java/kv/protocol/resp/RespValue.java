@@ -51,8 +51,14 @@ public sealed interface RespValue {
         }
     }
 
-    /** The absent value: {@code $-1} or {@code *-1} in RESP2, {@code _} in RESP3. */
-    record Null() implements RespValue {
+    /**
+     * The absent value: {@code $-1} in RESP2, or {@code *-1} for a null array (EXEC of a
+     * transaction a WATCH aborted); {@code _} in RESP3.
+     */
+    record Null(boolean array) implements RespValue {
+        public Null() {
+            this(false);
+        }
     }
 
     /** {@code *2 ...} */

@@ -70,7 +70,7 @@ class RespDecoderTest {
                 Arguments.of("$0\r\n\r\n", RespValue.BulkString.of("")),
                 Arguments.of(wire("$300\r\n", binary, "\r\n"), new RespValue.BulkString(binary)),
                 Arguments.of("$-1\r\n", Replies.NULL),
-                Arguments.of("*-1\r\n", Replies.NULL),
+                Arguments.of("*-1\r\n", Replies.NULL_ARRAY),
                 Arguments.of("*0\r\n", new RespValue.Array(List.of())),
                 Arguments.of("*2\r\n$3\r\nfoo\r\n*1\r\n:1\r\n", new RespValue.Array(List.of(
                         RespValue.BulkString.of("foo"), new RespValue.Array(List.of(new RespValue.Integer(1)))))),

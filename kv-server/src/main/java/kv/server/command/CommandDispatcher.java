@@ -48,6 +48,13 @@ public class CommandDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
 
+    /**
+     * The commands that run at once inside MULTI instead of being queued: Redis's
+     * {@code processCommand} lets exactly these through (the others answer {@code +QUEUED}).
+     */
+    private static final java.util.Set<String> RUN_IN_MULTI = java.util.Set.of("exec", "discard", "multi", "watch",
+            "quit", "reset");
+
     private final Map<String, Command> commands = new HashMap<>();
     private final Map<String, CommandStats> stats = new LinkedHashMap<>();
     private final LongAdder processed = new LongAdder();
@@ -126,13 +133,23 @@ public class CommandDispatcher {
         String name = request.name();
         Command command = commands.get(name);
         if (command == null) {
+            if (session.inMulti()) {
+                session.refuseQueue();
+            }
             return unknown(request);
         }
         if (!command.spec().acceptsArity(request.size())) {
             command.stats().rejected();
+            if (session.inMulti()) {
+                session.refuseQueue();
+            }
             return Replies.wrongArity(name);
         }
         session.lastCommand(ConnectionCommandGroup.commandName(command.spec(), request));
+        if (session.inMulti() && !RUN_IN_MULTI.contains(name)) {
+            session.queue(request);
+            return TransactionCommands.QUEUED;
+        }
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
@@ -156,6 +173,38 @@ public class CommandDispatcher {
         }
         finally {
             inFlight.decrementAndGet();
+        }
+        return counted(command, start, reply);
+    }
+
+    /**
+     * Runs one command inside the atomic unit open on this thread ({@link AtomicUnits}): a
+     * command of EXEC's queue, or a script's {@code redis.call}. The checks, tracking and stats of
+     * {@link #execute}, no queueing, no group commit (writes join the unit), and a
+     * {@link BackgroundCommand}'s work on this thread; a failure is an error reply, not a throw,
+     * so the unit goes on. Returns the command's reply.
+     */
+    public RespValue runInUnit(Request request, ClientSession session) {
+        processed.increment();
+        String name = request.name();
+        Command command = commands.get(name);
+        if (command == null) {
+            return unknown(request);
+        }
+        if (!command.spec().acceptsArity(request.size())) {
+            command.stats().rejected();
+            return Replies.wrongArity(name);
+        }
+        if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
+            invalidations.willRead(session, command.spec().keys(request));
+        }
+        long start = System.nanoTime();
+        RespValue reply;
+        try {
+            reply = command.handler().handle(request, session);
+        }
+        catch (RuntimeException e) {
+            reply = failure(name, e);
         }
         return counted(command, start, reply);
     }

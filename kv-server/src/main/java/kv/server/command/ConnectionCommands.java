@@ -14,6 +14,7 @@ import kv.protocol.endpoint.ClientRegistry;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
 import kv.server.session.TrackingMode;
+import kv.server.transaction.KeyWatches;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +25,12 @@ import org.springframework.stereotype.Component;
 public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
     private final InvalidationHub invalidations;
+    private final KeyWatches watches;
 
-    public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations) {
+    public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations, KeyWatches watches) {
         super("kv", clients, CommandTable.all());
         this.invalidations = invalidations;
+        this.watches = watches;
     }
 
     @Override
@@ -44,11 +47,19 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         };
     }
 
-    /** Redis's letters: {@code t} tracking, {@code B} in BCAST mode. */
+    /** Redis's letters: {@code x} in MULTI, {@code t} tracking, {@code B} in BCAST mode, {@code d} a watched key changed. */
     @Override
     protected String flags(ClientSession session) {
         TrackingMode mode = session.tracking();
-        return mode == null ? "N" : mode.broadcast() ? "tB" : "t";
+        String flags = (session.inMulti() ? "x" : "") + (mode == null ? "" : mode.broadcast() ? "tB" : "t")
+                + (session.watchedKeyChanged() ? "d" : "");
+        return flags.isEmpty() ? "N" : flags;
+    }
+
+    /** The commands queued since MULTI, -1 outside it. */
+    @Override
+    protected int multi(ClientSession session) {
+        return session.inMulti() ? session.queued().size() : -1;
     }
 
     /** 0 while tracking (the pushes come on the connection itself; REDIRECT is not supported), else -1. */
@@ -65,6 +76,8 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
     @Override
     protected void reset(ClientSession session) {
         invalidations.disable(session);
+        session.endMulti(); // RESET discards the transaction and the watches, as in Redis
+        watches.unwatch(session);
         session.db(0);
     }
 

@@ -21,6 +21,7 @@ import kv.server.store.KeyValueStore.Snapshot;
 import kv.protocol.endpoint.ClientRegistry;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
+import kv.server.transaction.KeyWatches;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,8 +60,13 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
 
     private final ClientRegistry<ClientSession> clients;
 
+    private final AtomicUnits atomic;
+    private final KeyWatches watches;
+
     public KeyspaceCommands(KeyValueStore store, InvalidationHub invalidations, Databases databases,
-                            ClientRegistry<ClientSession> clients) {
+                            ClientRegistry<ClientSession> clients, AtomicUnits atomic, KeyWatches watches) {
+        this.atomic = atomic;
+        this.watches = watches;
         this.store = store;
         this.invalidations = invalidations;
         this.databases = databases;
@@ -99,7 +105,13 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
             return Replies.error("ERR DB index is out of range");
         }
         if (!first.equals(second)) {
-            databases.swap((int) (long) first, (int) (long) second);
+            byte a = databases.prefix((int) (long) first)[0];
+            byte b = databases.prefix((int) (long) second)[0];
+            atomic.atomically(() -> { // WATCHes move with their databases, with no write in between
+                databases.swap((int) (long) first, (int) (long) second);
+                watches.swapped(a, b, key -> store.get(key) != null);
+                return null;
+            });
             invalidations.flushedAll(clients.all());
         }
         return Replies.OK;

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * old value. Other clients may read the old value until then: the write is not acknowledged
  * yet, so either answer is one a serial order allows. If applying fails, every connection with
  * writes in the batch is closed with its buffered replies unsent: no client sees an
- * acknowledgement for a write that failed.
+ * acknowledgement for a write that failed. Inside an atomic unit (EXEC, a script) nothing is
+ * staged: the write joins the unit's batch at once.
  */
 @Component
 public class WriteBatcher {
@@ -42,6 +43,14 @@ public class WriteBatcher {
 
     /** Stages {@code entries} for {@code session}; applies the batch at once if it has grown large. */
     void stage(ClientSession session, List<Entry> entries) {
+        if (store.inAtomicUnit()) {
+            // Inside EXEC or a script: part of the unit's own batch, now, so later commands see it.
+            store.putAll(entries);
+            List<byte[]> keys = new ArrayList<>(entries.size());
+            entries.forEach(entry -> keys.add(Keys.name(entry.key())));
+            invalidations.written(session, keys);
+            return;
+        }
         session.stagedWrites().addAll(entries);
         long bytes = session.addStagedBytes(entries);
         if (session.stagedWrites().size() >= MAX_STAGED_ENTRIES || bytes >= MAX_STAGED_BYTES) {

@@ -8,13 +8,14 @@ import java.util.function.Predicate;
 import kv.protocol.endpoint.Client;
 import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespConnection;
+import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
 import kv.server.store.KeyValueStore;
 
 /**
  * What the server knows about one client connection beyond every service's {@link Client}: its
- * CLIENT TRACKING mode, the writes its pipeline has staged, and how to reach
- * its connection (pushes, abort).
+ * CLIENT TRACKING mode, the writes its pipeline has staged, its transaction (MULTI's queue, whether
+ * a WATCHed key changed), and how to reach its connection (pushes, abort).
  */
 public final class ClientSession extends Client {
 
@@ -25,6 +26,15 @@ public final class ClientSession extends Client {
     private volatile Consumer<RespValue> pushSink = value -> { };
     private volatile Predicate<RespValue> tryPushSink = value -> true;
     private volatile Runnable abort = () -> { };
+    /** The commands queued since MULTI, or null outside MULTI (its event loop thread only). */
+    private List<Request> queued;
+    /** A command was refused while queueing: EXEC answers EXECABORT (Redis's CLIENT_DIRTY_EXEC). */
+    private boolean queueRefused;
+    /** A WATCHed key changed: EXEC answers a null array (Redis's CLIENT_DIRTY_CAS); set by any writer. */
+    private volatile boolean watchedKeyChanged;
+    /** Keys this session watches (see KeyWatches); guarded by the registry. */
+    private volatile int watchedKeys;
+    private volatile Runnable whenClosed = () -> { };
 
     ClientSession(long id, String address) {
         super(id, address);
@@ -77,6 +87,71 @@ public final class ClientSession extends Client {
     /** Set by the connection that carries this session: how {@link #abort} closes it. */
     public void abortWith(Runnable abort) {
         this.abort = abort;
+    }
+
+    /** Whether MULTI has been sent and neither EXEC nor DISCARD since. */
+    public boolean inMulti() {
+        return queued != null;
+    }
+
+    /** MULTI: queue the commands from now on. */
+    public void beginMulti() {
+        queued = new ArrayList<>();
+        queueRefused = false;
+    }
+
+    /** Queues a command of the transaction. */
+    public void queue(Request request) {
+        queued.add(request);
+    }
+
+    /** A command could not be queued (unknown, wrong arity): EXEC must refuse the whole transaction. */
+    public void refuseQueue() {
+        queueRefused = true;
+    }
+
+    public boolean queueRefused() {
+        return queueRefused;
+    }
+
+    /** The queued commands (empty outside MULTI). */
+    public List<Request> queued() {
+        return queued == null ? List.of() : queued;
+    }
+
+    /** Ends the transaction: EXEC, DISCARD, RESET. */
+    public void endMulti() {
+        queued = null;
+        queueRefused = false;
+    }
+
+    /** Whether a key this session WATCHes has changed since (EXEC will run nothing). */
+    public boolean watchedKeyChanged() {
+        return watchedKeyChanged;
+    }
+
+    public void watchedKeyChanged(boolean changed) {
+        this.watchedKeyChanged = changed;
+    }
+
+    /** How many keys this session WATCHes. */
+    public int watchedKeys() {
+        return watchedKeys;
+    }
+
+    public void watchedKeys(int count) {
+        this.watchedKeys = count;
+    }
+
+    /** Runs {@code action} when the connection closes (one action: the last one set). */
+    public void whenClosed(Runnable action) {
+        this.whenClosed = action;
+    }
+
+    /** Called once by the connection when it has closed. */
+    public void closed() {
+        tracking(null);
+        whenClosed.run();
     }
 
     /** The sessions of {@code connections} (each of the server's connections carries one). */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -23,6 +24,13 @@ import kv.protocol.ByteKey;
  * it started ({@link #writes}, checked and acted on under the same lock writers take to update
  * the cache); under heavy writes readers simply cache less, and written values are cached anyway.
  * A cached entry keeps its expiry time, and a read checks it against the clock, as the store does.
+ *
+ * <p>Inside an atomic unit ({@link #atomically}) the cache is bypassed: the unit's thread reads
+ * through the store (which sees the unit's own writes), and each key the unit writes is dropped
+ * from the cache at once, before the unit's batch reaches the database, so that no other thread
+ * can be served its old value from here after that. The unit holds the lock from start to end:
+ * no reader fills the cache meanwhile, and one that fetched before the unit does not fill it after
+ * ({@link #writes} has moved).
  */
 public final class CachedStore extends ForwardingStore {
 
@@ -35,8 +43,11 @@ public final class CachedStore extends ForwardingStore {
     private final Cache<ByteKey, Entry> values;
     private final Clock clock;
     private final Object lock = new Object();
-    /** Writes so far; a reader that saw it change while fetching does not cache (guarded by lock). */
-    private long writes;
+    /**
+     * Writes so far; a reader that saw it change while fetching does not cache. Changed under
+     * lock; volatile so that a reader can look at it without the lock.
+     */
+    private volatile long writes;
 
     public CachedStore(KeyValueStore store, long maxBytes) {
         this(store, maxBytes, Clock.systemUTC());
@@ -53,7 +64,25 @@ public final class CachedStore extends ForwardingStore {
     }
 
     @Override
+    public <T> T atomically(Supplier<T> body) {
+        synchronized (lock) {
+            if (store.inAtomicUnit()) {
+                return store.atomically(body); // nested: joins the unit
+            }
+            try {
+                return store.atomically(body);
+            }
+            finally {
+                writes++;
+            }
+        }
+    }
+
+    @Override
     public Entry get(byte[] key) {
+        if (store.inAtomicUnit()) {
+            return store.get(key);
+        }
         ByteKey cacheKey = new ByteKey(key);
         Entry cached = values.getIfPresent(cacheKey);
         if (cached != null) {
@@ -71,6 +100,10 @@ public final class CachedStore extends ForwardingStore {
 
     @Override
     public List<Entry> getAll(List<byte[]> keys) {
+        if (store.inAtomicUnit()) {
+            return store.getAll(keys);
+        }
+        long seen = writes;
         List<Entry> result = new ArrayList<>(keys.size());
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -83,7 +116,6 @@ public final class CachedStore extends ForwardingStore {
         if (missing.isEmpty()) {
             return result;
         }
-        long seen = writesSoFar();
         List<byte[]> missingKeys = new ArrayList<>(missing.size());
         missing.forEach(i -> missingKeys.add(keys.get(i)));
         List<Entry> fetched = store.getAll(missingKeys);
@@ -91,13 +123,16 @@ public final class CachedStore extends ForwardingStore {
             result.set(missing.get(k), fetched.get(k));
             remember(new ByteKey(missingKeys.get(k)), fetched.get(k), seen);
         }
+        if (missing.size() < keys.size() && writes != seen) {
+            // A write landed between the cache's answers and the store's: together they could
+            // show half of an MSET or a transaction. The store's multi-get is one consistent view.
+            return store.getAll(keys);
+        }
         return result;
     }
 
     private long writesSoFar() {
-        synchronized (lock) {
-            return writes;
-        }
+        return writes;
     }
 
     private void remember(ByteKey key, Entry entry, long seen) {
@@ -129,6 +164,11 @@ public final class CachedStore extends ForwardingStore {
     @Override
     public void putAll(List<Entry> entries) {
         synchronized (lock) {
+            if (store.inAtomicUnit()) {
+                store.putAll(entries);
+                entries.forEach(entry -> values.invalidate(new ByteKey(entry.key())));
+                return;
+            }
             List<Entry> known = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
                 Entry cached = values.getIfPresent(new ByteKey(entry.key()));
@@ -144,7 +184,10 @@ public final class CachedStore extends ForwardingStore {
     public List<Entry> update(List<byte[]> keys, Function<List<Entry>, List<Entry>> change) {
         synchronized (lock) {
             List<Entry> written = store.update(keys, change);
-            if (!written.isEmpty()) {
+            if (store.inAtomicUnit()) {
+                written.forEach(entry -> values.invalidate(new ByteKey(entry.key())));
+            }
+            else if (!written.isEmpty()) {
                 writes++;
                 written.forEach(this::cache);
             }
@@ -158,7 +201,12 @@ public final class CachedStore extends ForwardingStore {
             long deleted = store.delete(keys);
             writes++;
             for (byte[] key : keys) {
-                values.put(new ByteKey(key), ABSENT);
+                if (store.inAtomicUnit()) {
+                    values.invalidate(new ByteKey(key));
+                }
+                else {
+                    values.put(new ByteKey(key), ABSENT);
+                }
             }
             return deleted;
         }

@@ -2,6 +2,7 @@ package kv.server.store;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A {@link KeyValueStore} that passes every call to another; a subclass overrides what it adds
@@ -93,6 +94,21 @@ public abstract class ForwardingStore implements KeyValueStore {
     @Override
     public void clear() {
         store.clear();
+    }
+
+    @Override
+    public <T> T atomically(Supplier<T> body) {
+        return store.atomically(body);
+    }
+
+    @Override
+    public boolean inAtomicUnit() {
+        return store.inAtomicUnit();
+    }
+
+    @Override
+    public void observe(WriteObserver observer) {
+        store.observe(observer);
     }
 
     @Override

@@ -2,6 +2,7 @@ package kv.server.store;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the commands need from storage. Keys and values are bytes; a value may carry an absolute
@@ -81,6 +82,33 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** Deletes every key that starts with {@code prefix} (a database). */
     void clear(byte[] prefix);
+
+    /**
+     * Runs {@code body} as one atomic unit, the primitive under MULTI/EXEC and scripts: while it
+     * runs no other write lands (other writers wait), the calling thread's reads see the unit's
+     * own writes, and when it returns all its writes are applied at once, as one RocksDB batch
+     * (one write-ahead log record and, with {@code fsync always}, one fsync): readers on other
+     * threads see the state before the unit or after it, never a part, and a crash keeps all or
+     * none. If {@code body} throws, nothing it wrote is applied and the exception propagates.
+     * A nested call (from inside {@code body}, on the same thread) joins the open unit; if the
+     * nested body throws, only its own writes are undone.
+     *
+     * <p>Every other method of the store may be called inside {@code body}, on its thread.
+     * Keep the unit short: other clients' writes wait for it.
+     */
+    default <T> T atomically(Supplier<T> body) {
+        throw new UnsupportedOperationException("atomic units are not supported by " + getClass().getSimpleName());
+    }
+
+    /** Whether the calling thread is inside {@link #atomically}. */
+    default boolean inAtomicUnit() {
+        return false;
+    }
+
+    /** Tells {@code observer} of every key that changes from now on (one observer: WATCH's registry). */
+    default void observe(WriteObserver observer) {
+        throw new UnsupportedOperationException("observing writes is not supported by " + getClass().getSimpleName());
+    }
 
     /** Null if healthy, otherwise why not. */
     String problem();

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import kv.protocol.ByteKey;
 import kv.protocol.Glob;
 import kv.server.config.Fsync;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -38,6 +39,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,17 @@ import org.slf4j.LoggerFactory;
  * dropped when its time comes). Deleted keys' space comes back through compaction: both column
  * families mark files dense with deletions for compaction ({@code CompactOnDeletionCollector}),
  * so a million keys expiring at once do not linger as tombstones.
+ *
+ * <p>Atomic units ({@link #atomically}): the thread that opens one holds {@code writeOrder} until
+ * it ends, so no other write lands in between; its writes go into one {@code WriteBatchWithIndex}
+ * instead of the database, its own reads see them through that batch
+ * ({@code getFromBatchAndDB}, {@code newIteratorWithBase}), and the end writes the batch as one
+ * RocksDB write: one log record, one fsync with {@code fsync always}, all or nothing after a
+ * crash. Other threads read the state before the unit until that write, then the state after.
+ * The redirection sits in the lowest helpers every read and write goes through
+ * ({@link #fetch}, {@link #fetchAll}, {@link #iterator}, {@link #writeBatch}, {@link #addCounts}):
+ * storage code written on them works inside a unit unchanged. RocksDB's range deletion has no
+ * place in an indexed batch, so a flush inside a unit deletes its keys one by one.
  */
 public final class RocksDbStore implements KeyValueStore {
 
@@ -105,6 +118,9 @@ public final class RocksDbStore implements KeyValueStore {
     private final KeyCounts counts = new KeyCounts();
     private volatile boolean closed;
     private volatile String lastWriteError;
+    /** The atomic unit open now, or null; set and cleared by its thread under writeOrder, read by any. */
+    private volatile Unit unit;
+    private volatile WriteObserver observer = WriteObserver.NONE;
 
     public RocksDbStore(Path directory, Fsync fsync) {
         this(directory, fsync, Clock.systemUTC());
@@ -203,13 +219,57 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     private Entry rawGet(byte[] key) {
+        return StoredValue.decode(key, fetch(values, key));
+    }
+
+    /**
+     * The stored bytes of {@code key} in {@code family}, or null: what the current thread's
+     * atomic unit wrote if it wrote the key, else what the database holds. Every point read
+     * goes through here.
+     */
+    byte[] fetch(ColumnFamilyHandle family, byte[] key) {
         return read(() -> {
             try {
-                return StoredValue.decode(key, db.get(values, readOptions, key));
+                Unit open = currentUnit();
+                return open != null ? open.batch.getFromBatchAndDB(db, family, readOptions, key)
+                        : db.get(family, readOptions, key);
             }
             catch (RocksDBException e) {
                 throw new StoreException("read failed: " + e.getMessage(), e);
             }
+        });
+    }
+
+    /** As {@link #fetch} for several keys of one family, in their order (one multi-get outside a unit). */
+    List<byte[]> fetchAll(ColumnFamilyHandle family, List<byte[]> keys) {
+        return read(() -> {
+            try {
+                Unit open = currentUnit();
+                if (open == null) {
+                    return db.multiGetAsList(readOptions, java.util.Collections.nCopies(keys.size(), family), keys);
+                }
+                List<byte[]> stored = new ArrayList<>(keys.size());
+                for (byte[] key : keys) {
+                    stored.add(open.batch.getFromBatchAndDB(db, family, readOptions, key));
+                }
+                return stored;
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * An iterator over {@code family} as {@code options} see it, overlaid inside a unit with what
+     * the unit wrote (valid only until the unit ends: copy what must outlive it). Every
+     * iteration over data goes through here.
+     */
+    RocksIterator iterator(ColumnFamilyHandle family, ReadOptions options) {
+        return read(() -> {
+            Unit open = currentUnit();
+            RocksIterator base = db.newIterator(family, options);
+            return open == null ? base : open.batch.newIteratorWithBase(family, base, options);
         });
     }
 
@@ -232,20 +292,12 @@ public final class RocksDbStore implements KeyValueStore {
             one.add(rawGet(keys.get(0)));
             return one;
         }
-        return read(() -> {
-            try {
-                List<ColumnFamilyHandle> families = java.util.Collections.nCopies(keys.size(), values);
-                List<byte[]> stored = db.multiGetAsList(readOptions, families, keys);
-                List<Entry> entries = new ArrayList<>(stored.size());
-                for (int i = 0; i < stored.size(); i++) {
-                    entries.add(StoredValue.decode(keys.get(i), stored.get(i)));
-                }
-                return entries;
-            }
-            catch (RocksDBException e) {
-                throw new StoreException("read failed: " + e.getMessage(), e);
-            }
-        });
+        List<byte[]> stored = fetchAll(values, keys);
+        List<Entry> entries = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            entries.add(StoredValue.decode(keys.get(i), stored.get(i)));
+        }
+        return entries;
     }
 
     @Override
@@ -305,19 +357,85 @@ public final class RocksDbStore implements KeyValueStore {
             state.putIfAbsent(new ByteKey(keys.get(i)), raw.get(i));
         }
         long[] delta = new long[2 * 256];
-        write(() -> {
-            try (WriteBatch batch = new WriteBatch()) {
-                for (Entry write : writes) {
-                    ByteKey key = new ByteKey(write.key());
-                    Entry before = state.get(key);
-                    Entry after = add(batch, write, before, now);
-                    state.put(key, after);
-                    count(delta, write.key(), before, after);
+        WriteObserver watching = observer.observing() ? observer : null;
+        List<Entry> changes = watching == null ? null : new ArrayList<>(writes.size());
+        write(() -> writeBatch(batch -> {
+            for (Entry write : writes) {
+                ByteKey key = new ByteKey(write.key());
+                Entry before = state.get(key);
+                Entry after = add(batch, write, before, now);
+                state.put(key, after);
+                count(delta, write.key(), before, after);
+                if (changes != null && (before != null || after != null)) {
+                    changes.add(after != null ? after : Entry.deletion(write.key()));
                 }
-                db.write(writeOptions, batch);
             }
-        });
-        counts.add(delta);
+        }));
+        addCounts(delta);
+        if (changes != null) {
+            for (Entry change : changes) {
+                changed(change.key(), !change.isDeletion() && !change.expiredAt(now));
+            }
+        }
+    }
+
+    /**
+     * Writes what {@code work} adds to a batch, all or nothing: outside a unit as one RocksDB
+     * write; inside the current thread's unit into the unit's batch (back to where it was if
+     * {@code work} fails). Every write goes through here, under {@link #write}.
+     */
+    void writeBatch(BatchWork work) throws RocksDBException {
+        Unit open = currentUnit();
+        if (open == null) {
+            try (WriteBatch batch = new WriteBatch()) {
+                work.fill(batch);
+                if (batch.count() > 0) {
+                    db.write(writeOptions, batch);
+                }
+            }
+            return;
+        }
+        open.batch.setSavePoint();
+        try {
+            work.fill(open.batch);
+        }
+        catch (RocksDBException | RuntimeException | Error e) {
+            open.batch.rollbackToSavePoint();
+            throw e;
+        }
+        open.batch.popSavePoint();
+    }
+
+    /** What a write puts into a batch. */
+    @FunctionalInterface
+    interface BatchWork {
+        void fill(AbstractWriteBatch batch) throws RocksDBException;
+    }
+
+    /** Adds a write's count changes: at once, or inside a unit when it commits. Caller holds writeOrder. */
+    void addCounts(long[] delta) {
+        Unit open = currentUnit();
+        if (open == null) {
+            counts.add(delta);
+            return;
+        }
+        for (int i = 0; i < delta.length; i++) {
+            open.delta[i] += delta[i];
+        }
+    }
+
+    /** Reports a changed key to the observer: at once, or inside a unit when it commits. */
+    private void changed(byte[] key, boolean live) {
+        if (key.length > 0 && key[0] == (byte) 0xFF) {
+            return; // the server's own keys
+        }
+        Unit open = currentUnit();
+        if (open == null) {
+            observer.changed(key, live);
+        }
+        else {
+            open.changed.put(new ByteKey(key), live);
+        }
     }
 
     private static void count(long[] delta, byte[] key, Entry before, Entry after) {
@@ -330,7 +448,7 @@ public final class RocksDbStore implements KeyValueStore {
      * Adds {@code write} to {@code batch}, given the key's {@code current} raw entry (null:
      * absent); returns what the key holds after it (null: absent).
      */
-    private Entry add(WriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
+    private Entry add(AbstractWriteBatch batch, Entry write, Entry current, long now) throws RocksDBException {
         if (current != null && current.expires() && current.expireAt() != write.expireAt()) {
             batch.delete(expires, StoredValue.indexKey(current.expireAt(), current.key()));
         }
@@ -407,6 +525,9 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public List<byte[]> expireDue(long now, int limit) {
+        if (currentUnit() != null) {
+            return List.of(); // the cycle's deletions are their own writes, after the unit
+        }
         for (int attempt = 0; attempt < 4; attempt++) { // a slice of leftovers only: go on a little
             boolean[] leftoversOnly = {false};
             List<byte[]> deleted = expireSlice(now, limit, leftoversOnly);
@@ -461,6 +582,9 @@ public final class RocksDbStore implements KeyValueStore {
                 }
             });
             counts.add(delta);
+            if (observer.observing()) {
+                deleted.forEach(key -> changed(key, false));
+            }
             expiredSinceFlush += deleted.size();
             if (expiredSinceFlush >= RECLAIM_AFTER && deleted.size() < limit) {
                 reclaim();
@@ -487,12 +611,14 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public long size(byte[] prefix) {
-        return counts.keys(prefix[0] & 0xFF);
+        Unit open = currentUnit();
+        return counts.keys(prefix[0] & 0xFF) + (open == null ? 0 : open.delta[prefix[0] & 0xFF]);
     }
 
     @Override
     public long expiring(byte[] prefix) {
-        return counts.expiring(prefix[0] & 0xFF);
+        Unit open = currentUnit();
+        return counts.expiring(prefix[0] & 0xFF) + (open == null ? 0 : open.delta[256 + (prefix[0] & 0xFF)]);
     }
 
     @Override
@@ -519,14 +645,28 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public void clear() {
         write(() -> {
-            try (WriteBatch batch = new WriteBatch()) {
-                // Every database; keys starting 0xFF are the server's own (the database table) and stay.
-                batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
-                batch.deleteRange(expires, new byte[0], END);
-                db.write(writeOptions, batch);
+            List<byte[]> touched = liveObserved(new byte[0]);
+            // Every database; keys starting 0xFF are the server's own (the database table) and stay.
+            Unit open = currentUnit();
+            if (open == null) {
+                writeBatch(batch -> {
+                    batch.deleteRange(values, new byte[0], new byte[] {(byte) 0xFF});
+                    batch.deleteRange(expires, new byte[0], END);
+                });
+                counts.clear();
+            }
+            else {
+                writeBatch(batch -> {
+                    deleteEach(batch, values, new byte[0], new byte[] {(byte) 0xFF});
+                    deleteEach(batch, expires, new byte[0], END);
+                });
+                for (int i = 0; i < 256; i++) {
+                    open.delta[i] = -counts.keys(i);
+                    open.delta[256 + i] = -counts.expiring(i);
+                }
             }
             expiryCursor = new byte[0];
-            counts.clear();
+            touched.forEach(key -> changed(key, false));
         });
     }
 
@@ -534,14 +674,62 @@ public final class RocksDbStore implements KeyValueStore {
     public void clear(byte[] prefix) {
         // The database's index entries stay: the active cycle drops them as leftovers.
         write(() -> {
-            db.deleteRange(values, writeOptions, prefix, successor(prefix));
-            if (prefix.length == 1) {
+            List<byte[]> touched = liveObserved(prefix);
+            Unit open = currentUnit();
+            writeBatch(batch -> {
+                if (open == null) {
+                    batch.deleteRange(values, prefix, successor(prefix));
+                }
+                else {
+                    deleteEach(batch, values, prefix, successor(prefix));
+                }
+            });
+            if (open == null && prefix.length == 1) {
                 counts.clear(prefix[0] & 0xFF);
             }
-            else {
+            else if (open != null && prefix.length == 1) {
+                int database = prefix[0] & 0xFF;
+                open.delta[database] = -counts.keys(database);
+                open.delta[256 + database] = -counts.expiring(database);
+            }
+            else if (open == null) {
                 counts.recount(db, values); // not a database: count again
             }
+            else {
+                open.recount = true;
+            }
+            touched.forEach(key -> changed(key, false));
         });
+    }
+
+    /** The observed keys under {@code prefix} that hold a live value now (a flush changes those). */
+    private List<byte[]> liveObserved(byte[] prefix) {
+        if (!observer.observing()) {
+            return List.of();
+        }
+        List<byte[]> live = new ArrayList<>();
+        long now = clock.millis();
+        for (byte[] key : observer.observed(prefix)) {
+            Entry entry = rawGet(key);
+            if (entry != null && !entry.expiredAt(now)) {
+                live.add(key);
+            }
+        }
+        return live;
+    }
+
+    /** Deletes every key of {@code family} in [from, to) one by one (a unit's batch takes no range deletion). */
+    private void deleteEach(AbstractWriteBatch batch, ColumnFamilyHandle family, byte[] from, byte[] to)
+            throws RocksDBException {
+        List<byte[]> keys = new ArrayList<>();
+        try (RocksIterator each = iterator(family, readOptions)) {
+            for (each.seek(from); each.isValid() && Arrays.compareUnsigned(each.key(), to) < 0; each.next()) {
+                keys.add(each.key());
+            }
+        }
+        for (byte[] key : keys) {
+            batch.delete(family, key);
+        }
     }
 
     /** The first key after every key that starts with {@code prefix}. */
@@ -580,6 +768,110 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public Snapshot snapshot() {
         return read(() -> new RocksSnapshot());
+    }
+
+    /**
+     * Runs {@code body} as one atomic unit: no other write lands while it runs, its reads see
+     * its own writes, and its writes reach the database as one batch when it returns (one
+     * log write and, with {@code fsync always}, one fsync), or not at all if it throws. A
+     * nested call joins the unit open on this thread; if the nested body throws, only its own
+     * writes are undone. Other threads wait for the unit only to write.
+     */
+    @Override
+    public <T> T atomically(Supplier<T> body) {
+        Unit open = currentUnit();
+        if (open != null) {
+            return nested(open, body);
+        }
+        synchronized (writeOrder) {
+            return read(() -> {
+                Unit started = new Unit();
+                unit = started;
+                try {
+                    T result = body.get();
+                    commit(started);
+                    return result;
+                }
+                finally {
+                    unit = null;
+                    started.batch.close();
+                }
+            });
+        }
+    }
+
+    private <T> T nested(Unit open, Supplier<T> body) {
+        long[] delta = open.delta.clone();
+        Map<ByteKey, Boolean> changed = new java.util.LinkedHashMap<>(open.changed);
+        boolean recount = open.recount;
+        open.batch.setSavePoint();
+        T result;
+        try {
+            result = body.get();
+        }
+        catch (RuntimeException | Error e) {
+            try {
+                open.batch.rollbackToSavePoint();
+            }
+            catch (RocksDBException rollback) {
+                e.addSuppressed(rollback);
+            }
+            System.arraycopy(delta, 0, open.delta, 0, delta.length);
+            open.changed.clear();
+            open.changed.putAll(changed);
+            open.recount = recount;
+            throw e;
+        }
+        try {
+            open.batch.popSavePoint();
+        }
+        catch (RocksDBException e) {
+            throw new StoreException("write failed: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    /** Writes the unit's batch as one RocksDB write, then its counts; then tells the observer. */
+    private void commit(Unit done) {
+        if (done.batch.count() == 0) {
+            return;
+        }
+        unit = null; // from here on this thread writes to the database itself
+        write(() -> db.write(writeOptions, done.batch));
+        counts.add(done.delta);
+        if (done.recount) {
+            counts.recount(db, values);
+        }
+        if (observer.observing()) {
+            done.changed.forEach((key, live) -> observer.changed(key.bytes(), live));
+        }
+    }
+
+    @Override
+    public boolean inAtomicUnit() {
+        return currentUnit() != null;
+    }
+
+    @Override
+    public void observe(WriteObserver watcher) {
+        this.observer = watcher;
+    }
+
+    /** The unit the calling thread has open, or null. */
+    private Unit currentUnit() {
+        Unit open = unit;
+        return open != null && open.owner == Thread.currentThread() ? open : null;
+    }
+
+    /** An open atomic unit: its batch, and what it changes once written. */
+    private static final class Unit {
+        final Thread owner = Thread.currentThread();
+        /** Overwrite mode: a key's last write in the batch is what reads through it see. */
+        final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+        final long[] delta = new long[2 * 256];
+        /** Changed keys for the observer, each with whether it is live at the end. */
+        final Map<ByteKey, Boolean> changed = new java.util.LinkedHashMap<>();
+        boolean recount;
     }
 
     @Override
@@ -682,10 +974,11 @@ public final class RocksDbStore implements KeyValueStore {
             byte[] literal = glob == null ? new byte[0] : glob.literalPrefix();
             byte[] prefix = concat(keyPrefix, literal);
             byte[] start = concat(keyPrefix, from);
-            RocksIterator iterator = read(() -> db.newIterator(values, options));
+            boolean inUnit = currentUnit() != null;
+            RocksIterator iterator = iterator(values, options);
             iterator.seek(Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix);
             int skip = keyPrefix.length;
-            return new CloseableIterator<>() {
+            CloseableIterator<Entry> entries = new CloseableIterator<>() {
                 private Entry next = advance(false);
 
                 private Entry advance(boolean step) {
@@ -729,6 +1022,31 @@ public final class RocksDbStore implements KeyValueStore {
                 @Override
                 public void close() {
                     iterator.close();
+                }
+            };
+            if (!inUnit) {
+                return entries;
+            }
+            // Inside a unit the iterator reads the unit's batch, which ends with the unit: a
+            // listing may be read after that (DUMP streams its reply), so it is copied now.
+            List<Entry> copied = new ArrayList<>();
+            try (entries) {
+                entries.forEachRemaining(copied::add);
+            }
+            java.util.Iterator<Entry> each = copied.iterator();
+            return new CloseableIterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return each.hasNext();
+                }
+
+                @Override
+                public Entry next() {
+                    return each.next();
+                }
+
+                @Override
+                public void close() {
                 }
             };
         }

@@ -30,7 +30,7 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
         RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
                 null);
         connection.onClose(() -> {
-            session.tracking(null);
+            session.closed();
             registry.close(session);
         });
         if (full) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -47,6 +48,8 @@ public class InvalidationHub {
      * of pushes does not matter: each only says "drop these keys".
      */
     private final Executor deliveries;
+    /** Invalidations of the atomic unit running on this thread, sent when it has committed. */
+    private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
 
     public InvalidationHub(@Qualifier("kvInvalidations") Executor deliveries) {
         this.deliveries = deliveries;
@@ -83,6 +86,12 @@ public class InvalidationHub {
     /** Called after {@code keys} were written by {@code writer}, before the writer is answered. */
     public void written(ClientSession writer, List<byte[]> keys) {
         if (broadcast.isEmpty() && readers.isEmpty()) {
+            return;
+        }
+        List<Runnable> later = deferred.get();
+        if (later != null) {
+            List<byte[]> copied = List.copyOf(keys);
+            later.add(() -> written(writer, copied));
             return;
         }
         for (ClientSession session : broadcast) {
@@ -123,12 +132,40 @@ public class InvalidationHub {
 
     /** Everything changed (FLUSHDB): every tracking client gets a null key list, "flush all", as in Redis. */
     public void flushedAll(Collection<ClientSession> connected) {
+        List<Runnable> later = deferred.get();
+        if (later != null) {
+            later.add(() -> flushedAll(connected));
+            return;
+        }
         readers.clear();
         for (ClientSession session : connected) {
             if (session.tracking() != null) {
                 push(session, Replies.NULL);
             }
         }
+    }
+
+    /**
+     * Runs {@code body} (an atomic unit) holding back the invalidations of its writes, then sends
+     * them, once its writes are readable: a tracking client never re-reads a key before the unit
+     * has committed. If {@code body} throws, nothing was written and nothing is sent. Nested
+     * calls send at the outermost one's end.
+     */
+    public <T> T deferring(Supplier<T> body) {
+        if (deferred.get() != null) {
+            return body.get();
+        }
+        List<Runnable> later = new ArrayList<>();
+        deferred.set(later);
+        T result;
+        try {
+            result = body.get();
+        }
+        finally {
+            deferred.remove();
+        }
+        later.forEach(Runnable::run);
+        return result;
     }
 
     /** Invalidation messages sent so far. */
