@@ -174,11 +174,20 @@ class DifferentialTest {
         return judgedRun(protocol, 1);
     }
 
+    /**
+     * Judged against Redis: kv-server, kv-proxy and kv-proxy in front of Redis, or only those named
+     * in {@code -Dkv.compat.judged=kv-server,...} (to see one service's results while another lacks a command).
+     */
     private static DifferentialRun judgedRun(int protocol, int pipelineDepth) {
-        return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
-                List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
-                        new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
-                        new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())),
+        List<String> only = listProperty("kv.compat.judged");
+        List<Endpoint> judged = new ArrayList<>(List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
+                new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
+                new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())));
+        if (!only.isEmpty()) {
+            judged.removeIf(endpoint -> !only.contains(endpoint.label()));
+            System.out.println("judged this run: " + only + " only");
+        }
+        return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()), judged,
                 protocol, pipelineDepth);
     }
 }
