@@ -1,6 +1,7 @@
 package kv.server.command;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 
 import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.RespValue;
@@ -19,6 +20,11 @@ public interface BackgroundCommand extends CommandHandler<ClientSession> {
 
     /** On the event loop: checks the request and takes what the work needs; never blocks for long. */
     Callable<RespValue> prepare(Request request, ClientSession session);
+
+    /** Where the work runs: null for the dispatcher's background thread (scripts have their own). */
+    default Executor executor() {
+        return null;
+    }
 
     /** Both steps at once, on the calling thread. */
     @Override

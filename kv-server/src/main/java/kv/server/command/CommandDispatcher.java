@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,7 @@ import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
 import kv.protocol.tcp.Response;
+import kv.server.script.ScriptGate;
 import kv.server.store.StoreException;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
@@ -64,13 +66,17 @@ public class CommandDispatcher {
     private final ThreadPoolTaskExecutor background;
     private final InvalidationHub invalidations;
     private final WriteBatcher batcher;
+    /** Keeps other clients' commands out while a script runs (see ScriptGate). */
+    private final ScriptGate gate;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
-                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background) {
+                             WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
+                             ScriptGate gate) {
         this.background = background;
+        this.gate = gate;
         this.invalidations = invalidations;
         this.batcher = batcher;
         Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
@@ -153,6 +159,81 @@ public class CommandDispatcher {
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
+        if (command.spec().is(CommandFlag.ALLOW_BUSY) && "connection".equals(command.spec().group())) {
+            // HELLO, AUTH, RESET, QUIT touch only the connection: Redis answers them even while
+            // busy, and running them now keeps what dispatch reads of the session (QUIT's close) true.
+            return invoke(command, request, session);
+        }
+        if (gate.tryEnter()) {
+            try {
+                return invoke(command, request, session);
+            }
+            finally {
+                gate.exit();
+            }
+        }
+        return waitForScript(command, request, session);
+    }
+
+    /** A script runs: this command waits for it (answered later), or is refused with BUSY past the threshold. */
+    private Object waitForScript(Command command, Request request, ClientSession session) {
+        CompletableFuture<RespValue> later = new CompletableFuture<>();
+        ScriptGate.Deferred deferred = new ScriptGate.Deferred() {
+            @Override
+            public void run() {
+                completeWith(later, invoke(command, request, session));
+            }
+
+            @Override
+            public void busy() {
+                completeWith(later, allowedWhileBusy(command.spec(), request) ? invoke(command, request, session)
+                        : busyReply(command));
+            }
+        };
+        switch (gate.defer(deferred)) {
+            case ENTERED:
+                try {
+                    return invoke(command, request, session);
+                }
+                finally {
+                    gate.exit();
+                }
+            case DEFERRED:
+                return new DeferredValue(later);
+            default:
+                return allowedWhileBusy(command.spec(), request) ? invoke(command, request, session) : busyReply(command);
+        }
+    }
+
+    private static RespValue busyReply(Command command) {
+        command.stats().rejected();
+        return Replies.error(ScriptGate.BUSY);
+    }
+
+    private static void completeWith(CompletableFuture<RespValue> later, Object value) {
+        if (value instanceof DeferredValue deferred) {
+            deferred.answer().whenComplete((reply, failure) -> later.complete(reply));
+        }
+        else {
+            later.complete((RespValue) value);
+        }
+    }
+
+    /** Redis's {@code allow_busy} commands (SCRIPT KILL, HELLO, RESET, ...) run while a script is past its threshold. */
+    private static boolean allowedWhileBusy(CommandSpec spec, Request request) {
+        if (spec.is(CommandFlag.ALLOW_BUSY)) {
+            return true;
+        }
+        if (!spec.subcommands().isEmpty() && request.size() >= 2) {
+            CommandSpec sub = spec.subcommands().get(request.argString(1).toLowerCase(java.util.Locale.ROOT));
+            return sub != null && sub.is(CommandFlag.ALLOW_BUSY);
+        }
+        return false;
+    }
+
+    /** Runs the command's handler (or starts a background command's work), counted and timed. */
+    private Object invoke(Command command, Request request, ClientSession session) {
+        String name = command.spec().name();
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         RespValue reply;
@@ -164,7 +245,7 @@ public class CommandDispatcher {
             if (command.handler() instanceof BackgroundCommand background) {
                 Callable<RespValue> work = background.prepare(request, session);
                 inFlight.incrementAndGet(); // until the work is done
-                return new DeferredValue(runInBackground(command, work, start));
+                return new DeferredValue(runInBackground(command, work, start, background.executor()));
             }
             reply = command.handler().handle(request, session);
         }
@@ -209,7 +290,8 @@ public class CommandDispatcher {
         return counted(command, start, reply);
     }
 
-    private CompletableFuture<RespValue> runInBackground(Command command, Callable<RespValue> work, long start) {
+    private CompletableFuture<RespValue> runInBackground(Command command, Callable<RespValue> work, long start,
+                                                         Executor executor) {
         CompletableFuture<RespValue> answer = new CompletableFuture<>();
         Runnable task = () -> {
             RespValue reply;
@@ -225,7 +307,7 @@ public class CommandDispatcher {
             answer.complete(counted(command, start, reply));
         };
         try {
-            background.execute(task);
+            (executor != null ? executor : background).execute(task);
         }
         catch (RejectedExecutionException e) {
             task.run(); // more waiting than the queue holds, or shutting down: on this thread, as before

@@ -2,6 +2,7 @@ package kv.server.command;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import kv.server.store.KeyValueStore;
 import kv.server.store.KeyValueStore.Entry;
@@ -35,6 +36,10 @@ public class WriteBatcher {
 
     private final KeyValueStore store;
     private final InvalidationHub invalidations;
+    /** Connections holding staged writes: a script begins only once there are none (see ScriptGate). */
+    private final AtomicInteger stagedConnections = new AtomicInteger();
+    /** Set on a thread whose writes are never staged (the script thread: see ScriptGate). */
+    private static final ThreadLocal<Boolean> UNSTAGED = ThreadLocal.withInitial(() -> false);
 
     public WriteBatcher(KeyValueStore store, InvalidationHub invalidations) {
         this.store = store;
@@ -43,19 +48,43 @@ public class WriteBatcher {
 
     /** Stages {@code entries} for {@code session}; applies the batch at once if it has grown large. */
     void stage(ClientSession session, List<Entry> entries) {
-        if (store.inAtomicUnit()) {
-            // Inside EXEC or a script: part of the unit's own batch, now, so later commands see it.
-            store.putAll(entries);
-            List<byte[]> keys = new ArrayList<>(entries.size());
-            entries.forEach(entry -> keys.add(Keys.name(entry.key())));
-            invalidations.written(session, keys);
+        if (store.inAtomicUnit() || UNSTAGED.get()) {
+            // Inside EXEC or a script: part of the unit's own batch, now, so later commands see
+            // it. On the script thread outside a unit (a command deferred behind a script): no
+            // event loop round to wait for.
+            apply(session, entries);
             return;
+        }
+        if (session.stagedWrites().isEmpty()) {
+            stagedConnections.incrementAndGet();
         }
         session.stagedWrites().addAll(entries);
         long bytes = session.addStagedBytes(entries);
         if (session.stagedWrites().size() >= MAX_STAGED_ENTRIES || bytes >= MAX_STAGED_BYTES) {
             commit(session);
         }
+    }
+
+    /** Marks the calling thread as one whose writes are applied at once, never staged. */
+    public static void neverStageOnThisThread() {
+        UNSTAGED.set(true);
+    }
+
+    /** How many connections hold staged writes not yet applied. */
+    public int stagedConnections() {
+        return stagedConnections.get();
+    }
+
+    private void apply(ClientSession session, List<Entry> entries) {
+        if (entries.size() == 1) {
+            store.put(entries.get(0));
+        }
+        else {
+            store.putAll(entries);
+        }
+        List<byte[]> keys = new ArrayList<>(entries.size());
+        entries.forEach(entry -> keys.add(Keys.name(entry.key())));
+        invalidations.written(session, keys);
     }
 
     /** Applies what {@code session} staged, if anything, and tells tracking clients. */
@@ -76,6 +105,7 @@ public class WriteBatcher {
                 batch.addAll(staged);
                 staged.clear();
                 session.addStagedBytes(null);
+                stagedConnections.decrementAndGet();
             }
         }
         if (batch.isEmpty()) {
