@@ -260,7 +260,9 @@ final class CommandGenerator {
                     ? wrongArity(name, entry.arity()) : entry.generate().get().named(name);
             Operation then = followUp;
             followUp = null;
-            if (accepted.test(operation) && !DifferentialRun.comparesNearlyEqualTimes(operation)) {
+            // A whole-iteration comparison (SCAN, HSCAN) needs each reply's cursor: never queued.
+            if (accepted.test(operation) && operation.comparison() != Comparison.SCAN
+                    && !DifferentialRun.comparesNearlyEqualTimes(operation)) {
                 return then == null ? List.of(operation) : List.of(operation, then);
             }
         }
