@@ -107,6 +107,30 @@ class DifferentialTest {
         judgedRun(2).run(SEED, OPERATIONS, kvCommands(), REPLAY);
     }
 
+    /**
+     * Transactions (the MULTI generator: MULTI, queued commands, refused ones, a nested MULTI or
+     * WATCH, EXEC or DISCARD) and WATCH races (WATCH, a second connection's writes, MULTI ... EXEC)
+     * on kv-server alone, in RESP2, RESP3 and pipelined. kv-proxy joins once it has transactions:
+     * then MULTI and WATCH move into {@link #KV_COMMANDS}.
+     */
+    @Test
+    void kvServerAnswersTransactionsAsRedisDoes() throws IOException {
+        Set<String> commands = new java.util.TreeSet<>(kvCommands());
+        commands.addAll(TRANSACTIONS);
+        for (int protocol = 2; protocol <= 3; protocol++) {
+            serverOnly(protocol, 1).run(SEED + 6 + protocol, OPERATIONS / 2, commands, REPLAY);
+        }
+        serverOnly(2, PIPELINE_DEPTH).run(SEED + 9, OPERATIONS / 2, commands, REPLAY);
+    }
+
+    /** The generators of transactions: judged on kv-server by the test above, and on kv-proxy once in {@link #KV_COMMANDS}. */
+    static final Set<String> TRANSACTIONS = Set.of("MULTI", "WATCH");
+
+    private static DifferentialRun serverOnly(int protocol, int pipelineDepth) {
+        return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
+                List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port())), protocol, pipelineDepth);
+    }
+
     @Test
     void kvServerAndKvProxyAnswerAsRedisDoesInResp3() throws IOException {
         // RESP3 types: nulls are "_", not "$-1" or "*-1"; INCRBYFLOAT stays a bulk string, not a double.
