@@ -120,7 +120,7 @@ class DifferentialTest {
         for (int protocol = 2; protocol <= 3; protocol++) {
             serverOnly(protocol, 1).run(SEED + 6 + protocol, OPERATIONS / 2, commands, REPLAY);
         }
-        serverOnly(2, PIPELINE_DEPTH).run(SEED + 9, OPERATIONS / 2, commands, REPLAY);
+        serverOnly(2, PIPELINE_DEPTH).run(SEED + 10, OPERATIONS / 2, commands, REPLAY);
     }
 
     /** The generators of transactions: judged on kv-server by the test above, and on kv-proxy once in {@link #KV_COMMANDS}. */
