@@ -153,10 +153,45 @@ final class CommandGenerator {
         add("PING", 1, -1, () -> random.nextBoolean() ? op("PING") : op("PING", value()));
         add("ECHO", 1, 2, () -> op("ECHO", value()));
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
+        add("EVAL", 3, -3, () -> script("EVAL", pick(SCRIPTS)));
+        add("EVALSHA", 2, -3, () -> script("EVALSHA", sha1(pick(SCRIPTS))));
         add("MULTI", 4, 0, this::transaction);
         add("WATCH", 3, 0, this::watchRace);
         add("UNKNOWN", 1, 0,
                 () -> op(words(keys(random.nextInt(3)), pick(new String[] {"FOO", "GETT", "SETX", "HELLOWORLD"}))));
+    }
+
+    /** Scripts as applications write them (one or two keys, an argument), and ones that fail. */
+    private static final String[] SCRIPTS = {
+        "return redis.call('get', KEYS[1])",
+        "return redis.call('set', KEYS[1], ARGV[1])",
+        "return redis.call('incr', KEYS[1])",
+        "return redis.pcall('incrby', KEYS[1], ARGV[1])",
+        "local v = redis.call('get', KEYS[1]) if v then redis.call('set', KEYS[2], v) end return v",
+        "return {redis.call('del', KEYS[1]), redis.call('exists', KEYS[1], KEYS[2])}",
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        "return redis.call('append', KEYS[1], ARGV[1]) + redis.call('strlen', KEYS[2])",
+        "return redis.call('nosuch', KEYS[1])",
+        "return {KEYS[1], ARGV[1], #KEYS, #ARGV, redis.call('type', KEYS[2])}",
+    };
+
+    /** EVAL or EVALSHA of {@code script}: two keys and a value mostly, sometimes too few or too many. */
+    private Operation script(String command, String script) {
+        return switch (random.nextInt(8)) {
+            case 0 -> op(command, script, "1", key()); // ARGV[1] is nil: redis.call refuses it
+            case 1 -> op(command, script, "3", key(), key()); // more keys than arguments
+            default -> op(command, script, "2", key(), key(), value());
+        };
+    }
+
+    private static String sha1(String script) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void add(String name, int weight, int arity, Supplier<Operation> generate) {

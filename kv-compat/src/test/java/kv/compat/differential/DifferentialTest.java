@@ -40,6 +40,8 @@ class DifferentialTest {
             "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE", "SETRANGE",
             "TYPE", "RENAME", "RENAMENX", "COPY", "TOUCH", "DBSIZE", "SELECT", "KEYS", "SCAN",
             "PING", "ECHO", "FLUSHDB", "UNKNOWN");
+    // EVAL and EVALSHA (CommandGenerator.SCRIPTS) join once kv-proxy routes scripts; kv-server alone
+    // passes them: -Dkv.compat.enable=EVAL,EVALSHA.
 
     /**
      * kv's intended differences from Redis 7.0 that no reply of this judge shows, each with where
@@ -110,11 +112,12 @@ class DifferentialTest {
     /**
      * Transactions (the MULTI generator: MULTI, queued commands, refused ones, a nested MULTI or
      * WATCH, EXEC or DISCARD) and WATCH races (WATCH, a second connection's writes, MULTI ... EXEC)
-     * on kv-server alone, in RESP2, RESP3 and pipelined. kv-proxy joins once it has transactions:
-     * then MULTI and WATCH move into {@link #KV_COMMANDS}.
+     * on kv-server alone, in RESP2, RESP3 and pipelined, with scripts (EVAL, EVALSHA) among the
+     * commands, queued too. kv-proxy joins once it has transactions and scripts: then these move
+     * into {@link #KV_COMMANDS}.
      */
     @Test
-    void kvServerAnswersTransactionsAsRedisDoes() throws IOException {
+    void kvServerAnswersTransactionsAndScriptsAsRedisDoes() throws IOException {
         Set<String> commands = new java.util.TreeSet<>(kvCommands());
         commands.addAll(TRANSACTIONS);
         for (int protocol = 2; protocol <= 3; protocol++) {
@@ -123,8 +126,8 @@ class DifferentialTest {
         serverOnly(2, PIPELINE_DEPTH).run(SEED + 10, OPERATIONS / 2, commands, REPLAY);
     }
 
-    /** The generators of transactions: judged on kv-server by the test above, and on kv-proxy once in {@link #KV_COMMANDS}. */
-    static final Set<String> TRANSACTIONS = Set.of("MULTI", "WATCH");
+    /** Transactions' and scripts' generators: judged on kv-server by the test above, and on kv-proxy once in {@link #KV_COMMANDS}. */
+    static final Set<String> TRANSACTIONS = Set.of("MULTI", "WATCH", "EVAL", "EVALSHA");
 
     private static DifferentialRun serverOnly(int protocol, int pipelineDepth) {
         return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),

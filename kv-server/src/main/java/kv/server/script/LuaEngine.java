@@ -207,7 +207,8 @@ public final class LuaEngine {
     private static RespValue errorReply(String sha, LuaError e, String lastPlace) {
         LuaValue raised = e.getMessageObject();
         String where = ErrorPlace.of(e);
-        if (where == null) {
+        boolean placed = where != null;
+        if (!placed) {
             where = lastPlace; // raised by a function in a tail call, after its caller returned
         }
         String message;
@@ -215,7 +216,11 @@ public final class LuaEngine {
             message = raised.get(LuaReplies.ERR).tojstring();
         }
         else if (raised.isstring()) {
-            message = "ERR " + luaStyle(withoutTraceback(raised.tojstring()), where);
+            String text = luaStyle(withoutTraceback(raised.tojstring()), where);
+            if (!placed && where != null && !text.startsWith("user_script:")) {
+                text = where + ": " + text; // luaL_error's position, which LuaJ could not add
+            }
+            message = "ERR " + text;
         }
         else if (raised.isnil() && e.getMessage() != null) {
             message = "ERR " + luaStyle(withoutTraceback(e.getMessage()), where);
@@ -295,6 +300,21 @@ public final class LuaEngine {
         });
         LuaValue table = g.get("table");
         base.rawset("unpack", table.get("unpack"));
+        LuaValue realPcall = g.get("pcall");
+        base.rawset("pcall", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                // Redis's pcall: an error table with an err string is caught as that string.
+                Varargs result = realPcall.invoke(args);
+                if (!result.arg1().toboolean() && result.arg(2).istable()) {
+                    LuaValue err = result.arg(2).rawget(LuaReplies.ERR);
+                    if (err.isstring()) {
+                        return LuaValue.varargsOf(LuaValue.FALSE, err);
+                    }
+                }
+                return result;
+            }
+        });
         LuaValue realRawset = g.get("rawset");
         base.rawset("rawset", new VarArgFunction() {
             @Override
