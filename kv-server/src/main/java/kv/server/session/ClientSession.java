@@ -34,7 +34,7 @@ public final class ClientSession extends Client {
     private volatile boolean watchedKeyChanged;
     /** Keys this session watches (see KeyWatches); guarded by the registry. */
     private volatile int watchedKeys;
-    private volatile Runnable whenClosed = () -> { };
+    private final List<Runnable> whenClosed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ClientSession(long id, String address) {
         super(id, address);
@@ -143,15 +143,15 @@ public final class ClientSession extends Client {
         this.watchedKeys = count;
     }
 
-    /** Runs {@code action} when the connection closes (one action: the last one set). */
+    /** Runs {@code action} once the connection has closed (add it once: each added action runs). */
     public void whenClosed(Runnable action) {
-        this.whenClosed = action;
+        whenClosed.add(action);
     }
 
     /** Called once by the connection when it has closed. */
     public void closed() {
         tracking(null);
-        whenClosed.run();
+        whenClosed.forEach(Runnable::run);
     }
 
     /** The sessions of {@code connections} (each of the server's connections carries one). */

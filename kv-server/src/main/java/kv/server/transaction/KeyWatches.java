@@ -32,6 +32,8 @@ public class KeyWatches implements WriteObserver {
 
     private final Map<ByteKey, List<Watch>> byKey = new HashMap<>();
     private final Map<ClientSession, List<Watch>> bySession = new HashMap<>();
+    /** Sessions told to unwatch when they close (once each, until they close). */
+    private final java.util.Set<ClientSession> toldOnClose = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean observing;
 
     /** One session's watch of one key, with what the key was when WATCH ran. */
@@ -63,7 +65,12 @@ public class KeyWatches implements WriteObserver {
         if (mine == null) {
             mine = new ArrayList<>();
             bySession.put(session, mine);
-            session.whenClosed(() -> unwatch(session));
+            if (toldOnClose.add(session)) {
+                session.whenClosed(() -> {
+                    unwatch(session);
+                    toldOnClose.remove(session);
+                });
+            }
         }
         for (int i = 0; i < keys.size(); i++) {
             ByteKey key = new ByteKey(keys.get(i));
