@@ -224,6 +224,9 @@ final class DifferentialRun {
         if (flushAll.isError()) {
             expectNoError(endpoint, "FLUSHDB", connection.call("FLUSHDB"));
         }
+        // The script cache too: an EVALSHA must find on every target what this run's EVALs loaded,
+        // not what an earlier run left in one of them (the reference is shared by every run).
+        connection.call("SCRIPT", "FLUSH"); // refused where there are no scripts: nothing to forget there
         return connection;
     }
 
