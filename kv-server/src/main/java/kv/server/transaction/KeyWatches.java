@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 public class KeyWatches implements WriteObserver {
 
     private final Map<ByteKey, List<Watch>> byKey = new HashMap<>();
-    private final Map<ClientSession, List<Watch>> bySession = new HashMap<>();
+    private final Map<ClientSession, Map<ByteKey, Watch>> bySession = new HashMap<>();
     /** Sessions told to unwatch when they close (once each, until they close). */
     private final java.util.Set<ClientSession> toldOnClose = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean observing;
@@ -61,9 +61,9 @@ public class KeyWatches implements WriteObserver {
      * atomic unit). A key watched twice is watched once.
      */
     public synchronized void watch(ClientSession session, List<byte[]> keys, List<Entry> current) {
-        List<Watch> mine = bySession.get(session);
+        Map<ByteKey, Watch> mine = bySession.get(session);
         if (mine == null) {
-            mine = new ArrayList<>();
+            mine = new HashMap<>();
             bySession.put(session, mine);
             if (toldOnClose.add(session)) {
                 session.whenClosed(() -> {
@@ -74,11 +74,11 @@ public class KeyWatches implements WriteObserver {
         }
         for (int i = 0; i < keys.size(); i++) {
             ByteKey key = new ByteKey(keys.get(i));
-            if (mine.stream().anyMatch(watch -> watch.key.equals(key))) {
+            if (mine.containsKey(key)) {
                 continue;
             }
             Watch watch = new Watch(session, key, current.get(i));
-            mine.add(watch);
+            mine.put(key, watch);
             byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(watch);
         }
         session.watchedKeys(mine.size());
@@ -100,7 +100,7 @@ public class KeyWatches implements WriteObserver {
         if (session.watchedKeyChanged()) {
             return true;
         }
-        for (Watch watch : bySession.getOrDefault(session, List.of())) {
+        for (Watch watch : bySession.getOrDefault(session, Map.of()).values()) {
             if (watch.liveWhenWatched && watch.expireAt != Entry.NO_EXPIRY && watch.expireAt <= now) {
                 return true;
             }
@@ -169,7 +169,7 @@ public class KeyWatches implements WriteObserver {
         synchronized (this) {
             for (int i = 0; i < affected.size(); i++) {
                 Watch watch = affected.get(i);
-                if (!bySession.containsKey(watch.session)) {
+                if (!stillWatched(watch)) {
                     continue; // unwatched meanwhile
                 }
                 if (existing.get(i)) {
@@ -180,17 +180,26 @@ public class KeyWatches implements WriteObserver {
             // The rest move with their database: database n's keys now carry the other prefix.
             List<Watch> moving = new ArrayList<>();
             for (Watch watch : affected) {
-                if (bySession.containsKey(watch.session)) {
+                if (stillWatched(watch)) {
                     moving.add(watch);
                     remove(watch);
                 }
             }
             for (Watch watch : moving) {
+                bySession.get(watch.session).remove(watch.key);
+            }
+            for (Watch watch : moving) {
                 byte[] key = watch.key.bytes();
                 watch.key = new ByteKey(withPrefix(key, key[0] == first ? second : first));
+                bySession.get(watch.session).put(watch.key, watch);
                 byKey.computeIfAbsent(watch.key, k -> new ArrayList<>(1)).add(watch);
             }
         }
+    }
+
+    private boolean stillWatched(Watch watch) {
+        Map<ByteKey, Watch> mine = bySession.get(watch.session);
+        return mine != null && mine.get(watch.key) == watch;
     }
 
     /** Keys watched now, by every session (for INFO and tests). */
@@ -206,9 +215,9 @@ public class KeyWatches implements WriteObserver {
 
     /** Drops the session's watches, keeping whether one changed. Caller holds the lock. */
     private void forget(ClientSession session) {
-        List<Watch> mine = bySession.remove(session);
+        Map<ByteKey, Watch> mine = bySession.remove(session);
         if (mine != null) {
-            mine.forEach(this::remove);
+            mine.values().forEach(this::remove);
         }
         session.watchedKeys(0);
         observing = !byKey.isEmpty();
