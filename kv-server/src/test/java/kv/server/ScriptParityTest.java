@@ -209,7 +209,15 @@ class ScriptParityTest extends RunningServerTest {
             "local ok, e = pcall(function() return undefined_name end) return e",
             "return pcall(error)",
             "return (",
-            "x = = 2");
+            "x = = 2",
+            "#!lua\nreturn 1",
+            "#!lua flags=no-writes\nreturn redis.call('get', 'k')",
+            "#!lua flags=no-writes\nreturn redis.call('set', 'k', 'v')",
+            "#!lua flags=allow-oom,no-cluster\nreturn 2",
+            "#!lua flags=bogus\nreturn 1",
+            "#!lua foo=bar\nreturn 1",
+            "#!luax\nreturn 1",
+            "#!lua\nreturn (");
 
     @Test
     void scriptReturnValuesConvertAsInRedis() throws IOException {

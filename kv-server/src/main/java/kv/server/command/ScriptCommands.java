@@ -20,6 +20,7 @@ import kv.server.script.LuaEngine;
 import kv.server.script.ScriptCache;
 import kv.server.script.ScriptGate;
 import kv.server.script.Sha1;
+import kv.server.script.Shebang;
 import kv.server.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,8 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
                 script = cache.get(sha);
                 if (script == null) {
                     try {
-                        script = new ScriptCache.Script(sha, scriptArg, engine.compile(scriptArg));
+                        boolean noWrites = Shebang.noWrites(scriptArg);
+                        script = new ScriptCache.Script(sha, scriptArg, engine.compile(scriptArg), noWrites);
                     }
                     catch (LuaEngine.CompileError e) {
                         return Replies.error(e.getMessage());
@@ -131,6 +133,7 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
                 }
             }
             ScriptCache.Script compiled = script;
+            boolean readOnly = this.readOnly || script.noWrites();
             int db = session.db();
             if (units.inUnit()) {
                 // A script queued in MULTI, run by EXEC on its event loop: EXEC's unit and its
@@ -244,7 +247,8 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
                 String sha = Sha1.hex(body);
                 if (cache.get(sha) == null) {
                     try {
-                        cache.put(new ScriptCache.Script(sha, body, engine.compile(body)));
+                        boolean noWrites = Shebang.noWrites(body);
+                        cache.put(new ScriptCache.Script(sha, body, engine.compile(body), noWrites));
                     }
                     catch (LuaEngine.CompileError e) {
                         return Replies.error(e.getMessage());

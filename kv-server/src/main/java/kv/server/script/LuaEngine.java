@@ -187,6 +187,7 @@ public final class LuaEngine {
         env.rawset("KEYS", list(keys));
         env.rawset("ARGV", list(args));
         Run current = new Run(host, env);
+        hook.reset();
         run = current;
         try {
             LuaValue result = new LuaClosure(prototype, env).call();
@@ -625,6 +626,12 @@ public final class LuaEngine {
         @Override
         public void onReturn() {
             calls.poll();
+        }
+
+        void reset() {
+            calls.clear();
+            lastPrototype = null;
+            countdown = CHECK_EVERY;
         }
 
         /** The line of the last Lua instruction run: where a function called in a tail call was called from. */

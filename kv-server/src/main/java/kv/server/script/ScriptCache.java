@@ -10,8 +10,8 @@ import org.luaj.vm2.Prototype;
  */
 public final class ScriptCache {
 
-    /** A compiled script. */
-    public record Script(String sha, byte[] body, Prototype prototype) {
+    /** A compiled script; {@code noWrites} from its shebang ({@code #!lua flags=no-writes}). */
+    public record Script(String sha, byte[] body, Prototype prototype, boolean noWrites) {
     }
 
     private final ConcurrentHashMap<String, Script> scripts = new ConcurrentHashMap<>();

@@ -170,7 +170,12 @@ public final class ScriptGate {
         }
         long waitedSince = System.nanoTime();
         boolean warned = false;
+        int spins = 0;
         while (inside.get() > 0 || stagedConnections.getAsInt() > 0) {
+            if (++spins < 200) {
+                Thread.onSpinWait(); // a loop's command in flight is usually a matter of microseconds
+                continue;
+            }
             LockSupport.parkNanos(20_000);
             if (!warned && System.nanoTime() - waitedSince > TimeUnit.SECONDS.toNanos(10)) {
                 warned = true;
@@ -189,6 +194,10 @@ public final class ScriptGate {
         }
         synchronized (lock) {
             running = null;
+            if (waiting.isEmpty()) {
+                closed = false; // nobody waited: open now, without a drain task
+                return;
+            }
         }
         try {
             scriptThread.execute(this::drain);
