@@ -62,8 +62,11 @@ final class CommandGenerator {
     private final int totalWeight;
     /** An operation that must come next, if any (see {@link #setWithExpiry}). */
     private Operation followUp;
-    /** The rest of a transaction being generated (see {@link #transaction}), sent before anything else. */
-    private final java.util.Deque<Operation> transaction = new java.util.ArrayDeque<>();
+    /**
+     * The database the run's connection has selected, as far as the stream's SELECTs decide it
+     * (none is queued in a transaction): a WATCH race's second connection selects it too.
+     */
+    private String database = "0";
 
     /** Generates only the commands named in {@code enabled} (see {@link #ALL}). */
     CommandGenerator(long seed, Set<String> enabled) {
@@ -89,9 +92,6 @@ final class CommandGenerator {
             followUp = null;
             return next;
         }
-        if (!transaction.isEmpty()) {
-            return transaction.poll();
-        }
         int pick = random.nextInt(totalWeight);
         for (String name : chosen) {
             Entry entry = entries.get(name);
@@ -100,8 +100,11 @@ final class CommandGenerator {
                 if (entry.arity() != 0 && random.nextInt(40) == 0) {
                     return wrongArity(name, entry.arity());
                 }
-                Operation operation = entry.generate().get();
-                return new Operation(name, operation.args(), operation.comparison(), operation.wrongArity());
+                Operation operation = entry.generate().get().named(name);
+                if (name.equals("SELECT") && operation.args().length == 2 && isDatabase(operation.args()[1])) {
+                    database = text(operation.args()[1]);
+                }
+                return operation;
             }
         }
         throw new AssertionError("weights do not add up");
@@ -163,9 +166,10 @@ final class CommandGenerator {
             default -> new Operation("PUBSUB", bytes("PUBSUB", "NUMPAT", key()), Comparison.EXACT, true);
         });
         add("FLUSHDB", 1, -1, () -> random.nextInt(4) == 0 ? op("FLUSHDB", "ASYNC") : op("FLUSHDB"));
-        add("MULTI", 4, 0, this::transaction);
         add("EVAL", 3, -3, () -> script("EVAL", pick(SCRIPTS)));
         add("EVALSHA", 2, -3, () -> script("EVALSHA", sha1(pick(SCRIPTS))));
+        add("MULTI", 4, 0, this::transaction);
+        add("WATCH", 3, 0, this::watchRace);
         // Hashes: half the time on the strings' keys (WRONGTYPE both ways), half on keys of their own, where hashes last.
         add("HSET", 6, -4, () -> fieldPairs("HSET"));
         add("HMSET", 2, -4, () -> fieldPairs("HMSET"));
@@ -224,86 +228,119 @@ final class CommandGenerator {
         entries.put(name, new Entry(weight, arity, generate));
     }
 
+    /** Generators that never go inside a transaction: SCAN needs each reply's cursor; a queued SELECT would hide the database. */
+    private static final Set<String> NOT_QUEUED = Set.of("SCAN", "SELECT", "MULTI", "WATCH");
+
     /**
-     * A transaction: sometimes a WATCH first, then perhaps a write of a watched key or of another
-     * one, by this client or by a second client (which makes EXEC answer a null array, or not);
-     * MULTI; up to five commands of the enabled ones (queued), now and then one refused while
-     * queueing (EXEC then answers EXECABORT), a nested MULTI or a WATCH (refused, the transaction
-     * goes on); then EXEC, or DISCARD, or UNWATCH/EXEC. Inside, only commands whose replies compare
-     * exactly (no TTLs, KEYS or SCAN): EXEC's array is compared as a whole.
+     * MULTI, up to six queued operations of the enabled commands (a wrong argument count or an
+     * unknown command among them aborts EXEC, as on Redis), then EXEC or DISCARD. Now and then a
+     * nested MULTI or a WATCH inside (refused, the transaction goes on), or EXEC, DISCARD or
+     * UNWATCH outside any transaction.
      */
     private Operation transaction() {
-        List<Operation> steps = new ArrayList<>();
-        boolean watching = random.nextBoolean();
-        if (watching) {
-            steps.add(step(false, words(keys(1 + random.nextInt(2)), "WATCH")));
-            switch (random.nextInt(5)) {
-                case 0 -> steps.add(otherClient(pick(new String[][] {{"SET", key(), value()}, {"DEL", key()},
-                        {"EXPIRE", key(), "1000"}, {"INCR", key()}, {"FLUSHDB"}, {"GET", key()}})));
-                case 1 -> {
-                    steps.add(queueable());
-                    if (followUp != null) {
-                        steps.add(followUp);
-                        followUp = null;
-                    }
-                }
-                case 2 -> steps.add(step(false, "UNWATCH"));
-                default -> {
-                }
-            }
+        if (random.nextInt(10) == 0) {
+            return op(pick(new String[] {"EXEC", "DISCARD", "UNWATCH"}));
         }
-        steps.add(step(false, random.nextInt(30) == 0 ? "multi" : "MULTI"));
-        int commands = random.nextInt(6);
-        for (int i = 0; i < commands; i++) {
-            switch (random.nextInt(25)) {
-                case 0 -> steps.add(step(false, "MULTI")); // ERR MULTI calls can not be nested
-                case 1 -> steps.add(step(false, "WATCH", key())); // ERR WATCH inside MULTI is not allowed
-                case 2 -> steps.add(new Operation("UNKNOWN", bytes("FOO", key()), Comparison.EXACT, false)); // EXECABORT
-                case 3 -> steps.add(new Operation("GET", bytes("GET"), Comparison.EXACT, true)); // EXECABORT
-                default -> steps.add(queueable());
-            }
-            if (followUp != null) {
-                steps.add(followUp);
-                followUp = null;
-            }
-        }
-        int end = random.nextInt(10);
-        steps.add(step(false, end == 0 ? "DISCARD" : "EXEC"));
-        if (end == 1) {
-            steps.add(step(false, "EXEC")); // ERR EXEC without MULTI
-        }
-        transaction.addAll(steps.subList(1, steps.size()));
-        return steps.get(0);
+        List<Operation.Step> steps = new ArrayList<>();
+        List<Operation> queued = new ArrayList<>();
+        steps.add(step(false, "MULTI"));
+        queue(steps, queued, random.nextInt(7));
+        finish(steps, queued);
+        return transactionOf(steps, queued);
     }
 
-    /** A step of a transaction, by the MULTI generator's name. */
-    private static Operation step(boolean wrongArity, String... request) {
-        return new Operation("MULTI", bytes(request), Comparison.EXACT, wrongArity);
+    /**
+     * WATCH on one to three keys; then, one request at a time, writes and reads by a second connection
+     * on the same database (or by the watching one itself) that may touch a watched key; then MULTI,
+     * queued operations and EXEC, whose reply is the null array if a watched key was changed. Now
+     * and then an UNWATCH before MULTI, which makes the writes harmless.
+     */
+    private Operation watchRace() {
+        List<Operation.Step> steps = new ArrayList<>();
+        List<Operation> queued = new ArrayList<>();
+        steps.add(new Operation.Step(false, bytes(words(keys(1 + random.nextInt(3)), "WATCH"))));
+        steps.add(step(true, "SELECT", database));
+        int writes = random.nextInt(4);
+        for (int i = 0; i < writes; i++) {
+            boolean other = random.nextInt(4) != 0;
+            for (Operation operation : inner(operation -> operation.comparison() == Comparison.EXACT)) {
+                steps.add(new Operation.Step(other, operation.args()));
+            }
+        }
+        if (random.nextInt(6) == 0) {
+            steps.add(step(false, "UNWATCH"));
+        }
+        steps.add(step(false, "MULTI"));
+        queue(steps, queued, random.nextInt(4));
+        finish(steps, queued);
+        return transactionOf(steps, queued);
     }
 
-    /** A command of the enabled ones other than MULTI whose reply compares exactly, as a queued command. */
-    private Operation queueable() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            String name = chosen.get(random.nextInt(chosen.size()));
-            if (name.equals("MULTI")) {
-                continue;
+    /** Queues {@code count} operations after MULTI, sometimes with a refused nested MULTI or WATCH among them. */
+    private void queue(List<Operation.Step> steps, List<Operation> queued, int count) {
+        for (int i = 0; i < count; i++) {
+            if (random.nextInt(25) == 0) {
+                steps.add(random.nextBoolean() ? step(false, "MULTI") : step(false, "WATCH", key()));
             }
-            Operation operation = entries.get(name).generate().get();
-            boolean gtOrLt = false;
-            for (byte[] arg : operation.args()) {
-                gtOrLt |= text(arg).equalsIgnoreCase("GT") || text(arg).equalsIgnoreCase("LT");
+            for (Operation operation : inner(operation -> true)) {
+                steps.add(new Operation.Step(false, operation.args()));
+                queued.add(operation);
             }
-            // MSET's odd word count is refused when it runs, not when it is queued: left out here.
-            if (operation.comparison() == Comparison.EXACT && !gtOrLt && !operation.wrongArity()) {
-                return new Operation(name, operation.args(), operation.comparison(), operation.wrongArity());
+        }
+    }
+
+    /** EXEC most often, DISCARD now and then; lower case at times. */
+    private void finish(List<Operation.Step> steps, List<Operation> queued) {
+        steps.add(step(false, randomCase(random.nextInt(8) == 0 ? "DISCARD" : "EXEC")));
+    }
+
+    private static Operation transactionOf(List<Operation.Step> steps, List<Operation> queued) {
+        return new Operation("MULTI", steps.get(0).args(), Comparison.TRANSACTION, false,
+                new Operation.Transaction(List.copyOf(steps), List.copyOf(queued)));
+    }
+
+    /**
+     * One operation of an enabled command that may be queued ({@link #NOT_QUEUED}) and that
+     * {@code accepted} takes, with the read that must follow it if there is one. No EXPIRE GT|LT:
+     * in a transaction it would compare two times set within the same millisecond or not.
+     */
+    private List<Operation> inner(java.util.function.Predicate<Operation> accepted) {
+        List<String> candidates = chosen.stream().filter(name -> !NOT_QUEUED.contains(name)).toList();
+        if (candidates.isEmpty()) {
+            return List.of(op("PING"));
+        }
+        int weight = candidates.stream().mapToInt(name -> entries.get(name).weight()).sum();
+        while (true) {
+            int pick = random.nextInt(weight);
+            String name = null;
+            for (String candidate : candidates) {
+                pick -= entries.get(candidate).weight();
+                if (pick < 0) {
+                    name = candidate;
+                    break;
+                }
             }
+            Entry entry = entries.get(name);
+            Operation operation = entry.arity() != 0 && random.nextInt(40) == 0
+                    ? wrongArity(name, entry.arity()) : entry.generate().get().named(name);
+            Operation then = followUp;
             followUp = null;
+            // A whole-iteration comparison (SCAN, HSCAN) needs each reply's cursor: never queued.
+            if (accepted.test(operation) && operation.comparison() != Comparison.SCAN
+                    && !DifferentialRun.comparesNearlyEqualTimes(operation)) {
+                return then == null ? List.of(operation) : List.of(operation, then);
+            }
         }
-        return op("PING");
     }
 
-    private static Operation otherClient(String... request) {
-        return new Operation("MULTI", bytes(request), Comparison.EXACT, false, true);
+    private static Operation.Step step(boolean other, String... request) {
+        return new Operation.Step(other, bytes(request));
+    }
+
+    /** A database index SELECT accepts (0-15, no leading zero or sign), as {@link #db()} produces them. */
+    private static boolean isDatabase(byte[] index) {
+        String text = text(index);
+        return text.matches("0|[1-9][0-9]?") && Integer.parseInt(text) < 16;
     }
 
     /** NX, XX and GET in every combination and order, NX with XX (refused) included; sometimes a bad option. */

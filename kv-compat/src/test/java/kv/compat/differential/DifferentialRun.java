@@ -50,6 +50,8 @@ final class DifferentialRun {
     private final Map<String, Long> elapsed = new LinkedHashMap<>();
     /** An operation taken from the stream but left for the next chunk. */
     private Operation peeked;
+    /** Each target's second connection, for a WATCH race's writer (opened when first needed). */
+    private final Map<Endpoint, WireConnection> others = new LinkedHashMap<>();
 
     /** Replies in RESP {@code protocol} (2, or 3 after {@code HELLO 3}), one request at a time. */
     DifferentialRun(Endpoint reference, List<Endpoint> judged, int protocol) {
@@ -85,7 +87,6 @@ final class DifferentialRun {
     private Map<String, Tally> run(int count, IntFunction<Operation> operations, String source)
             throws IOException {
         Map<Endpoint, WireConnection> connections = new LinkedHashMap<>();
-        Map<Endpoint, WireConnection> others = new LinkedHashMap<>();
         try {
             for (Endpoint endpoint : endpoints()) {
                 connections.put(endpoint, open(endpoint));
@@ -102,15 +103,7 @@ final class DifferentialRun {
                 Map<Endpoint, List<Reply>> replies = new LinkedHashMap<>();
                 for (Map.Entry<Endpoint, WireConnection> connection : connections.entrySet()) {
                     long start = System.nanoTime();
-                    WireConnection sender = connection.getValue();
-                    if (chunk.get(0).otherClient()) {
-                        sender = others.get(connection.getKey());
-                        if (sender == null) {
-                            sender = secondClient(connection.getKey());
-                            others.put(connection.getKey(), sender);
-                        }
-                    }
-                    replies.put(connection.getKey(), execute(sender, chunk));
+                    replies.put(connection.getKey(), execute(connection.getKey(), connection.getValue(), chunk));
                     elapsed.merge(connection.getKey().label(), System.nanoTime() - start, Long::sum);
                 }
                 lastEnd = System.currentTimeMillis();
@@ -148,13 +141,15 @@ final class DifferentialRun {
             for (WireConnection connection : others.values()) {
                 connection.close();
             }
+            others.clear();
         }
     }
 
     /**
      * The next operations to send together: one, or with pipelining up to {@link #pipelineDepth}.
      * A SCAN iteration (which needs each reply's cursor), an EXPIRE GT|LT (which needs a pause
-     * before it) and a second client's write (on its own connection) go alone.
+     * before it) and a WATCH race (whose steps wait for each other's replies) go alone; a
+     * transaction without a second connection's steps is pipelined whole, as clients send it.
      */
     private List<Operation> chunk(IntFunction<Operation> operations, int index, int count, Random sizes) {
         int size = pipelineDepth == 1 ? 1 : 1 + sizes.nextInt(pipelineDepth);
@@ -163,7 +158,7 @@ final class DifferentialRun {
             Operation operation = peeked != null ? peeked : operations.apply(index + chunk.size());
             peeked = null;
             boolean alone = operation.comparison() == Comparison.SCAN || comparesNearlyEqualTimes(operation)
-                    || operation.otherClient();
+                    || (operation.transaction() != null && operation.transaction().usesOtherConnection());
             if (alone && !chunk.isEmpty()) {
                 peeked = operation;
                 break;
@@ -176,18 +171,32 @@ final class DifferentialRun {
         return chunk;
     }
 
-    /** Sends a chunk's requests together, then reads their replies. */
-    private static List<Reply> execute(WireConnection connection, List<Operation> chunk) {
+    /** Sends a chunk's requests together (a transaction's every step), then reads their replies. */
+    private List<Reply> execute(Endpoint endpoint, WireConnection connection, List<Operation> chunk) {
         if (chunk.size() == 1) {
-            return List.of(execute(connection, chunk.get(0)));
+            return List.of(execute(endpoint, connection, chunk.get(0)));
         }
         List<Reply> replies = new ArrayList<>();
         try {
             for (Operation operation : chunk) {
-                connection.send(operation.args());
+                if (operation.transaction() == null) {
+                    connection.send(operation.args());
+                    continue;
+                }
+                for (Operation.Step step : operation.transaction().steps()) {
+                    connection.send(step.args());
+                }
             }
-            while (replies.size() < chunk.size()) {
-                replies.add(connection.read());
+            for (Operation operation : chunk) {
+                if (operation.transaction() == null) {
+                    replies.add(connection.read());
+                    continue;
+                }
+                List<Reply> steps = new ArrayList<>();
+                for (int i = 0; i < operation.transaction().steps().size(); i++) {
+                    steps.add(connection.read());
+                }
+                replies.add(Reply.array(steps));
             }
         }
         catch (IOException e) {
@@ -215,15 +224,9 @@ final class DifferentialRun {
         if (flushAll.isError()) {
             expectNoError(endpoint, "FLUSHDB", connection.call("FLUSHDB"));
         }
-        return connection;
-    }
-
-    /** A second client of the endpoint, on database 0, for the writes that race a WATCH; it flushes nothing. */
-    private WireConnection secondClient(Endpoint endpoint) throws IOException {
-        WireConnection connection = new WireConnection(endpoint.port());
-        if (protocol == 3) {
-            expectNoError(endpoint, "HELLO 3", connection.call("HELLO", "3"));
-        }
+        // The script cache too: an EVALSHA must find on every target what this run's EVALs loaded,
+        // not what an earlier run left in one of them (the reference is shared by every run).
+        connection.call("SCRIPT", "FLUSH"); // refused where there are no scripts: nothing to forget there
         return connection;
     }
 
@@ -233,16 +236,55 @@ final class DifferentialRun {
         }
     }
 
-    private static Reply execute(WireConnection connection, Operation operation) {
+    private Reply execute(Endpoint endpoint, WireConnection connection, Operation operation) {
         try {
             if (operation.comparison() == Comparison.SCAN) {
                 return scanAll(connection, operation.args());
+            }
+            if (operation.transaction() != null) {
+                return transaction(endpoint, connection, operation.transaction());
             }
             return connection.call(operation.args());
         }
         catch (IOException e) {
             return Reply.simple('!', "no reply: " + e);
         }
+    }
+
+    /**
+     * A transaction's steps one after another, each reply read before the next step is sent (so a
+     * second connection's write lands between WATCH and EXEC); the reply is the array of them all.
+     * Without a second connection's steps, every step is sent at once, as a client pipelines it.
+     */
+    private Reply transaction(Endpoint endpoint, WireConnection connection, Operation.Transaction transaction)
+            throws IOException {
+        List<Reply> replies = new ArrayList<>();
+        if (!transaction.usesOtherConnection()) {
+            for (Operation.Step step : transaction.steps()) {
+                connection.send(step.args());
+            }
+            for (int i = 0; i < transaction.steps().size(); i++) {
+                replies.add(connection.read());
+            }
+            return Reply.array(replies);
+        }
+        for (Operation.Step step : transaction.steps()) {
+            replies.add((step.other() ? other(endpoint) : connection).call(step.args()));
+        }
+        return Reply.array(replies);
+    }
+
+    /** {@code endpoint}'s second connection, in the run's protocol; not flushed (the run's first one was). */
+    private WireConnection other(Endpoint endpoint) throws IOException {
+        WireConnection other = others.get(endpoint);
+        if (other == null) {
+            other = new WireConnection(endpoint.port());
+            others.put(endpoint, other);
+            if (protocol == 3) {
+                expectNoError(endpoint, "HELLO 3 (second connection)", other.call("HELLO", "3"));
+            }
+        }
+        return other;
     }
 
     /** The keys of a whole SCAN iteration as a sorted set, or the first error a call got. */
@@ -283,8 +325,8 @@ final class DifferentialRun {
      * within one millisecond the two times are equal, a millisecond later they are not. So such a
      * command starts two milliseconds after the operation before it ended, on every target.
      */
-    private static boolean comparesNearlyEqualTimes(Operation operation) {
-        if (!operation.command().contains("EXPIRE") || operation.command().contains("TIME")) {
+    static boolean comparesNearlyEqualTimes(Operation operation) {
+        if (operation.transaction() != null || !operation.command().contains("EXPIRE") || operation.command().contains("TIME")) {
             return false;
         }
         for (byte[] arg : operation.args()) {

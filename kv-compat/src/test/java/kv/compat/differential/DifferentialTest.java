@@ -116,19 +116,24 @@ class DifferentialTest {
     }
 
     /**
-     * Transactions (the MULTI generator: WATCH, a racing write by this client or a second one,
-     * MULTI, queued commands, refused ones, EXEC or DISCARD) on kv-server alone, in RESP2, RESP3
-     * and pipelined. kv-proxy joins once it has transactions: then MULTI moves into {@link #KV_COMMANDS}.
+     * Transactions (the MULTI generator: MULTI, queued commands, refused ones, a nested MULTI or
+     * WATCH, EXEC or DISCARD) and WATCH races (WATCH, a second connection's writes, MULTI ... EXEC)
+     * on kv-server alone, in RESP2, RESP3 and pipelined, with scripts (EVAL, EVALSHA) among the
+     * commands, queued too. kv-proxy joins once it has transactions and scripts: then these move
+     * into {@link #KV_COMMANDS}.
      */
     @Test
-    void kvServerAnswersTransactionsAsRedisDoes() throws IOException {
+    void kvServerAnswersTransactionsAndScriptsAsRedisDoes() throws IOException {
         Set<String> commands = new java.util.TreeSet<>(kvCommands());
-        commands.add("MULTI");
+        commands.addAll(TRANSACTIONS);
         for (int protocol = 2; protocol <= 3; protocol++) {
             serverOnly(protocol, 1).run(SEED + 6 + protocol, OPERATIONS / 2, commands, REPLAY);
         }
-        serverOnly(2, PIPELINE_DEPTH).run(SEED + 9, OPERATIONS / 2, commands, REPLAY);
+        serverOnly(2, PIPELINE_DEPTH).run(SEED + 10, OPERATIONS / 2, commands, REPLAY);
     }
+
+    /** Transactions' and scripts' generators: judged on kv-server by the test above, and on kv-proxy once in {@link #KV_COMMANDS}. */
+    static final Set<String> TRANSACTIONS = Set.of("MULTI", "WATCH", "EVAL", "EVALSHA");
 
     private static DifferentialRun serverOnly(int protocol, int pipelineDepth) {
         return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
@@ -219,11 +224,20 @@ class DifferentialTest {
         return judgedRun(protocol, 1);
     }
 
+    /**
+     * Judged against Redis: kv-server, kv-proxy and kv-proxy in front of Redis, or only those named
+     * in {@code -Dkv.compat.judged=kv-server,...} (to see one service's results while another lacks a command).
+     */
     private static DifferentialRun judgedRun(int protocol, int pipelineDepth) {
-        return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()),
-                List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
-                        new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
-                        new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())),
+        List<String> only = listProperty("kv.compat.judged");
+        List<Endpoint> judged = new ArrayList<>(List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()),
+                new Endpoint(Target.KV_PROXY.label(), Target.KV_PROXY.port()),
+                new Endpoint("kv-proxy(redis)", Services.get().proxyOverRedisPort())));
+        if (!only.isEmpty()) {
+            judged.removeIf(endpoint -> !only.contains(endpoint.label()));
+            System.out.println("judged this run: " + only + " only");
+        }
+        return new DifferentialRun(new Endpoint(Target.REDIS.label(), Target.REDIS.port()), judged,
                 protocol, pipelineDepth);
     }
 }

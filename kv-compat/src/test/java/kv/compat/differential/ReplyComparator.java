@@ -38,6 +38,9 @@ final class ReplyComparator {
 
     /** Null if {@code kv} matches {@code redis}, else why not. */
     static String difference(Operation operation, Reply redis, Reply kv) {
+        if (operation.comparison() == Comparison.TRANSACTION) {
+            return transactionDifference(operation, redis, kv);
+        }
         Reply expected = normalise(operation.comparison(), redis);
         Reply actual = normalise(operation.comparison(), kv);
         if (expected.equals(actual)) {
@@ -52,6 +55,48 @@ final class ReplyComparator {
             }
         }
         return "expected " + expected + " but was " + actual;
+    }
+
+    /**
+     * A transaction's replies step by step: exactly, but EXEC's array (the last step's reply) element
+     * by element, as each queued operation is compared on its own (a TTL within its tolerance, KEYS as a set).
+     */
+    private static String transactionDifference(Operation operation, Reply redis, Reply kv) {
+        List<Reply> expected = redis.elements();
+        List<Reply> actual = kv.elements();
+        if (expected == null || actual == null || expected.size() != actual.size()) {
+            return "expected the replies " + redis + " but was " + kv;
+        }
+        List<Operation.Step> steps = operation.transaction().steps();
+        List<Operation> queued = operation.transaction().queued();
+        for (int i = 0; i < expected.size(); i++) {
+            Reply redisStep = expected.get(i);
+            Reply kvStep = actual.get(i);
+            boolean exec = i == expected.size() - 1 && CommandGenerator.text(steps.get(i).args()[0]).equalsIgnoreCase("EXEC");
+            String difference;
+            if (exec && redisStep.type() == '*' && redisStep.elements() != null && redisStep.elements().size() == queued.size()
+                    && kvStep.type() == '*' && kvStep.elements() != null && kvStep.elements().size() == queued.size()) {
+                difference = null;
+                for (int j = 0; j < queued.size() && difference == null; j++) {
+                    difference = difference(queued.get(j), redisStep.elements().get(j), kvStep.elements().get(j));
+                    if (difference != null) {
+                        difference = "EXEC's reply " + (j + 1) + " (" + queued.get(j).render() + "): " + difference;
+                    }
+                }
+            }
+            else {
+                difference = difference(new Operation("step", steps.get(i).args(), Comparison.EXACT, false),
+                        redisStep, kvStep);
+                if (difference != null) {
+                    difference = "step " + (i + 1) + " (" + new Operation("step", steps.get(i).args(),
+                            Comparison.EXACT, false).render() + "): " + difference;
+                }
+            }
+            if (difference != null) {
+                return difference;
+            }
+        }
+        return null;
     }
 
     private static Reply normalise(Comparison comparison, Reply reply) {

@@ -29,12 +29,16 @@ public final class Services {
     /**
      * Spring Data Redis is on the judges' classpath (the Spring scenarios need it), and so on the
      * kv processes' too: its auto-configuration would give kv-server and kv-proxy a Redis
-     * connection factory and a health check for a Redis on localhost:6379.
+     * connection factory and a health check for a Redis on localhost:6379. Spring Session Data Redis
+     * is on it too (SpringSessionTest's application), and would store their HTTP sessions in it.
      */
     private static final String NO_SPRING_DATA_REDIS = "spring.autoconfigure.exclude="
             + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
             + "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration,"
-            + "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration";
+            + "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration,"
+            + "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration,"
+            + "org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration,"
+            + "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration";
 
     private static Services instance;
 
@@ -74,16 +78,27 @@ public final class Services {
             // The two servers start together: each is a JVM that takes seconds of CPU to start.
             CompletableFuture<KvServerProcess> first = startServer(work.resolve("kv-server"));
             CompletableFuture<KvServerProcess> second = startServer(work.resolve("proxied-kv-server"));
-            RedisServerProcess redis = RedisServerProcess.start(work);
-            KvServerProcess kvServer = first.join();
-            KvServerProcess proxiedServer = second.join();
-            Path proxyConfiguration = proxyConfiguration(work);
-            ProxyRunner proxy = ProxyRunner.start(List.of(proxiedServer.port()), NO_SPRING_DATA_REDIS,
-                    "spring.config.location=file:" + proxyConfiguration).awaitCoherent();
-            RedisServerProcess proxiedRedis = RedisServerProcess.start(work);
-            ProxyRunner proxyOverRedis = ProxyRunner.start(List.of(proxiedRedis.port()), NO_SPRING_DATA_REDIS,
-                    "spring.config.location=file:" + proxyConfiguration).awaitCoherent();
-            return new Services(redis, kvServer, proxiedServer, proxy, proxiedRedis, proxyOverRedis);
+            List<AutoCloseable> started = new java.util.ArrayList<>();
+            try {
+                RedisServerProcess redis = started(started, RedisServerProcess.start(work));
+                KvServerProcess kvServer = started(started, first.join());
+                KvServerProcess proxiedServer = started(started, second.join());
+                Path proxyConfiguration = proxyConfiguration(work);
+                ProxyRunner proxy = started(started, ProxyRunner.start(List.of(proxiedServer.port()), NO_SPRING_DATA_REDIS,
+                        "spring.config.location=file:" + proxyConfiguration)).awaitCoherent();
+                RedisServerProcess proxiedRedis = started(started, RedisServerProcess.start(work));
+                ProxyRunner proxyOverRedis = started(started, ProxyRunner.start(List.of(proxiedRedis.port()),
+                        NO_SPRING_DATA_REDIS, "spring.config.location=file:" + proxyConfiguration)).awaitCoherent();
+                return new Services(redis, kvServer, proxiedServer, proxy, proxiedRedis, proxyOverRedis);
+            }
+            catch (RuntimeException | IOException e) {
+                // Nothing is left running when a service fails to start (a kv-server slower than its
+                // start deadline on a loaded machine): the other processes would outlive the test JVM.
+                first.thenAccept(Services::closeQuietly);
+                second.thenAccept(Services::closeQuietly);
+                started.forEach(Services::closeQuietly);
+                throw e;
+            }
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -107,6 +122,20 @@ public final class Services {
             }
         }
         throw new IllegalStateException("kv-proxy's application.yml is not on the test classpath");
+    }
+
+    private static <T extends AutoCloseable> T started(List<AutoCloseable> started, T service) {
+        started.add(service);
+        return service;
+    }
+
+    private static void closeQuietly(AutoCloseable service) {
+        try {
+            service.close();
+        }
+        catch (Exception e) {
+            System.err.println("kv-compat: could not stop " + service + ": " + e);
+        }
     }
 
     private static CompletableFuture<KvServerProcess> startServer(Path dir) {

@@ -890,7 +890,7 @@ public final class RocksDbStore implements KeyValueStore {
         unit = null; // from here on this thread writes to the database itself
         write(() -> {
             counters.entriesWritten.add(done.batch.count());
-            counters.bytesWritten.add(done.batch.getDataSize());
+            // (a WriteBatchWithIndex does not tell its data size: the unit's bytes are not counted)
             db.write(writeOptions, done.batch);
         });
         dropAfterUnit(done.drops);

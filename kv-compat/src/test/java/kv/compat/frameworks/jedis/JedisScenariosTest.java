@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import kv.compat.support.Target;
@@ -11,6 +12,8 @@ import kv.proxy.testing.Await;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -103,6 +106,62 @@ class JedisScenariosTest {
             assertThat(jedis.select(5)).isEqualTo("OK");
             assertThat(jedis.get(key)).isEqualTo("in 5");
             assertThat(jedis.del(key)).isEqualTo(1L);
+        }
+    }
+
+    /** {@code multi()}/{@code exec()}: replies in order, a runtime error in one command does not stop the others. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Target.class)
+    void multiExecRunsEveryQueuedCommand(Target target) {
+        try (Jedis jedis = connect(target)) {
+            String key = PREFIX + "multi:" + target;
+            Transaction transaction = jedis.multi();
+            transaction.set(key, "x");
+            transaction.incr(key);
+            transaction.append(key, "y");
+            transaction.get(key);
+            List<Object> results = transaction.exec();
+            assertThat(results).hasSize(4);
+            assertThat(results.get(0)).isEqualTo("OK");
+            assertThat(results.get(1)).isInstanceOf(JedisDataException.class);
+            assertThat(((JedisDataException) results.get(1)).getMessage())
+                    .isEqualTo("ERR value is not an integer or out of range");
+            assertThat(results.subList(2, 4)).containsExactly(2L, "xy");
+            assertThat(jedis.get(key)).isEqualTo("xy");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Target.class)
+    void discardWritesNothing(Target target) {
+        try (Jedis jedis = connect(target)) {
+            String key = PREFIX + "discard:" + target;
+            Transaction transaction = jedis.multi();
+            transaction.set(key, "never");
+            assertThat(transaction.discard()).isEqualTo("OK");
+            assertThat(jedis.get(key)).isNull();
+        }
+    }
+
+    /** {@code watch}, then another client's write: {@code exec()} answers null and writes nothing. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Target.class)
+    void watchAbortsTheTransactionWhenAnotherClientWrites(Target target) {
+        try (Jedis jedis = connect(target); Jedis other = connect(target)) {
+            String key = PREFIX + "watch:" + target;
+            jedis.set(key, "1");
+            assertThat(jedis.watch(key)).isEqualTo("OK");
+            long seen = Long.parseLong(jedis.get(key));
+            other.set(key, "100");
+            Transaction transaction = jedis.multi();
+            transaction.set(key, Long.toString(seen + 1));
+            assertThat(transaction.exec()).as("EXEC after a watched key changed").isNull();
+            assertThat(jedis.get(key)).isEqualTo("100");
+
+            assertThat(jedis.watch(key)).isEqualTo("OK");
+            Transaction unchanged = jedis.multi();
+            unchanged.incr(key);
+            assertThat(unchanged.exec()).as("EXEC when nobody wrote").containsExactly(101L);
         }
     }
 

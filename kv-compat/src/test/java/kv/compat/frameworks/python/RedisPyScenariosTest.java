@@ -23,16 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RedisPyScenariosTest {
 
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final List<String> SCENARIOS = List.of("set_ex", "setex", "incr_expire", "scan_iter", "lock");
-    /** Lock.release runs a Lua script (EVALSHA): kv-server has scripts; kv-proxy does not route them yet. */
-    private static final List<String> SERVER_ONLY = List.of("lock_release");
+    private static final List<String> SCENARIOS = List.of("set_ex", "setex", "incr_expire", "scan_iter", "lock",
+            "lock_release", "pipeline", "pipeline_atomic", "pubsub", "hashes");
     private static final String PREFIX = "compat-py-" + Long.toString(System.nanoTime(), 36) + ":";
 
     static Stream<Arguments> scenarios() {
-        return Stream.concat(Stream.of(Target.values())
-                        .flatMap(target -> SCENARIOS.stream().map(scenario -> Arguments.of(target, scenario))),
-                Stream.of(Target.REDIS, Target.KV_SERVER)
-                        .flatMap(target -> SERVER_ONLY.stream().map(scenario -> Arguments.of(target, scenario))));
+        return Stream.of(Target.values())
+                .flatMap(target -> SCENARIOS.stream().map(scenario -> Arguments.of(target, scenario)));
     }
 
     @ParameterizedTest(name = "{1} against {0}")

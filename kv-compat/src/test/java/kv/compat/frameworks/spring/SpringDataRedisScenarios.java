@@ -2,24 +2,40 @@ package kv.compat.frameworks.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import kv.compat.support.Target;
+import kv.compat.support.WireConnection;
 import kv.proxy.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.HashOperations;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -44,6 +60,9 @@ abstract class SpringDataRedisScenarios {
 
     @Autowired
     private StringRedisTemplate template;
+
+    @Autowired
+    private RedisConnectionFactory connectionFactory;
 
     /** Points the application at {@code target}; each subclass's {@code @DynamicPropertySource} calls it. */
     static void useTarget(DynamicPropertyRegistry registry, Target target) {
@@ -203,6 +222,142 @@ abstract class SpringDataRedisScenarios {
         }
         finally {
             factory.destroy();
+        }
+    }
+
+    /** {@code SessionCallback} with {@code multi}/{@code exec}: every queued write applied, EXEC's replies converted. */
+    @Test
+    void sessionCallbackRunsMultiExecAsOneTransaction() {
+        String a = key("tx:a");
+        String b = key("tx:b");
+        template.opsForValue().set(b, "41");
+        List<Object> results = template.execute(new SessionCallback<List<Object>>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K, V> List<Object> execute(RedisOperations<K, V> operations) throws DataAccessException {
+                RedisOperations<String, String> ops = (RedisOperations<String, String>) operations;
+                ops.multi();
+                ops.opsForValue().set(a, "1");
+                ops.opsForValue().increment(b);
+                ops.opsForValue().get(a);
+                return ops.exec();
+            }
+        });
+        assertThat(results).containsExactly(true, 42L, "1");
+        assertThat(template.opsForValue().get(a)).isEqualTo("1");
+        assertThat(template.opsForValue().get(b)).isEqualTo("42");
+    }
+
+    /**
+     * {@code watch}, a write by another client, then {@code multi}/{@code exec}: the transaction does
+     * not run (Spring Data Redis answers an empty list for EXEC's null reply) and the other write stays.
+     */
+    @Test
+    void sessionCallbackWithWatchDoesNotRunWhenTheWatchedKeyChanged() throws IOException {
+        String key = key("watched");
+        template.opsForValue().set(key, "before");
+        try (WireConnection other = new WireConnection(target().port())) {
+            List<Object> results = template.execute(new SessionCallback<List<Object>>() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <K, V> List<Object> execute(RedisOperations<K, V> operations) throws DataAccessException {
+                    RedisOperations<String, String> ops = (RedisOperations<String, String>) operations;
+                    ops.watch(key);
+                    String seen = ops.opsForValue().get(key);
+                    call(other, "SET", key, "by another client");
+                    ops.multi();
+                    ops.opsForValue().set(key, seen + " and mine");
+                    return ops.exec();
+                }
+            });
+            assertThat(results).as("EXEC after the watched key changed").isEmpty();
+        }
+        assertThat(template.opsForValue().get(key)).isEqualTo("by another client");
+
+        List<Object> unchanged = template.execute(new SessionCallback<List<Object>>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K, V> List<Object> execute(RedisOperations<K, V> operations) throws DataAccessException {
+                RedisOperations<String, String> ops = (RedisOperations<String, String>) operations;
+                ops.watch(key);
+                ops.multi();
+                ops.opsForValue().set(key, "mine");
+                return ops.exec();
+            }
+        });
+        assertThat(unchanged).as("EXEC when nobody changed the watched key").containsExactly(true);
+        assertThat(template.opsForValue().get(key)).isEqualTo("mine");
+    }
+
+    /** {@code DefaultRedisScript} from a Lua file (a compare-and-delete), run by EVALSHA with EVAL as its fallback. */
+    @Test
+    void redisScriptComparesAndDeletes() {
+        DefaultRedisScript<Long> compareAndDelete = new DefaultRedisScript<>();
+        compareAndDelete.setLocation(new ClassPathResource("kv/compat/frameworks/spring/compare-and-delete.lua"));
+        compareAndDelete.setResultType(Long.class);
+        String key = key("script-lock");
+        template.opsForValue().set(key, "owner-1");
+        assertThat(template.execute(compareAndDelete, List.of(key), "owner-2")).as("another owner").isEqualTo(0L);
+        assertThat(template.opsForValue().get(key)).isEqualTo("owner-1");
+        assertThat(template.execute(compareAndDelete, List.of(key), "owner-1")).as("the owner").isEqualTo(1L);
+        assertThat(template.hasKey(key)).isFalse();
+        assertThat(template.execute(compareAndDelete, List.of(key), "owner-1")).as("nothing left").isEqualTo(0L);
+    }
+
+    @Test
+    void opsForHashStoresReadsCountsAndDeletesFields() {
+        String key = key("hash");
+        HashOperations<String, String, String> hash = template.opsForHash();
+        hash.putAll(key, Map.of("name", "ada", "visits", "1"));
+        hash.put(key, "lang", "en");
+        assertThat(hash.putIfAbsent(key, "lang", "fr")).isFalse();
+        assertThat(hash.get(key, "name")).isEqualTo("ada");
+        assertThat(hash.multiGet(key, List.of("name", "missing", "lang"))).containsExactly("ada", null, "en");
+        assertThat(hash.increment(key, "visits", 41)).isEqualTo(42L);
+        assertThat(hash.entries(key)).isEqualTo(Map.of("name", "ada", "visits", "42", "lang", "en"));
+        assertThat(hash.size(key)).isEqualTo(3L);
+        assertThat(hash.hasKey(key, "lang")).isTrue();
+        assertThat(hash.delete(key, "lang", "missing")).isEqualTo(1L);
+        assertThat(hash.keys(key)).containsExactlyInAnyOrder("name", "visits");
+        assertThat(template.type(key).code()).isEqualTo("hash");
+        template.delete(key);
+        assertThat(hash.entries(key)).isEmpty();
+    }
+
+    /** {@code RedisMessageListenerContainer} receives what {@code convertAndSend} publishes. */
+    @Test
+    void messageListenerContainerReceivesAPublishedMessage() throws Exception {
+        String channel = key("channel");
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connectionFactory);
+        container.addMessageListener((message, pattern) ->
+                received.add(new String(message.getBody(), StandardCharsets.UTF_8)), new ChannelTopic(channel));
+        container.afterPropertiesSet();
+        container.start();
+        try {
+            // The subscription is made in the background: publish until the subscriber counts, then once more.
+            Await.until("the container to be subscribed", STORE_DEADLINE.multipliedBy(2),
+                    () -> template.convertAndSend(channel, "probe") >= 1);
+            template.convertAndSend(channel, "hello subscribers");
+            String message;
+            do {
+                message = received.poll(EXPIRY_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            } while ("probe".equals(message));
+            assertThat(message).isEqualTo("hello subscribers");
+        }
+        finally {
+            container.stop();
+            container.destroy();
+        }
+    }
+
+    private static void call(WireConnection connection, String... request) {
+        try {
+            assertThat(connection.call(request).isError()).as("%s", Arrays.toString(request)).isFalse();
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
