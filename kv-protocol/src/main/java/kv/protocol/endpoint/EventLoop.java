@@ -2,6 +2,7 @@ package kv.protocol.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -57,6 +58,12 @@ final class EventLoop implements Runnable {
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
+    /** Stopping: see {@link #shutdown}. */
+    private volatile boolean closing;
+    /** When the connections still open at shutdown are closed anyway (loop thread only; 0 before). */
+    private long drainDeadline;
+    /** Where the bytes clients send after their connection's output was shut are read to, and dropped. */
+    private final ByteBuffer discarded = ByteBuffer.allocate(16 * 1024);
     /** True on every event loop thread. */
     private static final ThreadLocal<Boolean> LOOP_THREAD = ThreadLocal.withInitial(() -> false);
 
@@ -128,18 +135,42 @@ final class EventLoop implements Runnable {
         resumable.add(connection);
     }
 
-    /** Finishes the round under way (its writes applied, its replies sent) and stops. */
+    /**
+     * Stops, closing every client's connection cleanly: requests not run yet are not run; once
+     * its last reply has left, its output is shut (a FIN), and what the client still sends is
+     * read and dropped until it closes its end, for at most {@link #DRAIN_MILLIS}. Closing a
+     * socket with bytes unread in it would send an RST instead, and a client could lose the
+     * replies it had not read yet.
+     */
     void shutdown() {
-        running = false;
-        selector.wakeup();
+        beginShutdown();
         if (!inLoop()) {
             try {
-                thread.join(10_000);
+                thread.join(10_000 + DRAIN_MILLIS);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Starts {@link #shutdown} without waiting for it, so that several loops drain at once. */
+    void beginShutdown() {
+        closing = true;
+        selector.wakeup();
+    }
+
+    /** How long connections may take, at shutdown, to be sent their last replies and close their end. */
+    static final long DRAIN_MILLIS = 2_000;
+
+    /** Shutting down: connections close once their replies have left (see {@link #shutdown}). */
+    boolean closing() {
+        return closing;
+    }
+
+    /** A buffer for bytes to drop (loop thread). */
+    ByteBuffer discarded() {
+        return discarded.clear();
     }
 
     /** True if the calling thread is an event loop's. */
@@ -152,11 +183,14 @@ final class EventLoop implements Runnable {
         LOOP_THREAD.set(true);
         while (running) {
             try {
+                if (closing && drainDeadline == 0) {
+                    startDrain();
+                }
                 if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty()) {
                     selector.selectNow(this::ready);
                 }
-                else if (!servers.isEmpty()) {
-                    selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering
+                else if (!servers.isEmpty() || drainDeadline != 0) {
+                    selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering, or the drain's end
                 }
                 else {
                     selector.select(this::ready);
@@ -176,11 +210,19 @@ final class EventLoop implements Runnable {
                     readyClients.clear();
                 }
                 round();
+                if (drainDeadline != 0 && (openClients() == 0 || System.nanoTime() - drainDeadline > 0)) {
+                    running = false;
+                }
             }
             catch (IOException | RuntimeException | Error e) {
                 // Errors too (a class that cannot be loaded, an out-of-memory that passed): a
                 // loop thread that died would leave every client it serves hanging unanswered.
                 logger.error("Event loop " + thread.getName() + " failed a round; carrying on", e);
+            }
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof RespConnection<?> client) {
+                client.close(); // past the deadline
             }
         }
         try {
@@ -189,6 +231,30 @@ final class EventLoop implements Runnable {
         catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    /** Shutdown begins: every client's connection flushes this round, and closes its output once sent. */
+    private void startDrain() {
+        drainDeadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+        RespConnection<?> arrived;
+        while ((arrived = arrivals.poll()) != null) {
+            register(arrived);
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof RespConnection<?> client) {
+                client.markDirty();
+            }
+        }
+    }
+
+    private int openClients() {
+        int open = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof RespConnection<?>) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** How often replies overdue from servers are looked for. */

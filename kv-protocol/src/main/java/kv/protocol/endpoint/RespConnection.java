@@ -57,6 +57,8 @@ public class RespConnection<S> extends LoopConnection {
     private volatile String rejection;
     /** A reply asked to close the connection once it has been sent (QUIT, a protocol error). */
     private volatile boolean closeAfterFlush;
+    /** Shutting down, the last reply sent and a FIN with it: input is only read to be dropped (loop thread). */
+    private boolean outputShut;
 
     /**
      * @param session the service's state for this client
@@ -128,6 +130,10 @@ public class RespConnection<S> extends LoopConnection {
 
     @Override
     void onReadable() {
+        if (outputShut) {
+            dropInput();
+            return;
+        }
         if (awaitingReply()) {
             // Its next requests wait for the reply. Read them into the buffer meanwhile (up to a
             // bound): turning reading off and on again for every request cost two epoll_ctl
@@ -170,7 +176,7 @@ public class RespConnection<S> extends LoopConnection {
     /** Runs every whole request buffered, unless replies pile up unsent. */
     void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
-        while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
+        while (isOpen() && !closing() && !loop.closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
             Object request = deserializer.next(input);
             if (request == null) {
                 return; // the rest has not arrived; decoding goes on from where it stopped
@@ -338,6 +344,9 @@ public class RespConnection<S> extends LoopConnection {
             // Requests read meanwhile run once the outstanding reply is resolved and sent.
             interest(input.buffered() < HELD_INPUT_LIMIT ? SelectionKey.OP_READ : 0);
         }
+        else if (sent && loop.closing()) {
+            shutOutput();
+        }
         else if (sent) {
             interest(SelectionKey.OP_READ);
             if (!closing() && input.buffered() > 0) {
@@ -345,7 +354,7 @@ public class RespConnection<S> extends LoopConnection {
             }
         }
         else {
-            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0;
+            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0 && !loop.closing();
             interest(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
         }
     }
@@ -458,6 +467,37 @@ public class RespConnection<S> extends LoopConnection {
     private void interest(int ops) {
         if (key.interestOps() != ops) {
             key.interestOps(ops);
+        }
+    }
+
+    // ---- loop thread: closing cleanly at shutdown (see EventLoop#shutdown)
+
+    /** Every reply has left: half-close (the client reads them, then end of stream) and wait for the client's end. */
+    private void shutOutput() {
+        outputShut = true;
+        try {
+            channel.shutdownOutput();
+        }
+        catch (IOException e) {
+            close();
+            return;
+        }
+        interest(SelectionKey.OP_READ);
+    }
+
+    /** Reads what the client still sends after the FIN, so that closing leaves nothing unread (an RST). */
+    private void dropInput() {
+        try {
+            int n = 0;
+            for (int reads = 0; reads < 16 && (n = channel.read(loop.discarded())) > 0; reads++) {
+                // dropped; a client that keeps sending is read again next round, until the drain's deadline
+            }
+            if (n < 0) {
+                close(); // the client closed its end: both ends are done, no RST
+            }
+        }
+        catch (IOException e) {
+            close();
         }
     }
 

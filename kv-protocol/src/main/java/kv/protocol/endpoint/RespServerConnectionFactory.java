@@ -202,10 +202,16 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         }
     }
 
-    /** Stops accepting, lets each loop finish its round (writes applied, replies sent), then closes. */
+    /**
+     * Stops accepting, lets each loop finish its round (writes applied, replies sent), then closes
+     * each connection once its last replies have left: a FIN, not an RST (see {@link EventLoop#shutdown}).
+     */
     @Override
     public void stop() {
         stopAccepting();
+        for (EventLoop loop : loops) {
+            loop.beginShutdown();
+        }
         for (EventLoop loop : loops) {
             loop.shutdown();
         }
