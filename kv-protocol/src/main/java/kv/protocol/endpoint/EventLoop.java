@@ -64,6 +64,8 @@ final class EventLoop implements Runnable {
     private long drainDeadline;
     /** Where the bytes clients send after their connection's output was shut are read to, and dropped. */
     private final ByteBuffer discarded = ByteBuffer.allocate(16 * 1024);
+    /** The read buffer lent to each client connection in turn (see {@link RespConnection#onReadable}). */
+    private final byte[] readBuffer = new byte[LoopConnection.BUFFER_SIZE];
     /** True on every event loop thread. */
     private static final ThreadLocal<Boolean> LOOP_THREAD = ThreadLocal.withInitial(() -> false);
 
@@ -166,6 +168,11 @@ final class EventLoop implements Runnable {
     /** Shutting down: connections close once their replies have left (see {@link #shutdown}). */
     boolean closing() {
         return closing;
+    }
+
+    /** The read buffer the loop lends its connections, one at a time (loop thread). */
+    byte[] readBuffer() {
+        return readBuffer;
     }
 
     /** A buffer for bytes to drop (loop thread). */
@@ -295,7 +302,7 @@ final class EventLoop implements Runnable {
         if (!resumable.isEmpty()) {
             List<RespConnection<?>> resuming = new ArrayList<>(resumable);
             resumable.clear();
-            resuming.forEach(RespConnection::handleRequests);
+            resuming.forEach(RespConnection::resumeRequests);
         }
         Runnable task;
         while ((task = tasks.poll()) != null) {

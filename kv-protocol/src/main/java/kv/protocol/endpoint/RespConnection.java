@@ -128,8 +128,23 @@ public class RespConnection<S> extends LoopConnection {
 
     // ---- loop thread: reading and running requests
 
+    /**
+     * Reads into the loop's shared read buffer and decodes from it; only bytes left undecoded
+     * (a request cut by the read, or read ahead while a reply is awaited) are kept, in a buffer
+     * of this connection's own. An idle connection holds no read buffer.
+     */
     @Override
     void onReadable() {
+        byte[] shared = loop.readBuffer();
+        try {
+            readAndHandle(shared);
+        }
+        finally {
+            input.detach(shared);
+        }
+    }
+
+    private void readAndHandle(byte[] shared) {
         if (outputShut) {
             dropInput();
             return;
@@ -143,7 +158,7 @@ public class RespConnection<S> extends LoopConnection {
                 return;
             }
             try {
-                if (input.fill(channel) < 0) {
+                if (input.fill(channel, shared) < 0) {
                     close();
                 }
             }
@@ -155,7 +170,7 @@ public class RespConnection<S> extends LoopConnection {
         }
         int n;
         try {
-            n = input.fill(channel);
+            n = input.fill(channel, shared);
         }
         catch (RespProtocolException e) {
             dispatch(new MalformedRequest(e.getMessage()));
@@ -173,8 +188,14 @@ public class RespConnection<S> extends LoopConnection {
         handleRequests();
     }
 
+    /** Runs the requests held back (see {@link EventLoop#resume}), then drops the read buffer if they were all. */
+    void resumeRequests() {
+        handleRequests();
+        input.detach(loop.readBuffer());
+    }
+
     /** Runs every whole request buffered, unless replies pile up unsent. */
-    void handleRequests() {
+    private void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
         while (isOpen() && !closing() && !loop.closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
             Object request = deserializer.next(input);
@@ -527,6 +548,7 @@ public class RespConnection<S> extends LoopConnection {
             }
             closeChannel();
             super.close();
+            forget();
         }
     }
 }

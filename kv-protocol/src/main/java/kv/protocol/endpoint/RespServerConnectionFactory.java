@@ -154,16 +154,42 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             setSocketAttributes(channel.socket());
             RespConnection<?> connection = creator.create(channel, getApplicationEventPublisher(), getComponentName());
             TcpConnectionSupport wrapped = wrapConnection(connection);
+            connection.forgetWith(() -> forget(wrapped));
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);
-            harvestClosedConnections();
             return true;
         }
         catch (IOException | RuntimeException e) {
             logger.error(e, "Failed to set up a connection from " + channel.socket().getRemoteSocketAddress());
             channel.close();
             return false;
+        }
+    }
+
+    /**
+     * Takes a closed connection off the factory's list, in O(1). Spring Integration's own way,
+     * {@code harvestClosedConnections()} on each accept, walks every connection: accepting the
+     * 10,000th took 100 times as long as the first.
+     */
+    private void forget(TcpConnectionSupport connection) {
+        connectionsMonitor.lock();
+        try {
+            connections.remove(connection.getConnectionId());
+        }
+        finally {
+            connectionsMonitor.unlock();
+        }
+    }
+
+    /** The connections the factory holds: the open ones, each closed one gone at once (see {@link #forget}). */
+    public int connectionCount() {
+        connectionsMonitor.lock();
+        try {
+            return connections.size();
+        }
+        finally {
+            connectionsMonitor.unlock();
         }
     }
 

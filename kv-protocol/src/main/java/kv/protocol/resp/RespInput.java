@@ -32,6 +32,8 @@ public final class RespInput extends InputStream {
      */
     public static final int MAX_BUFFERED = 1024 * 1024 * 1024;
 
+    private static final byte[] NONE = new byte[0];
+
     private final InputStream source;
     private final int initialSize;
     byte[] buffer;
@@ -52,9 +54,49 @@ public final class RespInput extends InputStream {
         this.buffer = new byte[bufferSize];
     }
 
-    /** An input filled by its owner with {@link #fill}; decoding past what was filled finds end of stream. */
+    /**
+     * An input filled by its owner with {@link #fill}; decoding past what was filled finds end of
+     * stream. It holds no buffer until bytes arrive (an idle connection costs none).
+     */
     public static RespInput fedBy(int bufferSize) {
-        return new RespInput(null, bufferSize);
+        RespInput input = new RespInput(null, bufferSize);
+        input.buffer = NONE;
+        return input;
+    }
+
+    /**
+     * Reads what {@code channel} has, as {@link #fill(ReadableByteChannel)} does, into
+     * {@code shared} if this input holds no bytes: a buffer its owner lends to every input it
+     * serves one at a time (an event loop's), so that an input whose requests are decoded whole
+     * never needs one of its own. The owner calls {@link #detach} before lending it again.
+     */
+    public int fill(ReadableByteChannel channel, byte[] shared) throws IOException {
+        if (position == limit) {
+            buffer = shared;
+            position = 0;
+            limit = 0;
+        }
+        return fill(channel);
+    }
+
+    /**
+     * Gives back a lent buffer: the bytes not decoded yet, if any, move to a buffer of this
+     * input's own (as small as they allow); with none left, the input holds no buffer at all.
+     */
+    public void detach(byte[] shared) {
+        if (position == limit) {
+            buffer = NONE;
+            position = 0;
+            limit = 0;
+        }
+        else if (buffer == shared) {
+            int rest = limit - position;
+            byte[] own = new byte[Math.max(initialSize, rest)];
+            System.arraycopy(shared, position, own, 0, rest);
+            buffer = own;
+            position = 0;
+            limit = rest;
+        }
     }
 
     /**
@@ -97,7 +139,7 @@ public final class RespInput extends InputStream {
         if (position == limit) {
             position = 0;
             limit = 0;
-            if (buffer.length > initialSize) {
+            if (buffer.length > initialSize || buffer.length == 0) {
                 buffer = new byte[initialSize]; // a long line has been handled: give its memory back
             }
         }

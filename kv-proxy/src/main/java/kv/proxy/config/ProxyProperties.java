@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param poolSize requests in flight per backend, each on a pooled connection; also the worker threads for
  *                 commands that wait on backends
  * @param ioThreads event loop threads serving the client connections
+ * @param maxClients client connections beyond this are refused with
+ *                   {@code -ERR max number of clients reached}, as Redis's {@code maxclients}
  */
 @ConfigurationProperties("kv.proxy")
 @Validated
@@ -36,7 +38,8 @@ public record ProxyProperties(
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
         @DefaultValue("32") @Min(1) int poolSize,
-        @DefaultValue("1") @Min(1) int ioThreads) {
+        @DefaultValue("1") @Min(1) int ioThreads,
+        @DefaultValue("10000") @Min(1) int maxClients) {
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)

@@ -36,7 +36,7 @@ class ProxyTcpConfiguration {
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
                                                        PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
+                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients()), RespLimits.DEFAULTS, properties.ioThreads());
         // GET misses and SETs of every client of a round go to the backends together, one
         // pipeline per backend, before the round's replies are sent; then the cache's
         // bookkeeping for the round's writes runs, once.
