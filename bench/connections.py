@@ -42,7 +42,7 @@ def main():
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sockets.append(s)
     for s in sockets:
-        s.sendall(b"PING\r\n")
+        s.sendall(b"*1\r\n$4\r\nPING\r\n")  # multibulk: twemproxy takes no inline commands
     for i, s in enumerate(sockets):
         reply = b""
         while not reply.endswith(b"\r\n"):

@@ -46,7 +46,7 @@ start_bg kv-server java $KV_JAVA_OPTS -jar "$ROOT/kv-server/target/kv-server.jar
     --kv.server.max-clients="$MAX"
 KV_PID=$BG_PID
 wait_ping "$REDIS_PORT" "$REDIS_PID" 20 || { log "Redis did not start"; exit 1; }
-wait_ping "$KV_PORT" "$KV_PID" 120 "$KV_HTTP" || { log "kv-server did not start"; exit 1; }
+wait_ping "$KV_PORT" "$KV_PID" 180 || { log "kv-server did not start"; exit 1; }
 
 RESULTS+=("$(measure redis-server "$REDIS_PORT" "$REDIS_PID")")
 sleep 2
@@ -61,7 +61,7 @@ start_bg kv-proxy java $KV_JAVA_OPTS -jar "$ROOT/kv-proxy/target/kv-proxy.jar" \
     --kv.proxy.max-clients="$MAX"
 PROXY_PID=$BG_PID
 wait_ping "$TWEM_PORT" "$TWEM_PID" 20 || { log "twemproxy did not start"; exit 1; }
-wait_ping "$PROXY_PORT" "$PROXY_PID" 120 "$PROXY_HTTP" || { log "kv-proxy did not start"; exit 1; }
+wait_ping "$PROXY_PORT" "$PROXY_PID" 180 || { log "kv-proxy did not start"; exit 1; }
 RESULTS+=("$(measure twemproxy "$TWEM_PORT" "$TWEM_PID")")
 sleep 2
 RESULTS+=("$(measure kv-proxy "$PROXY_PORT" "$PROXY_PID")")

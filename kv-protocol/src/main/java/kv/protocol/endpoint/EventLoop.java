@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -64,6 +65,12 @@ final class EventLoop implements Runnable {
     private long drainDeadline;
     /** Where the bytes clients send after their connection's output was shut are read to, and dropped. */
     private final ByteBuffer discarded = ByteBuffer.allocate(16 * 1024);
+    /** Connections told why they are closed, dropping what their clients still send until a deadline, oldest first. */
+    private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
+
+    private record Lingering(RespConnection<?> connection, long deadline) {
+    }
+
     /** The read buffer lent to each client connection in turn (see {@link RespConnection#onReadable}). */
     private final byte[] readBuffer = new byte[LoopConnection.BUFFER_SIZE];
     /** True on every event loop thread. */
@@ -170,6 +177,39 @@ final class EventLoop implements Runnable {
         return closing;
     }
 
+    /** How long a refused connection whose client sends nothing more stays, its output shut, before it is closed. */
+    static final long LINGER_MILLIS = 2_000;
+
+    /** Most bytes a refused connection's client may still send, to be dropped, before it is closed anyway. */
+    static final long LINGER_MAX_BYTES = 1L << 30;
+
+    /**
+     * The connection has sent its error and shut its output (loop thread): it closes when its
+     * client does, once the client has sent nothing for {@link #LINGER_MILLIS}, or once it has
+     * sent {@link #LINGER_MAX_BYTES}: a client still sending a large request gets to finish and
+     * read its error.
+     */
+    void linger(RespConnection<?> connection) {
+        lingering.add(new Lingering(connection, System.nanoTime() + LINGER_MILLIS * 1_000_000));
+    }
+
+    private void closeLingeringOverdue() {
+        long now = System.nanoTime();
+        Lingering first;
+        while ((first = lingering.peek()) != null && (now - first.deadline() > 0 || !first.connection().isOpen())) {
+            lingering.poll();
+            RespConnection<?> connection = first.connection();
+            long quietSince = connection.lastDroppedNanos();
+            if (connection.isOpen() && now - quietSince < LINGER_MILLIS * 1_000_000
+                    && connection.droppedBytes() < LINGER_MAX_BYTES) {
+                lingering.add(new Lingering(connection, quietSince + LINGER_MILLIS * 1_000_000)); // still sending
+            }
+            else {
+                connection.close();
+            }
+        }
+    }
+
     /** The read buffer the loop lends its connections, one at a time (loop thread). */
     byte[] readBuffer() {
         return readBuffer;
@@ -196,7 +236,7 @@ final class EventLoop implements Runnable {
                 if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty()) {
                     selector.selectNow(this::ready);
                 }
-                else if (!servers.isEmpty() || drainDeadline != 0) {
+                else if (!servers.isEmpty() || drainDeadline != 0 || !lingering.isEmpty()) {
                     selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering, or the drain's end
                 }
                 else {
@@ -313,6 +353,7 @@ final class EventLoop implements Runnable {
             pushed.flushRequestTaken();
         }
         checkReplyTimeouts(); // before the flush: the errors it gives are sent this round
+        closeLingeringOverdue();
         flush();
     }
 

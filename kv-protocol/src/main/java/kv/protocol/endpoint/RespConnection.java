@@ -59,6 +59,11 @@ public class RespConnection<S> extends LoopConnection {
     private volatile boolean closeAfterFlush;
     /** Shutting down, the last reply sent and a FIN with it: input is only read to be dropped (loop thread). */
     private boolean outputShut;
+    /** Bytes read and dropped since the output was shut, and when the last of them came (loop thread). */
+    private long droppedBytes;
+    private long lastDroppedNanos = System.nanoTime();
+    /** Unsent bytes at which the client is closed (Redis's client-output-buffer-limit, hard); 0: none. */
+    private volatile long outputLimit;
 
     /**
      * @param session the service's state for this client
@@ -98,6 +103,34 @@ public class RespConnection<S> extends LoopConnection {
         EventLoop current = loop;
         return current != null && current.inLoop();
     }
+
+    /**
+     * Closes the client once more than {@code bytes} of its replies and pushes wait unsent (it
+     * reads slower than they come), as Redis's {@code client-output-buffer-limit} does; 0: no limit.
+     */
+    public void outputLimit(long bytes) {
+        this.outputLimit = bytes;
+    }
+
+    /** True (and the connection closed) if its output is over the limit (writeLock held). */
+    private boolean overOutputLimit() {
+        long limit = outputLimit;
+        if (limit <= 0 || output.pending() <= limit) {
+            return false;
+        }
+        logger.warn("Closing client " + address + ": " + output.pending() + " bytes of replies unsent, over "
+                + "the client output buffer limit of " + limit + " bytes (it does not read them fast enough)");
+        outputLimitCloses.incrementAndGet();
+        close();
+        return true;
+    }
+
+    /** Clients closed for their output buffer, by every service in this JVM (INFO's client_output_buffer_limit_disconnections). */
+    public static long outputLimitDisconnections() {
+        return outputLimitCloses.get();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong outputLimitCloses = new java.util.concurrent.atomic.AtomicLong();
 
     /** Instead of serving this client, tell it {@code message} (e.g. max clients reached) and close. */
     public void reject(String message) {
@@ -258,6 +291,9 @@ public class RespConnection<S> extends LoopConnection {
             else {
                 ((Serializer<Object>) getSerializer()).serialize(now, output);
                 closeAfterFlush |= now.closeAfterWrite();
+                if (overOutputLimit()) {
+                    return;
+                }
             }
         }
         catch (IOException | RuntimeException e) {
@@ -345,6 +381,9 @@ public class RespConnection<S> extends LoopConnection {
             }
             pending = output.pending();
             unresolved = waiting.size();
+            if (!sent && overOutputLimit()) {
+                return;
+            }
         }
         catch (IOException e) {
             logger.debug("Write to " + address + " failed: " + e);
@@ -354,6 +393,14 @@ public class RespConnection<S> extends LoopConnection {
             writeLock.unlock();
         }
         boolean closeNow = failed || sent && closeAfterFlush;
+        if (closeNow && !failed && input.refusedByBudget() && key.isValid()) {
+            // Refused in the middle of sending a large request: it is still sending. Read and
+            // drop the rest for a moment, so that it gets to read its error (closing with its
+            // bytes unread would reset the connection before it could).
+            shutOutput();
+            loop.linger(this);
+            return;
+        }
         if (closeNow) {
             close();
             return;
@@ -511,7 +558,8 @@ public class RespConnection<S> extends LoopConnection {
         try {
             int n = 0;
             for (int reads = 0; reads < 16 && (n = channel.read(loop.discarded())) > 0; reads++) {
-                // dropped; a client that keeps sending is read again next round, until the drain's deadline
+                droppedBytes += n; // a client that keeps sending is read again next round, until a deadline
+                lastDroppedNanos = System.nanoTime();
             }
             if (n < 0) {
                 close(); // the client closed its end: both ends are done, no RST
@@ -520,6 +568,14 @@ public class RespConnection<S> extends LoopConnection {
         catch (IOException e) {
             close();
         }
+    }
+
+    long droppedBytes() {
+        return droppedBytes;
+    }
+
+    long lastDroppedNanos() {
+        return lastDroppedNanos;
     }
 
     // ---- TcpConnection
@@ -546,6 +602,7 @@ public class RespConnection<S> extends LoopConnection {
             finally {
                 writeLock.unlock();
             }
+            input.releaseReserved();
             closeChannel();
             super.close();
             forget();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import kv.protocol.resp.QueryBudget;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
@@ -36,6 +37,8 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     }
 
     private ConnectionCreator creator;
+    private QueryBudget queryBudget;
+    private long outputLimit;
     private int ioThreads = 1;
     private Consumer<List<RespConnection<?>>> beforeFlush = connections -> { };
     private volatile ServerSocketChannel serverChannel;
@@ -47,6 +50,16 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
 
     public void setConnectionCreator(ConnectionCreator creator) {
         this.creator = creator;
+    }
+
+    /** Bounds the memory all clients' requests still arriving hold together (default: none). */
+    public void setQueryBudget(QueryBudget budget) {
+        this.queryBudget = budget;
+    }
+
+    /** Unsent reply bytes at which a client is closed (see {@link RespConnection#outputLimit}); 0: none. */
+    public void setOutputLimit(long bytes) {
+        this.outputLimit = bytes;
     }
 
     /** How many event loop threads serve the connections (default 1, as Redis). */
@@ -155,6 +168,8 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             RespConnection<?> connection = creator.create(channel, getApplicationEventPublisher(), getComponentName());
             TcpConnectionSupport wrapped = wrapConnection(connection);
             connection.forgetWith(() -> forget(wrapped));
+            connection.input.budget(queryBudget);
+            connection.outputLimit(outputLimit);
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);

@@ -43,6 +43,12 @@ public final class RespInput extends InputStream {
     int limit;
     /** Where the decoder stopped (see {@link RespDecoder}). */
     final RespDecoder.Progress progress = new RespDecoder.Progress();
+    /** Shared by every client of a service, or null for none (see {@link QueryBudget}). */
+    private QueryBudget budget;
+    /** What this input's unfinished request holds of the budget. */
+    private long reserved;
+    /** True once the budget refused this input more: its client is being closed. */
+    private boolean refused;
 
     public RespInput(InputStream source) {
         this(source, 16 * 1024);
@@ -156,6 +162,36 @@ public final class RespInput extends InputStream {
                 buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, MAX_BUFFERED));
             }
         }
+    }
+
+    /** Counts the buffers of requests still arriving against {@code budget}, shared with other inputs. */
+    public void budget(QueryBudget budget) {
+        this.budget = budget;
+    }
+
+    /** Reserves {@code bytes} of the budget for the request being decoded (decoder). */
+    void reserve(long bytes) throws RespProtocolException {
+        if (budget == null || bytes <= 0) {
+            return;
+        }
+        if (!budget.reserve(bytes)) {
+            refused = true;
+            throw new RespProtocolException(budget.refusal());
+        }
+        reserved += bytes;
+    }
+
+    /** The request is whole, malformed or abandoned: what it held of the budget is free again. */
+    public void releaseReserved() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    /** True once the {@link QueryBudget} refused this input: the client is closed for it. */
+    public boolean refusedByBudget() {
+        return refused;
     }
 
     /** Bytes received and not decoded yet: more pipelined input is waiting. */
