@@ -4,7 +4,7 @@
     connections.py PORT PID N [--gc]
 
 Prints one line of key=value pairs: open_s (connect all N, then PING on each and read every
-PONG: each connection has been accepted and served), rss_before_kb, rss_after_kb and
+PONG: each connection has been accepted and served), connect_s (the connects alone), rss_before_kb, rss_after_kb and
 per_conn_kb (RSS growth / N, measured 2 s after the last PONG, the connections idle and open).
 With --gc the JVM behind PID is asked for a full GC (jcmd PID GC.run) before each RSS
 reading, so that garbage the accepting made is not counted as what idle connections hold.
@@ -41,6 +41,7 @@ def main():
         s = socket.create_connection(("127.0.0.1", port), timeout=60)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sockets.append(s)
+    connected = time.monotonic() - start
     for s in sockets:
         s.sendall(b"*1\r\n$4\r\nPING\r\n")  # multibulk: twemproxy takes no inline commands
     for i, s in enumerate(sockets):
@@ -57,7 +58,7 @@ def main():
     if full_gc:
         gc(pid)
     after = rss_kb(pid)
-    print(f"open_s={open_s:.2f} rss_before_kb={before} rss_after_kb={after} "
+    print(f"open_s={open_s:.2f} connect_s={connected:.2f} rss_before_kb={before} rss_after_kb={after} "
           f"per_conn_kb={(after - before) / n:.1f}")
     for s in sockets:
         s.close()

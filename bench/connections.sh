@@ -73,12 +73,12 @@ echo "## $N idle connections"
 echo
 machine_header
 echo
-echo "| target | open all (s) | RSS before (KB) | RSS after (KB) | RSS per connection (KB) |"
-echo "|---|---|---|---|---|"
+echo "| target | open all (s) | of which connect (s) | RSS before (KB) | RSS after (KB) | RSS per connection (KB) |"
+echo "|---|---|---|---|---|---|"
 for line in "${RESULTS[@]}"; do
     [ -n "$line" ] || continue
     name=${line%% open_s=*}
     eval "${line#"$name" }"
     # shellcheck disable=SC2154
-    echo "| $name | $open_s | $rss_before_kb | $rss_after_kb | $per_conn_kb |"
+    echo "| $name | $open_s | $connect_s | $rss_before_kb | $rss_after_kb | $per_conn_kb |"
 done

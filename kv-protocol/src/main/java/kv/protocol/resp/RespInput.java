@@ -55,9 +55,13 @@ public final class RespInput extends InputStream {
     }
 
     public RespInput(InputStream source, int bufferSize) {
+        this(source, bufferSize, new byte[bufferSize]);
+    }
+
+    private RespInput(InputStream source, int bufferSize, byte[] buffer) {
         this.source = source;
         this.initialSize = bufferSize;
-        this.buffer = new byte[bufferSize];
+        this.buffer = buffer;
     }
 
     /**
@@ -65,9 +69,7 @@ public final class RespInput extends InputStream {
      * stream. It holds no buffer until bytes arrive (an idle connection costs none).
      */
     public static RespInput fedBy(int bufferSize) {
-        RespInput input = new RespInput(null, bufferSize);
-        input.buffer = NONE;
-        return input;
+        return new RespInput(null, bufferSize, NONE);
     }
 
     /**
