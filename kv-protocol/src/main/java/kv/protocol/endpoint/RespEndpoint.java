@@ -1,5 +1,6 @@
 package kv.protocol.endpoint;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,9 @@ public final class RespEndpoint {
     public static final int BACKLOG = somaxconn();
 
     private static int somaxconn() {
-        try {
-            int max = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/somaxconn")).trim());
+        // Read by line: Files.readString trusts the size procfs reports, and read "4" of "4096".
+        try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/somaxconn"))) {
+            int max = Integer.parseInt(reader.readLine().trim());
             return max > 0 ? max : 511;
         }
         catch (IOException | RuntimeException e) {
