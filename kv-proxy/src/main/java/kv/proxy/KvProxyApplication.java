@@ -1,7 +1,9 @@
 package kv.proxy;
 
+import kv.protocol.ops.ActuatorSecurityConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
 
 /**
  * kv-proxy: the coherent caching proxy in front of one or more kv servers (or Redis 6+ servers).
@@ -10,6 +12,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * {@code backend} the outbound gateways and hash ring, {@code ops} health, metrics and INFO.
  */
 @SpringBootApplication
+@Import(ActuatorSecurityConfiguration.class)
 public class KvProxyApplication {
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -143,7 +144,9 @@ class IntrospectionTest extends RunningServerTest {
             assertThat(kvConfig.keySet()).containsExactlyInAnyOrderElementsOf(redisConfig.keySet());
             assertThat(kvConfig).containsEntry("port", Integer.toString(connectionFactory.getPort()))
                     .containsEntry("appendonly", "yes").containsEntry("maxmemory-policy", "noeviction")
-                    .containsEntry("tcp-backlog", redisConfig.get("tcp-backlog"));
+                    .containsEntry("tcp-backlog", Integer.toString(RespEndpoint.BACKLOG))
+                    .containsEntry("client-output-buffer-limit", redisConfig.get("client-output-buffer-limit")
+                            .replaceFirst("^normal 0 0 0", "normal 1073741824 0 0")); // kv's normal hard limit, 1 GB
             assertThat(kv.configGet("maxmemory*")).containsOnlyKeys("maxmemory", "maxmemory-clients",
                     "maxmemory-eviction-tenacity", "maxmemory-policy", "maxmemory-samples");
         });

@@ -16,6 +16,7 @@ import java.util.Random;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.server.testing.Actuator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +29,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.SetParams;
 
 /** The real server on random ports, driven by Jedis and by raw sockets. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "kv.server.port=0")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"kv.server.port=0", "spring.security.user.name=" + Actuator.USER,
+        "spring.security.user.password=" + Actuator.PASSWORD})
 class KvServerIntegrationTest extends RunningServerTest {
 
     @Autowired
@@ -309,8 +311,7 @@ class KvServerIntegrationTest extends RunningServerTest {
             jedis.get("x");
         }
         HttpClient http = HttpClient.newHttpClient();
-        String health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String health = new Actuator(httpPort).getAuthenticated("/actuator/health").body(); // details: to the Actuator user
         assertThat(health).contains("\"storage\"").contains("\"status\":\"UP\"").contains("rocksdb");
         String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -9,11 +9,14 @@ import java.util.Arrays;
 /**
  * The replies of one connection waiting to be sent: an unsynchronized, growable buffer that an
  * event loop writes to a non-blocking channel. What the channel does not take stays here, in
- * order, for the next try.
+ * order, for the next try. It holds no memory while there is nothing to send: the buffer is
+ * allocated by the first write and dropped once everything has been sent, so an idle connection
+ * costs none (a small buffer allocated per round costs less than 10,000 idle connections holding one each).
  */
 final class ChannelOutput extends OutputStream {
 
     private static final int MAX_SLICE = 256 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     private final int initialSize;
     private byte[] buffer;
@@ -24,7 +27,7 @@ final class ChannelOutput extends OutputStream {
 
     ChannelOutput(int initialSize) {
         this.initialSize = initialSize;
-        this.buffer = new byte[initialSize];
+        this.buffer = NONE;
     }
 
     /** Bytes written and not yet sent. */
@@ -64,13 +67,11 @@ final class ChannelOutput extends OutputStream {
         return true;
     }
 
-    /** Forgets everything unsent (the connection is closing without sending it). */
+    /** Forgets everything unsent (the connection is closing without sending it), and the buffer. */
     void clear() {
         start = 0;
         end = 0;
-        if (buffer.length > 4 * initialSize) {
-            buffer = new byte[initialSize]; // a large reply has gone: give its memory back
-        }
+        buffer = NONE;
     }
 
     private void makeRoom(int length) {
@@ -84,6 +85,10 @@ final class ChannelOutput extends OutputStream {
             if (buffer.length - end >= length) {
                 return;
             }
+        }
+        if (buffer.length == 0) {
+            buffer = new byte[Math.max(initialSize, length)];
+            return;
         }
         long needed = (long) end + length;
         if (needed > Integer.MAX_VALUE - 8) {

@@ -2,9 +2,11 @@ package kv.protocol.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -57,6 +59,20 @@ final class EventLoop implements Runnable {
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
+    /** Stopping: see {@link #shutdown}. */
+    private volatile boolean closing;
+    /** When the connections still open at shutdown are closed anyway (loop thread only; 0 before). */
+    private long drainDeadline;
+    /** Where the bytes clients send after their connection's output was shut are read to, and dropped. */
+    private final ByteBuffer discarded = ByteBuffer.allocate(16 * 1024);
+    /** Connections told why they are closed, dropping what their clients still send until a deadline, oldest first. */
+    private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
+
+    private record Lingering(RespConnection<?> connection, long deadline) {
+    }
+
+    /** The read buffer lent to each client connection in turn (see {@link RespConnection#onReadable}). */
+    private final byte[] readBuffer = new byte[LoopConnection.BUFFER_SIZE];
     /** True on every event loop thread. */
     private static final ThreadLocal<Boolean> LOOP_THREAD = ThreadLocal.withInitial(() -> false);
 
@@ -128,18 +144,80 @@ final class EventLoop implements Runnable {
         resumable.add(connection);
     }
 
-    /** Finishes the round under way (its writes applied, its replies sent) and stops. */
+    /**
+     * Stops, closing every client's connection cleanly: requests not run yet are not run; once
+     * its last reply has left, its output is shut (a FIN), and what the client still sends is
+     * read and dropped until it closes its end, for at most {@link #DRAIN_MILLIS}. Closing a
+     * socket with bytes unread in it would send an RST instead, and a client could lose the
+     * replies it had not read yet.
+     */
     void shutdown() {
-        running = false;
-        selector.wakeup();
+        beginShutdown();
         if (!inLoop()) {
             try {
-                thread.join(10_000);
+                thread.join(10_000 + DRAIN_MILLIS);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Starts {@link #shutdown} without waiting for it, so that several loops drain at once. */
+    void beginShutdown() {
+        closing = true;
+        selector.wakeup();
+    }
+
+    /** How long connections may take, at shutdown, to be sent their last replies and close their end. */
+    static final long DRAIN_MILLIS = 2_000;
+
+    /** Shutting down: connections close once their replies have left (see {@link #shutdown}). */
+    boolean closing() {
+        return closing;
+    }
+
+    /** How long a refused connection whose client sends nothing more stays, its output shut, before it is closed. */
+    static final long LINGER_MILLIS = 2_000;
+
+    /** Most bytes a refused connection's client may still send, to be dropped, before it is closed anyway. */
+    static final long LINGER_MAX_BYTES = 1L << 30;
+
+    /**
+     * The connection has sent its error and shut its output (loop thread): it closes when its
+     * client does, once the client has sent nothing for {@link #LINGER_MILLIS}, or once it has
+     * sent {@link #LINGER_MAX_BYTES}: a client still sending a large request gets to finish and
+     * read its error.
+     */
+    void linger(RespConnection<?> connection) {
+        lingering.add(new Lingering(connection, System.nanoTime() + LINGER_MILLIS * 1_000_000));
+    }
+
+    private void closeLingeringOverdue() {
+        long now = System.nanoTime();
+        Lingering first;
+        while ((first = lingering.peek()) != null && (now - first.deadline() > 0 || !first.connection().isOpen())) {
+            lingering.poll();
+            RespConnection<?> connection = first.connection();
+            long quietSince = connection.lastDroppedNanos();
+            if (connection.isOpen() && now - quietSince < LINGER_MILLIS * 1_000_000
+                    && connection.droppedBytes() < LINGER_MAX_BYTES) {
+                lingering.add(new Lingering(connection, quietSince + LINGER_MILLIS * 1_000_000)); // still sending
+            }
+            else {
+                connection.close();
+            }
+        }
+    }
+
+    /** The read buffer the loop lends its connections, one at a time (loop thread). */
+    byte[] readBuffer() {
+        return readBuffer;
+    }
+
+    /** A buffer for bytes to drop (loop thread). */
+    ByteBuffer discarded() {
+        return discarded.clear();
     }
 
     /** True if the calling thread is an event loop's. */
@@ -152,11 +230,14 @@ final class EventLoop implements Runnable {
         LOOP_THREAD.set(true);
         while (running) {
             try {
+                if (closing && drainDeadline == 0) {
+                    startDrain();
+                }
                 if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty()) {
                     selector.selectNow(this::ready);
                 }
-                else if (!servers.isEmpty()) {
-                    selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering
+                else if (!servers.isEmpty() || drainDeadline != 0 || !lingering.isEmpty()) {
+                    selector.select(this::ready, TIMEOUT_CHECK_MILLIS); // to notice a server that stopped answering, or the drain's end
                 }
                 else {
                     selector.select(this::ready);
@@ -176,11 +257,19 @@ final class EventLoop implements Runnable {
                     readyClients.clear();
                 }
                 round();
+                if (drainDeadline != 0 && (openClients() == 0 || System.nanoTime() - drainDeadline > 0)) {
+                    running = false;
+                }
             }
             catch (IOException | RuntimeException | Error e) {
                 // Errors too (a class that cannot be loaded, an out-of-memory that passed): a
                 // loop thread that died would leave every client it serves hanging unanswered.
                 logger.error("Event loop " + thread.getName() + " failed a round; carrying on", e);
+            }
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof RespConnection<?> client) {
+                client.close(); // past the deadline
             }
         }
         try {
@@ -189,6 +278,30 @@ final class EventLoop implements Runnable {
         catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    /** Shutdown begins: every client's connection flushes this round, and closes its output once sent. */
+    private void startDrain() {
+        drainDeadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+        RespConnection<?> arrived;
+        while ((arrived = arrivals.poll()) != null) {
+            register(arrived);
+        }
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof RespConnection<?> client) {
+                client.markDirty();
+            }
+        }
+    }
+
+    private int openClients() {
+        int open = 0;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof RespConnection<?>) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** How often replies overdue from servers are looked for. */
@@ -229,7 +342,7 @@ final class EventLoop implements Runnable {
         if (!resumable.isEmpty()) {
             List<RespConnection<?>> resuming = new ArrayList<>(resumable);
             resumable.clear();
-            resuming.forEach(RespConnection::handleRequests);
+            resuming.forEach(RespConnection::resumeRequests);
         }
         Runnable task;
         while ((task = tasks.poll()) != null) {
@@ -240,6 +353,7 @@ final class EventLoop implements Runnable {
             pushed.flushRequestTaken();
         }
         checkReplyTimeouts(); // before the flush: the errors it gives are sent this round
+        closeLingeringOverdue();
         flush();
     }
 

@@ -23,11 +23,14 @@ import org.springframework.messaging.Message;
  */
 abstract class LoopConnection extends TcpConnectionSupport {
 
+    /** Bytes read at once. */
     static final int BUFFER_SIZE = 16 * 1024;
+    /** The first output buffer of a round's replies (it doubles as they need). */
+    static final int OUTPUT_BUFFER_SIZE = 4 * 1024;
 
     final SocketChannel channel;
     final RespInput input = RespInput.fedBy(BUFFER_SIZE);
-    final ChannelOutput output = new ChannelOutput(BUFFER_SIZE);
+    final ChannelOutput output = new ChannelOutput(OUTPUT_BUFFER_SIZE);
     /** Guards {@link #output}, and what the subclass says: other threads write to it. */
     final ReentrantLock writeLock = new ReentrantLock();
     volatile EventLoop loop;
@@ -38,6 +41,8 @@ abstract class LoopConnection extends TcpConnectionSupport {
     boolean dirty;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean flushRequested = new AtomicBoolean();
+    /** Takes the closed connection off its factory's list of connections. */
+    private volatile Runnable forget = () -> { };
     private final int port;
 
     LoopConnection(SocketChannel channel, boolean server, ApplicationEventPublisher publisher, String factoryName) {
@@ -122,6 +127,16 @@ abstract class LoopConnection extends TcpConnectionSupport {
         catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    /** How the factory takes this connection off its list once it is closed (set once, before it is served). */
+    final void forgetWith(Runnable forget) {
+        this.forget = forget;
+    }
+
+    /** The connection has closed: its factory forgets it (the last step of {@code close}). */
+    final void forget() {
+        forget.run();
     }
 
     /** True for the one caller that gets to close the connection. */

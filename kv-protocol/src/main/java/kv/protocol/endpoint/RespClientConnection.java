@@ -279,5 +279,6 @@ public final class RespClientConnection extends LoopConnection {
             current.remove(this);
         }
         super.close();
+        forget();
     }
 }

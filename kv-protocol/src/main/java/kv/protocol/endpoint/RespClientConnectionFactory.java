@@ -72,10 +72,18 @@ public class RespClientConnectionFactory extends AbstractClientConnectionFactory
                     getPort(), connected, getApplicationEventPublisher(), getComponentName(), replyTimeoutMillis,
                     getConnectTimeout().toMillis());
             TcpConnectionSupport wrapped = wrapConnection(connection);
+            connection.forgetWith(() -> {
+                connectionsMonitor.lock();
+                try {
+                    connections.remove(wrapped.getConnectionId()); // in O(1), not harvestClosedConnections()'s walk
+                }
+                finally {
+                    connectionsMonitor.unlock();
+                }
+            });
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);
-            harvestClosedConnections();
             return wrapped;
         }
         catch (IOException e) {

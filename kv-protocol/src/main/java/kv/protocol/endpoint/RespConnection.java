@@ -74,6 +74,13 @@ public class RespConnection<S> extends LoopConnection {
     private volatile String rejection;
     /** A reply asked to close the connection once it has been sent (QUIT, a protocol error). */
     private volatile boolean closeAfterFlush;
+    /** Shutting down, the last reply sent and a FIN with it: input is only read to be dropped (loop thread). */
+    private boolean outputShut;
+    /** Bytes read and dropped since the output was shut, and when the last of them came (loop thread). */
+    private long droppedBytes;
+    private long lastDroppedNanos = System.nanoTime();
+    /** Unsent bytes at which the client is closed (Redis's client-output-buffer-limit, hard); 0: none. */
+    private volatile long outputLimit;
 
     /**
      * @param session the service's state for this client
@@ -122,6 +129,34 @@ public class RespConnection<S> extends LoopConnection {
         return current != null && current.inLoop();
     }
 
+    /**
+     * Closes the client once more than {@code bytes} of its replies and pushes wait unsent (it
+     * reads slower than they come), as Redis's {@code client-output-buffer-limit} does; 0: no limit.
+     */
+    public void outputLimit(long bytes) {
+        this.outputLimit = bytes;
+    }
+
+    /** True (and the connection closed) if its output is over the limit (writeLock held). */
+    private boolean overOutputLimit() {
+        long limit = outputLimit;
+        if (limit <= 0 || output.pending() <= limit) {
+            return false;
+        }
+        logger.warn("Closing client " + address + ": " + output.pending() + " bytes of replies unsent, over "
+                + "the client output buffer limit of " + limit + " bytes (it does not read them fast enough)");
+        outputLimitCloses.incrementAndGet();
+        close();
+        return true;
+    }
+
+    /** Clients closed for their output buffer, by every service in this JVM (INFO's client_output_buffer_limit_disconnections). */
+    public static long outputLimitDisconnections() {
+        return outputLimitCloses.get();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong outputLimitCloses = new java.util.concurrent.atomic.AtomicLong();
+
     /** Instead of serving this client, tell it {@code message} (e.g. max clients reached) and close. */
     public void reject(String message) {
         this.rejection = message;
@@ -151,8 +186,27 @@ public class RespConnection<S> extends LoopConnection {
 
     // ---- loop thread: reading and running requests
 
+    /**
+     * Reads into the loop's shared read buffer and decodes from it; only bytes left undecoded
+     * (a request cut by the read, or read ahead while a reply is awaited) are kept, in a buffer
+     * of this connection's own. An idle connection holds no read buffer.
+     */
     @Override
     void onReadable() {
+        byte[] shared = loop.readBuffer();
+        try {
+            readAndHandle(shared);
+        }
+        finally {
+            input.detach(shared);
+        }
+    }
+
+    private void readAndHandle(byte[] shared) {
+        if (outputShut) {
+            dropInput();
+            return;
+        }
         if (awaitingReply()) {
             // Its next requests wait for the reply. Read them into the buffer meanwhile (up to a
             // bound): turning reading off and on again for every request cost two epoll_ctl
@@ -162,7 +216,7 @@ public class RespConnection<S> extends LoopConnection {
                 return;
             }
             try {
-                if (input.fill(channel) < 0) {
+                if (input.fill(channel, shared) < 0) {
                     close();
                 }
             }
@@ -174,7 +228,7 @@ public class RespConnection<S> extends LoopConnection {
         }
         int n;
         try {
-            n = input.fill(channel);
+            n = input.fill(channel, shared);
         }
         catch (RespProtocolException e) {
             dispatch(new MalformedRequest(e.getMessage()));
@@ -192,10 +246,16 @@ public class RespConnection<S> extends LoopConnection {
         handleRequests();
     }
 
+    /** Runs the requests held back (see {@link EventLoop#resume}), then drops the read buffer if they were all. */
+    void resumeRequests() {
+        handleRequests();
+        input.detach(loop.readBuffer());
+    }
+
     /** Runs every whole request buffered, unless replies pile up unsent. */
-    void handleRequests() {
+    private void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
-        while (isOpen() && !closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
+        while (isOpen() && !closing() && !loop.closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
             Object request = deserializer.next(input);
             if (request == null) {
                 return; // the rest has not arrived; decoding goes on from where it stopped
@@ -258,6 +318,9 @@ public class RespConnection<S> extends LoopConnection {
                 ((Serializer<Object>) getSerializer()).serialize(now, output);
                 closeAfterFlush |= now.closeAfterWrite();
                 unsentBytes = output.pending();
+                if (overOutputLimit()) {
+                    return;
+                }
                 releaseHeld();
             }
         }
@@ -402,6 +465,9 @@ public class RespConnection<S> extends LoopConnection {
             pending = output.pending();
             unsentBytes = pending;
             unresolved = waiting.size();
+            if (!sent && overOutputLimit()) {
+                return;
+            }
         }
         catch (IOException e) {
             logger.debug("Write to " + address + " failed: " + e);
@@ -411,6 +477,14 @@ public class RespConnection<S> extends LoopConnection {
             writeLock.unlock();
         }
         boolean closeNow = failed || sent && closeAfterFlush;
+        if (closeNow && !failed && input.refusedByBudget() && key.isValid()) {
+            // Refused in the middle of sending a large request: it is still sending. Read and
+            // drop the rest for a moment, so that it gets to read its error (closing with its
+            // bytes unread would reset the connection before it could).
+            shutOutput();
+            loop.linger(this);
+            return;
+        }
         if (closeNow) {
             close();
             return;
@@ -422,6 +496,9 @@ public class RespConnection<S> extends LoopConnection {
             // Requests read meanwhile run once the outstanding reply is resolved and sent.
             interest(input.buffered() < HELD_INPUT_LIMIT ? SelectionKey.OP_READ : 0);
         }
+        else if (sent && loop.closing()) {
+            shutOutput();
+        }
         else if (sent) {
             interest(SelectionKey.OP_READ);
             if (!pushes.isEmpty()) {
@@ -432,7 +509,7 @@ public class RespConnection<S> extends LoopConnection {
             }
         }
         else {
-            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0;
+            boolean keepReading = pending < OUTPUT_HIGH_WATER && !closing() && unresolved == 0 && !loop.closing();
             interest(SelectionKey.OP_WRITE | (keepReading ? SelectionKey.OP_READ : 0));
         }
     }
@@ -556,6 +633,46 @@ public class RespConnection<S> extends LoopConnection {
         }
     }
 
+    // ---- loop thread: closing cleanly at shutdown (see EventLoop#shutdown)
+
+    /** Every reply has left: half-close (the client reads them, then end of stream) and wait for the client's end. */
+    private void shutOutput() {
+        outputShut = true;
+        try {
+            channel.shutdownOutput();
+        }
+        catch (IOException e) {
+            close();
+            return;
+        }
+        interest(SelectionKey.OP_READ);
+    }
+
+    /** Reads what the client still sends after the FIN, so that closing leaves nothing unread (an RST). */
+    private void dropInput() {
+        try {
+            int n = 0;
+            for (int reads = 0; reads < 16 && (n = channel.read(loop.discarded())) > 0; reads++) {
+                droppedBytes += n; // a client that keeps sending is read again next round, until a deadline
+                lastDroppedNanos = System.nanoTime();
+            }
+            if (n < 0) {
+                close(); // the client closed its end: both ends are done, no RST
+            }
+        }
+        catch (IOException e) {
+            close();
+        }
+    }
+
+    long droppedBytes() {
+        return droppedBytes;
+    }
+
+    long lastDroppedNanos() {
+        return lastDroppedNanos;
+    }
+
     // ---- TcpConnection
 
     @Override
@@ -585,8 +702,10 @@ public class RespConnection<S> extends LoopConnection {
             finally {
                 writeLock.unlock();
             }
+            input.releaseReserved();
             closeChannel();
             super.close();
+            forget();
         }
     }
 }

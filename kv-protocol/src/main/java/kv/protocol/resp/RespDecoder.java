@@ -166,6 +166,14 @@ public final class RespDecoder {
      * @throws RespProtocolException if the bytes are not a valid request (and on every call after)
      */
     public Request decodeRequest(RespInput in) throws RespProtocolException {
+        Request request = nextRequest(in);
+        if (request != null) {
+            in.releaseReserved(); // its buffers belong to the request now
+        }
+        return request;
+    }
+
+    private Request nextRequest(RespInput in) throws RespProtocolException {
         Progress p = in.progress;
         if (p.malformed != null) {
             throw new RespProtocolException(p.malformed);
@@ -237,6 +245,9 @@ public final class RespDecoder {
         }
         catch (RespProtocolException e) {
             p.malformed = e.getMessage();
+            p.bulk = null; // nothing after this is decoded: drop what the request held
+            p.args = null;
+            in.releaseReserved();
             throw e;
         }
     }
@@ -301,6 +312,7 @@ public final class RespDecoder {
             in.position = start + size + 2;
             return argument;
         }
+        in.reserve(Math.min(size, FIRST_CHUNK));
         p.startBulk(size);
         return null;
     }
@@ -681,11 +693,13 @@ public final class RespDecoder {
     }
 
     /** BULK: takes what has arrived of a bulk string's bytes; true once all have. */
-    private static boolean bulk(RespInput in, Progress p) {
+    private static boolean bulk(RespInput in, Progress p) throws RespProtocolException {
         int n = Math.min(p.bulkLength - p.filled, in.limit - in.position);
         if (p.filled + n > p.bulk.length) {
             // Grow with the bytes that really arrive, never from the declared length alone.
-            p.bulk = Arrays.copyOf(p.bulk, (int) Math.min(Math.max(2L * p.bulk.length, p.filled + n), p.bulkLength));
+            int grown = (int) Math.min(Math.max(2L * p.bulk.length, p.filled + n), p.bulkLength);
+            in.reserve(grown - p.bulk.length);
+            p.bulk = Arrays.copyOf(p.bulk, grown);
         }
         System.arraycopy(in.buffer, in.position, p.bulk, p.filled, n);
         in.position += n;

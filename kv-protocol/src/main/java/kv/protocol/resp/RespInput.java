@@ -32,6 +32,8 @@ public final class RespInput extends InputStream {
      */
     public static final int MAX_BUFFERED = 1024 * 1024 * 1024;
 
+    private static final byte[] NONE = new byte[0];
+
     private final InputStream source;
     private final int initialSize;
     byte[] buffer;
@@ -41,20 +43,68 @@ public final class RespInput extends InputStream {
     int limit;
     /** Where the decoder stopped (see {@link RespDecoder}). */
     final RespDecoder.Progress progress = new RespDecoder.Progress();
+    /** Shared by every client of a service, or null for none (see {@link QueryBudget}). */
+    private QueryBudget budget;
+    /** What this input's unfinished request holds of the budget. */
+    private long reserved;
+    /** True once the budget refused this input more: its client is being closed. */
+    private boolean refused;
 
     public RespInput(InputStream source) {
         this(source, 16 * 1024);
     }
 
     public RespInput(InputStream source, int bufferSize) {
-        this.source = source;
-        this.initialSize = bufferSize;
-        this.buffer = new byte[bufferSize];
+        this(source, bufferSize, new byte[bufferSize]);
     }
 
-    /** An input filled by its owner with {@link #fill}; decoding past what was filled finds end of stream. */
+    private RespInput(InputStream source, int bufferSize, byte[] buffer) {
+        this.source = source;
+        this.initialSize = bufferSize;
+        this.buffer = buffer;
+    }
+
+    /**
+     * An input filled by its owner with {@link #fill}; decoding past what was filled finds end of
+     * stream. It holds no buffer until bytes arrive (an idle connection costs none).
+     */
     public static RespInput fedBy(int bufferSize) {
-        return new RespInput(null, bufferSize);
+        return new RespInput(null, bufferSize, NONE);
+    }
+
+    /**
+     * Reads what {@code channel} has, as {@link #fill(ReadableByteChannel)} does, into
+     * {@code shared} if this input holds no bytes: a buffer its owner lends to every input it
+     * serves one at a time (an event loop's), so that an input whose requests are decoded whole
+     * never needs one of its own. The owner calls {@link #detach} before lending it again.
+     */
+    public int fill(ReadableByteChannel channel, byte[] shared) throws IOException {
+        if (position == limit) {
+            buffer = shared;
+            position = 0;
+            limit = 0;
+        }
+        return fill(channel);
+    }
+
+    /**
+     * Gives back a lent buffer: the bytes not decoded yet, if any, move to a buffer of this
+     * input's own (as small as they allow); with none left, the input holds no buffer at all.
+     */
+    public void detach(byte[] shared) {
+        if (position == limit) {
+            buffer = NONE;
+            position = 0;
+            limit = 0;
+        }
+        else if (buffer == shared) {
+            int rest = limit - position;
+            byte[] own = new byte[Math.max(initialSize, rest)];
+            System.arraycopy(shared, position, own, 0, rest);
+            buffer = own;
+            position = 0;
+            limit = rest;
+        }
     }
 
     /**
@@ -97,7 +147,7 @@ public final class RespInput extends InputStream {
         if (position == limit) {
             position = 0;
             limit = 0;
-            if (buffer.length > initialSize) {
+            if (buffer.length > initialSize || buffer.length == 0) {
                 buffer = new byte[initialSize]; // a long line has been handled: give its memory back
             }
         }
@@ -114,6 +164,36 @@ public final class RespInput extends InputStream {
                 buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, MAX_BUFFERED));
             }
         }
+    }
+
+    /** Counts the buffers of requests still arriving against {@code budget}, shared with other inputs. */
+    public void budget(QueryBudget budget) {
+        this.budget = budget;
+    }
+
+    /** Reserves {@code bytes} of the budget for the request being decoded (decoder). */
+    void reserve(long bytes) throws RespProtocolException {
+        if (budget == null || bytes <= 0) {
+            return;
+        }
+        if (!budget.reserve(bytes)) {
+            refused = true;
+            throw new RespProtocolException(budget.refusal());
+        }
+        reserved += bytes;
+    }
+
+    /** The request is whole, malformed or abandoned: what it held of the budget is free again. */
+    public void releaseReserved() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    /** True once the {@link QueryBudget} refused this input: the client is closed for it. */
+    public boolean refusedByBudget() {
+        return refused;
     }
 
     /** Bytes received and not decoded yet: more pipelined input is waiting. */

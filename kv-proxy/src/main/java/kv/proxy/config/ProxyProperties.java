@@ -26,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param poolSize requests in flight per backend, each on a pooled connection; also the worker threads for
  *                 commands that wait on backends
  * @param ioThreads event loop threads serving the client connections
+ * @param maxClients client connections beyond this are refused with
+ *                   {@code -ERR max number of clients reached}, as Redis's {@code maxclients}
+ * @param limits memory bounds on what clients send and are sent
  */
 @ConfigurationProperties("kv.proxy")
 @Validated
@@ -36,7 +39,24 @@ public record ProxyProperties(
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
         @DefaultValue("32") @Min(1) int poolSize,
-        @DefaultValue("1") @Min(1) int ioThreads) {
+        @DefaultValue("1") @Min(1) int ioThreads,
+        @DefaultValue("10000") @Min(1) int maxClients,
+        @DefaultValue Limits limits) {
+
+    /**
+     * As kv-server's {@code kv.server.limits}.
+     *
+     * @param queryBuffers memory all clients' requests still arriving may hold together; the client
+     *                     whose request would pass it gets an error and is closed. Unset, a
+     *                     quarter of the JVM's maximum heap
+     * @param clientOutputBuffer unsent replies at which a client that does not read them is closed; 0: none
+     */
+    public record Limits(DataSize queryBuffers, @DefaultValue("1GB") DataSize clientOutputBuffer) {
+
+        public long queryBufferBytes() {
+            return HeapShare.bytesOrQuarterOfHeap(queryBuffers);
+        }
+    }
 
     /**
      * @param enabled false makes the proxy a plain router (every read goes to a backend)

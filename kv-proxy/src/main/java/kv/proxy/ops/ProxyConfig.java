@@ -40,6 +40,7 @@ public class ProxyConfig {
         values.put("port", Integer.toString(port()));
         values.put("databases", Integer.toString(databases()));
         values.put("io-threads", Integer.toString(properties.ioThreads()));
+        values.put("maxclients", Integer.toString(properties.maxClients()));
         // The read cache is the proxy's memory: bounded by bytes, evicting by frequency (W-TinyLFU).
         values.put("maxmemory", Long.toString(properties.cache().maxBytesOrDefault()));
         values.put("maxmemory-policy", "allkeys-lfu");

@@ -89,7 +89,8 @@ public class ProxyInfo {
     private void clients(StringBuilder text) {
         text.append("# Clients\r\n")
                 .append("connected_clients:").append(clients.connected()).append("\r\n")
-                .append("total_connections_received:").append(clients.totalConnections()).append("\r\n");
+                .append("total_connections_received:").append(clients.totalConnections()).append("\r\n")
+                .append("rejected_connections:").append(clients.rejectedConnections()).append("\r\n");
     }
 
     private static void figures(StringBuilder text, String title, Consumer<Map<String, Object>> section) {

@@ -43,6 +43,8 @@ class ProxyMetrics {
                 .description("Cached keys").register(meters);
         Gauge.builder("kv.proxy.clients.connected", clients, ClientRegistry<ClientSession>::connected)
                 .description("Connected clients").register(meters);
+        FunctionCounter.builder("kv.proxy.clients.rejected", clients, ClientRegistry<ClientSession>::rejectedConnections)
+                .description("Connections refused because max-clients was reached").register(meters);
         for (InvalidationListener listener : listeners.all()) {
             String name = listener.backend().name();
             Gauge.builder("kv.proxy.backend.up", listener, l -> l.backend().isUp() ? 1 : 0)

@@ -8,24 +8,34 @@ import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.proxy.session.ClientSession;
 import org.springframework.context.ApplicationEventPublisher;
 
-/** Creates the proxy's client connections, each with its {@link ClientSession}. */
+/**
+ * Creates the proxy's client connections, each with its {@link ClientSession}; refuses clients
+ * beyond {@code kv.proxy.max-clients} as kv-server and Redis do.
+ */
 final class ProxyConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
     private final ClientRegistry<ClientSession> registry;
+    private final int maxClients;
 
-    ProxyConnectionSupport(ClientRegistry<ClientSession> registry) {
+    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients) {
         this.registry = registry;
+        this.maxClients = maxClients;
     }
 
     @Override
     public RespConnection<ClientSession> create(SocketChannel channel, ApplicationEventPublisher publisher,
                                                 String factoryName) {
+        boolean full = registry.connected() >= maxClients;
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
         RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
                 () -> {
                     registry.close(session);
                     session.closed();
                 });
+        if (full) {
+            registry.rejected();
+            connection.reject("ERR max number of clients reached");
+        }
         session.onDisconnect(connection::close);
         session.onPush(connection::pushInOrder);
         session.localAddress(RespConnection.localAddressOf(channel.socket()));

@@ -4,6 +4,7 @@ import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.endpoint.RespEndpointConfiguration;
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.protocol.resp.QueryBudget;
 import kv.protocol.resp.RespLimits;
 import kv.proxy.cache.RoundMaintenance;
 import kv.proxy.command.PipelineForwarder;
@@ -36,7 +37,9 @@ class ProxyTcpConfiguration {
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
                                                        PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new ProxyConnectionSupport(registry), RespLimits.DEFAULTS, properties.ioThreads());
+                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients()), RespLimits.DEFAULTS, properties.ioThreads());
+        factory.setQueryBudget(new QueryBudget(properties.limits().queryBufferBytes(), "kv.proxy.limits.query-buffers"));
+        factory.setOutputLimit(properties.limits().clientOutputBuffer().toBytes());
         // GET misses and SETs of every client of a round go to the backends together, one
         // pipeline per backend, before the round's replies are sent; then the cache's
         // bookkeeping for the round's writes runs, once.

@@ -79,7 +79,9 @@ class DockerComposeTest {
         assertThat(server.dataDir()).isEqualTo(Path.of("/data"));
         assertThat(server.fsync().name()).isEqualTo("EVERYSEC");
         assertThat(environment("kv-server")).containsEntry("SERVER_PORT", "8081");
-        assertThat(service("kv-server").get("ports")).asList().contains("7379:7379", "8081:8081");
+        // The Actuator listens on the container's every interface, and is published on the host's loopback only.
+        assertThat(environment("kv-server")).containsEntry("SERVER_ADDRESS", "0.0.0.0");
+        assertThat(service("kv-server").get("ports")).asList().contains("7379:7379", "127.0.0.1:8081:8081");
         assertThat(service("kv-server").get("volumes")).asList().contains("kv-data:/data");
     }
 
@@ -91,7 +93,8 @@ class DockerComposeTest {
         assertThat(proxy.backends()).hasSize(1);
         assertThat(proxy.backends().get(0).toString()).isEqualTo("kv-server:7379");
         assertThat(environment("kv-proxy")).containsEntry("SERVER_PORT", "8082");
-        assertThat(service("kv-proxy").get("ports")).asList().contains("7380:7380", "8082:8082");
+        assertThat(environment("kv-proxy")).containsEntry("SERVER_ADDRESS", "0.0.0.0");
+        assertThat(service("kv-proxy").get("ports")).asList().contains("7380:7380", "127.0.0.1:8082:8082");
     }
 
     @Test

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +13,7 @@ import kv.proxy.backend.Backends;
 import kv.proxy.testing.Await;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
+import kv.server.testing.Actuator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,15 +184,7 @@ class ShardedProxyTest {
     }
 
     private String health() {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + proxy.actuatorPort() + "/actuator/health/backends")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.body();
-        }
-        catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return new Actuator(proxy.actuatorPort()).getAuthenticated("/actuator/health/backends").body();
     }
 
     private Jedis client() {

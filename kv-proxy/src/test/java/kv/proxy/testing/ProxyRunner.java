@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
 import kv.proxy.KvProxyApplication;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
+import kv.server.testing.Actuator;
 import kv.server.testing.KvServerProcess;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A kv-proxy in this JVM on a free port, in front of the given backends, with short timeouts so
- * that failure tests run fast. Actuator listens on a random port too ({@link #actuatorPort()}).
+ * that failure tests run fast. Actuator listens on a random port too ({@link #actuatorPort()}), with
+ * {@link Actuator#USER} as its user.
  */
 public final class ProxyRunner implements AutoCloseable {
 
@@ -51,7 +53,9 @@ public final class ProxyRunner implements AutoCloseable {
                 "kv.proxy.timeouts.reply=1s",
                 "kv.proxy.timeouts.heartbeat=200ms",
                 "kv.proxy.timeouts.reconnect-max=200ms",
-                "server.port=0"));
+                "server.port=0",
+                "spring.security.user.name=" + Actuator.USER,
+                "spring.security.user.password=" + Actuator.PASSWORD));
         for (String extra : extraProperties) {
             String key = extra.substring(0, extra.indexOf('=') + 1);
             properties.removeIf(property -> property.startsWith(key)); // an extra one replaces a default

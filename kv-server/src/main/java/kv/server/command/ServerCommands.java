@@ -270,6 +270,10 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("proto-max-bulk-len", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("client-query-buffer-limit", Long.toString(properties.limits().maxBulk().toBytes()));
         values.put("io-threads", Integer.toString(properties.ioThreads()));
+        values.put("tcp-backlog", Integer.toString(kv.protocol.endpoint.RespEndpoint.BACKLOG));
+        long outputHard = properties.limits().clientOutputBuffer().toBytes(); // kv's normal class: a hard limit only
+        values.computeIfPresent("client-output-buffer-limit", (name, value) ->
+                value.replaceFirst("^normal \\d+ \\d+ \\d+", "normal " + outputHard + " 0 0"));
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         values.put("notify-keyspace-events", events.classes());
         values.put("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub "

@@ -75,10 +75,22 @@ public record KvServerProperties(
      * @param maxBulk longest single argument (Redis {@code proto-max-bulk-len})
      * @param maxInline longest inline command line
      * @param maxArgs most arguments in one command
+     * @param queryBuffers memory all clients' requests still arriving may hold together (see
+     *                     {@code QueryBudget}); the client whose request would pass it gets an error
+     *                     and is closed. Unset, a quarter of the JVM's maximum heap
+     * @param clientOutputBuffer unsent replies at which a client that does not read them is closed
+     *                           (Redis's {@code client-output-buffer-limit normal}, hard limit); 0: none
      */
     public record Limits(
             @DefaultValue("512MB") DataSize maxBulk,
             @DefaultValue("64KB") DataSize maxInline,
-            @DefaultValue("1048576") @Min(1) int maxArgs) {
+            @DefaultValue("1048576") @Min(1) int maxArgs,
+            DataSize queryBuffers,
+            @DefaultValue("1GB") DataSize clientOutputBuffer) {
+
+        /** {@code query-buffers} in bytes, or a quarter of the maximum heap if unset. */
+        public long queryBufferBytes() {
+            return HeapShare.bytesOrQuarterOfHeap(queryBuffers);
+        }
     }
 }

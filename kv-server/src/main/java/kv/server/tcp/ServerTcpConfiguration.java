@@ -4,6 +4,7 @@ import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.RespEndpoint;
 import kv.protocol.endpoint.RespEndpointConfiguration;
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.protocol.resp.QueryBudget;
 import kv.protocol.resp.RespLimits;
 import kv.server.command.CommandDispatcher;
 import kv.server.command.WriteBatcher;
@@ -38,6 +39,8 @@ class ServerTcpConfiguration {
                 properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit()),
                 new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1),
                 properties.ioThreads());
+        factory.setQueryBudget(new QueryBudget(limits.queryBufferBytes(), "kv.server.limits.query-buffers"));
+        factory.setOutputLimit(limits.clientOutputBuffer().toBytes());
         // The writes of a whole round of requests, from every client, become one logged batch
         // before any of the round's replies leave.
         factory.setBeforeFlush(connections -> batcher.commitAll(ClientSession.of(connections)));

@@ -32,7 +32,11 @@ public final class KvServerProcess implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
-    /** Starts a server on a free port with a data directory under {@code workDir}. */
+    /**
+     * Starts a server on a free port with a data directory under {@code workDir}; extra
+     * arguments starting with {@code -X} are options of its JVM (e.g. {@code -Xmx2g}), the others
+     * the application's.
+     */
     public static KvServerProcess start(Path workDir, String... extraArgs) throws IOException {
         KvServerProcess server = new KvServerProcess(workDir.resolve("data"), freePort(), List.of(extraArgs));
         server.start();
@@ -45,6 +49,11 @@ public final class KvServerProcess implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Where the server's output goes. */
+    public Path log() {
+        return dataDir.resolveSibling("server-" + port + ".log");
     }
 
     public long pid() {
@@ -60,14 +69,16 @@ public final class KvServerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        extraArgs.stream().filter(arg -> arg.startsWith("-X")).forEach(command::add);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "kv.server.KvServerApplication",
                 "--kv.server.port=" + port,
                 "--kv.server.data-dir=" + dataDir,
                 "--server.port=0",
                 "--spring.main.banner-mode=off"));
-        command.addAll(extraArgs);
+        extraArgs.stream().filter(arg -> !arg.startsWith("-X")).forEach(command::add);
         Path log = dataDir.resolveSibling("server-" + port + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
