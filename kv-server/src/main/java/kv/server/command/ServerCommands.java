@@ -272,11 +272,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("io-threads", Integer.toString(properties.ioThreads()));
         values.put("tcp-backlog", Integer.toString(kv.protocol.endpoint.RespEndpoint.BACKLOG));
         long outputHard = properties.limits().clientOutputBuffer().toBytes(); // kv's normal class: a hard limit only
-        values.computeIfPresent("client-output-buffer-limit", (name, value) ->
-                value.replaceFirst("^normal \\d+ \\d+ \\d+", "normal " + outputHard + " 0 0"));
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         values.put("notify-keyspace-events", events.classes());
-        values.put("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub "
+        values.put("client-output-buffer-limit", "normal " + outputHard + " 0 0 slave 268435456 67108864 60 pubsub "
                 + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default
         return values;
     }
