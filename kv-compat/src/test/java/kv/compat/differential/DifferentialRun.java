@@ -39,7 +39,7 @@ final class DifferentialRun {
         final List<String> arityMismatches = new ArrayList<>();
     }
 
-    private static final int HISTORY = 12;
+    private static final int HISTORY = Integer.getInteger("kv.compat.history", 12);
     private static final int MAX_SCAN_CALLS = 10_000;
 
     private final Endpoint reference;

@@ -382,7 +382,8 @@ public class RespConnection<S> extends LoopConnection {
     /**
      * Writes {@code value} from any thread after every reply handed to this connection so far,
      * including replies not resolved yet: a pub/sub message never overtakes the confirmation of
-     * the SUBSCRIBE before it. {@code protocol} 2 writes a RESP2 array (subscriber mode).
+     * the SUBSCRIBE before it. {@code protocol} 2 writes a RESP2 array (subscriber mode). Bounded
+     * by the pub/sub class's hard limit, as {@link #offerPush} is: past it the loop closes the client.
      */
     public void pushInOrder(RespValue value, int protocol) {
         writeLock.lock();
@@ -393,6 +394,9 @@ public class RespConnection<S> extends LoopConnection {
             if (waiting.isEmpty()) {
                 drainPushes(Integer.MAX_VALUE); // pushes queued before it go first
                 RespEncoder.write(value, protocol, output);
+                if (pubSubLimit.hardExceeded(output.pending() + queuedBytes.get())) {
+                    overLimit = true; // a subscriber that does not read: the loop closes it
+                }
             }
             else {
                 waiting.add(new Reply(value, protocol, false));

@@ -12,9 +12,16 @@ import org.springframework.web.bind.annotation.RestController;
  * A small web application whose HTTP sessions Spring Session keeps in Redis, as users configure
  * it: Spring Boot's auto-configuration with {@code spring.session.data.redis.repository-type=default}
  * ({@code RedisSessionRepository}, one hash per session with an expiry). The scenarios point it at
- * Redis, kv-server or kv-proxy by {@code spring.data.redis.port} alone.
+ * Redis, kv-server or kv-proxy by {@code spring.data.redis.port} alone. Spring Security is on the
+ * test class path (kv-server's and kv-proxy's Actuator use it) and would guard every page of this
+ * application too; a session store's scenario has no users, so its auto-configuration is left out.
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
 public class SessionTestApplication {
 
     /** Stores, reads and ends a session's attributes; each answer starts with the session's id. */
