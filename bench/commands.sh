@@ -50,7 +50,8 @@ rb() { # PORT ARGS...: "rps p50 p99" or "err"
     local port=$1
     shift
     timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" --csv "$@" 2>/dev/null |
-        awk -F, 'NR > 1 && NF >= 8 { gsub(/"/, ""); print $2, $5, $7; found = 1 } END { if (!found) print "err" }' | tail -1
+        awk -F, 'NR > 1 && NF >= 8 { gsub(/"/, ""); print $(NF-6), $(NF-3), $(NF-1); found = 1 } END { if (!found) print "err" }' | tail -1
+    # (counted from the end: a custom command's name, the first CSV field, may hold commas)
 }
 tx() { # PORT PIPELINE: "tps p50 p99" or "err"
     timeout 300 java -cp "$ROOT/bench/target/benchmarks.jar" kv.bench.tx.TransactionLoad "$1" "$CLIENTS" "$2" "$NTX" 2>/dev/null || echo err
