@@ -1,10 +1,10 @@
 package kv.server;
 
+import static kv.server.testing.ScriptedCommands.encode;
+import static kv.server.testing.ScriptedCommands.words;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
@@ -400,45 +400,5 @@ class HashParityTest extends RunningServerTest {
             return;
         }
         assertThat(actual).as(line).isEqualTo(expected);
-    }
-
-    private static List<String> words(String line) {
-        List<String> words = new java.util.ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean quoted = false;
-        boolean started = false;
-        for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-                started = true;
-            }
-            else if (c == ' ' && !quoted) {
-                if (started) {
-                    words.add(word.toString());
-                }
-                word.setLength(0);
-                started = false;
-            }
-            else {
-                word.append(c);
-                started = true;
-            }
-        }
-        if (started) {
-            words.add(word.toString());
-        }
-        return words;
-    }
-
-    private static byte[] encode(List<String> words) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("*" + words.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String word : words) {
-            byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
-            out.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(bytes);
-            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        return out.toByteArray();
     }
 }
