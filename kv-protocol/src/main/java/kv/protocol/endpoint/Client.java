@@ -107,6 +107,15 @@ public class Client {
         return subscriptions;
     }
 
+    /**
+     * True while the client is subscribed to a channel or pattern, so that Redis's pubsub class of
+     * {@link OutputBufferLimit} bounds its output. A service keeping its own registry of
+     * subscriptions (kv-proxy's hub) overrides this.
+     */
+    public boolean subscribed() {
+        return subscriptions.active();
+    }
+
     /** The connection closes once the current reply is written (QUIT). */
     public void requestClose() {
         this.closeRequested = true;

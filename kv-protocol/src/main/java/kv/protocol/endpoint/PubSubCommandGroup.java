@@ -51,7 +51,7 @@ public class PubSubCommandGroup<C extends Client> implements CommandGroup<C> {
      * @param fullName the name Redis puts in the error: {@code client|list} for a subcommand
      */
     public static RespValue refusal(String command, String fullName, Client client) {
-        if (client.protocol() != 2 || !client.subscriptions().active() || SUBSCRIBER_COMMANDS.contains(command)) {
+        if (client.protocol() != 2 || !client.subscribed() || SUBSCRIBER_COMMANDS.contains(command)) {
             return null;
         }
         return Replies.error("ERR Can't execute '" + fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "

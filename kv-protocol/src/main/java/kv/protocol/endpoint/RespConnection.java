@@ -413,7 +413,7 @@ public class RespConnection<S> extends LoopConnection {
 
     /** True if the pub/sub output limit applies: the client is subscribed (Redis's pubsub class). */
     private boolean limited() {
-        return session instanceof Client client && client.subscriptions().active();
+        return session instanceof Client client && client.subscribed();
     }
 
     /** Moves queued pushes to the output (writeLock held) until {@code limit} bytes wait there. */

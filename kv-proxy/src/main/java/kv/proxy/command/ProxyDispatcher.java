@@ -48,6 +48,9 @@ public class ProxyDispatcher {
         this.pubsub = groups.stream().filter(PubSubCommands.class::isInstance)
                 .map(PubSubCommands.class::cast).findFirst().orElse(null);
         groups.forEach(group -> group.register(handlers));
+        if (transactions != null) {
+            transactions.runLocalCommandsWith(this::runQueued);
+        }
         java.util.Set<String> unknown = new java.util.TreeSet<>(handlers.keySet());
         for (CommandSpec spec : CommandTable.all()) {
             unknown.remove(spec.name());
@@ -109,6 +112,17 @@ public class ProxyDispatcher {
             return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
         }
         return new Reply(value, session.protocol(), close);
+    }
+
+    /**
+     * A command the proxy answers itself, queued in a client's MULTI, run at its EXEC (the client
+     * no longer pinned): its reply, or a subscription command's confirmations, one per name.
+     */
+    private List<RespValue> runQueued(Request request, ClientSession session) {
+        if (pubsub != null && pubsub.isSubscription(request)) {
+            return pubsub.confirmations(request, session);
+        }
+        return List.of(execute(request, session));
     }
 
     RespValue execute(Request request, ClientSession session) {

@@ -12,6 +12,8 @@ import kv.protocol.command.CommandGroup;
 import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.ConnectionCommandGroup;
+import kv.protocol.endpoint.PubSubCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -42,8 +44,6 @@ import org.springframework.stereotype.Component;
 public class PubSubCommands implements CommandGroup<ClientSession> {
 
     private static final Set<String> SUBSCRIPTION = Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe");
-    private static final Set<String> SUBSCRIBER_MODE = Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe",
-            "ping", "quit", "reset");
 
     private final Backends backends;
     private final PubSubHub hub;
@@ -83,7 +83,7 @@ public class PubSubCommands implements CommandGroup<ClientSession> {
             return null;
         }
         if (SUBSCRIPTION.contains(name) && spec.acceptsArity(request.size())
-                && !transactions.inMulti(session)) { // inside MULTI: refused by the transaction
+                && !transactions.inMulti(session)) { // inside MULTI: queued, run at EXEC (TransactionCommands)
             session.lastCommand(name);
             List<RespValue> frames = confirm(request, session);
             List<Reply> replies = new ArrayList<>(frames.size());
@@ -98,12 +98,24 @@ public class PubSubCommands implements CommandGroup<ClientSession> {
                         request.size() == 2 ? Replies.bulk(request.arg(1)) : Replies.bulk("")));
                 return new Reply(pong, session.protocol(), false);
             }
-            if (!SUBSCRIBER_MODE.contains(name)) {
-                return new Reply(Replies.error("ERR Can't execute '" + name + "': only (P|S)SUBSCRIBE /"
-                        + " (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"), session.protocol(), false);
+            RespValue refusal = PubSubCommandGroup.refusal(name, ConnectionCommandGroup.commandName(spec, request), session);
+            if (refusal != null) {
+                return new Reply(refusal, session.protocol(), false);
             }
         }
         return null;
+    }
+
+    /** True for SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE and PUNSUBSCRIBE. */
+    boolean isSubscription(Request request) {
+        CommandSpec spec = CommandTable.lookup(request.arg(0));
+        return spec != null && SUBSCRIPTION.contains(spec.name());
+    }
+
+    /** A subscription command run (queued in MULTI, at EXEC): its confirmations, one per name. */
+    List<RespValue> confirmations(Request request, ClientSession session) {
+        session.lastCommand(CommandTable.lookup(request.arg(0)).name());
+        return confirm(request, session);
     }
 
     private List<RespValue> confirm(Request request, ClientSession session) {

@@ -27,12 +27,26 @@ final class Transaction {
     boolean aborted;
     /** Commands queued before a backend was chosen: sent behind MULTI once it is. */
     final List<Request> buffered = new ArrayList<>();
-    /** Every command the backend (or the proxy, buffering) queued, in order: EXEC's reply has one element each. */
+    /** Every command the backend (or the proxy, buffering) queued, in order: the backend's EXEC reply has one element each. */
     final List<Request> queued = new ArrayList<>();
+    /** Commands the proxy answers itself (CLIENT, INFO, SUBSCRIBE ...), queued by the proxy: run after the backend's EXEC. */
+    final List<Local> locals = new ArrayList<>();
     /** The client's connection closed: whatever is running finds its connection closed. */
     volatile boolean abandoned;
 
     boolean pinned() {
         return connection != null;
+    }
+
+    /** Commands queued so far, the backend's and the proxy's. */
+    int size() {
+        return queued.size() + locals.size();
+    }
+
+    /**
+     * A command the proxy runs itself, queued at {@code position} of the client's transaction
+     * (counting every command queued before it): its reply goes there in EXEC's array.
+     */
+    record Local(int position, Request request) {
     }
 }

@@ -43,8 +43,14 @@ import org.springframework.stereotype.Component;
  * backend, never answered from the cache, and so are reads of the watched backend's keys between
  * WATCH and EXEC (a cached value could predate the WATCH and defeat it). A SELECT queued in the
  * transaction runs at EXEC on the backend, and the client is on that database afterwards, as in
- * Redis. Commands the proxy answers itself (CLIENT, CONFIG, INFO, SCRIPT, SUBSCRIBE ...) cannot be
- * queued through it: refused, and EXEC aborts.
+ * Redis. Commands the proxy answers itself (CLIENT, CONFIG, INFO, SCRIPT, SUBSCRIBE, SCAN ...) are
+ * queued by the proxy ({@code +QUEUED}, as Redis queues them) and run by it once the backend's EXEC
+ * has answered with its array, their replies put into that array where they were queued; if EXEC
+ * runs nothing (a WATCHed key changed, EXECABORT) neither do they. They are not atomic with the
+ * backend's commands (they touch no keys: a client's name, a subscription, a setting, a SCAN of
+ * every backend), and run after them (a SCRIPT LOAD queued before an EVALSHA of its script loads it
+ * too late for that EVALSHA). Commands the proxy does not forward at all (SWAPDB) are refused as
+ * outside MULTI, and abort the transaction as an unknown command does in Redis.
  */
 @Component
 public class TransactionCommands implements CommandGroup<ClientSession> {
@@ -71,6 +77,9 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
     private final Backends backends;
     private final CoherentCache cache;
     private final Map<Long, Transaction> open = new ConcurrentHashMap<>();
+    /** Runs a command the proxy answers itself, outside the transaction: set by the dispatcher. */
+    private volatile LocalCommands local = (request, session) -> List.of(
+            Replies.error("ERR kv-proxy: no dispatcher for '" + request.argString(0) + "'"));
     /** Clients whose close hook is registered (once per connection, not per transaction). */
     private final Set<Long> hooked = ConcurrentHashMap.newKeySet();
 
@@ -86,6 +95,20 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
         handlers.put("discard", (BackendCommandHandler) this::discard);
         handlers.put("watch", (BackendCommandHandler) this::watch);
         handlers.put("unwatch", (BackendCommandHandler) this::unwatch);
+    }
+
+    /**
+     * Runs, for EXEC, a command the proxy answers itself: its replies (one, or a SUBSCRIBE's
+     * confirmations, one per channel).
+     */
+    @FunctionalInterface
+    public interface LocalCommands {
+        List<RespValue> run(Request request, ClientSession session);
+    }
+
+    /** How the commands the proxy answers itself run when EXEC comes: the dispatcher's handlers. */
+    void runLocalCommandsWith(LocalCommands local) {
+        this.local = local;
     }
 
     /** True between the client's MULTI and its EXEC or DISCARD. */
@@ -121,6 +144,10 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
         if (tx == null || !tx.multi) {
             return Replies.error("ERR EXEC without MULTI");
         }
+        return withLocalReplies(tx, execOnBackend(tx, session), session);
+    }
+
+    private RespValue execOnBackend(Transaction tx, ClientSession session) {
         boolean ran = false;
         try {
             if (tx.aborted) {
@@ -128,6 +155,9 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
                     tx.connection.call(DISCARD);
                 }
                 return EXECABORT;
+            }
+            if (!tx.pinned() && tx.queued.isEmpty()) {
+                return new RespValue.Array(List.of()); // nothing for a backend (the proxy's own commands at most)
             }
             if (!tx.pinned()) {
                 pin(tx, backends.all().get(0), session);
@@ -332,6 +362,8 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
                 invalidate(tx.queued); // before the client hears back
                 end(tx, session);
             }
+            replies = new ArrayList<>(replies);
+            replies.set(queuedCount, withLocalReplies(tx, replies.get(queuedCount), session));
         }
         return replies;
     }
@@ -347,10 +379,13 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
             return Replies.wrongArity(spec.name());
         }
         KvTraits.ProxyRoute route = spec.kv().proxy();
-        if (route == KvTraits.ProxyRoute.NONE
-                || route == KvTraits.ProxyRoute.LOCAL && !QUEUEABLE_LOCAL.contains(spec.name())) {
+        if (route == KvTraits.ProxyRoute.NONE) {
             tx.aborted = true;
-            return Replies.error("ERR '" + spec.name() + "' cannot be queued in a transaction through kv-proxy");
+            return Replies.error("ERR '" + spec.name() + "' is not supported by kv-proxy; send it to a server directly");
+        }
+        if (route == KvTraits.ProxyRoute.LOCAL && !QUEUEABLE_LOCAL.contains(spec.name())) {
+            tx.locals.add(new Transaction.Local(tx.size(), request));
+            return QUEUED;
         }
         if (tx.aborted && tx.pinned() && tx.connection.broken()) {
             return Replies.error("ERR the transaction's backend connection was lost; EXEC will abort");
@@ -382,6 +417,31 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
             tx.queued.add(request);
         }
         return reply;
+    }
+
+    /**
+     * EXEC's reply with the replies of the commands the proxy queued itself put in where they were
+     * queued, once the backend ran its part ({@code backendReply} is its array); they run now, in
+     * order. A reply that is not that array (a null array for a WATCH, EXECABORT, an error) runs none.
+     */
+    private RespValue withLocalReplies(Transaction tx, RespValue backendReply, ClientSession session) {
+        if (tx.locals.isEmpty() || !(backendReply instanceof RespValue.Array array)
+                || array.elements().size() != tx.queued.size()) {
+            return backendReply;
+        }
+        List<RespValue> elements = new ArrayList<>(tx.size());
+        int backendIndex = 0;
+        for (int n = 0; n < tx.locals.size(); n++) {
+            Transaction.Local command = tx.locals.get(n);
+            // Before it: the backend's replies to the commands queued before it (its position counts
+            // the n commands of the proxy's before it too).
+            while (backendIndex + n < command.position()) {
+                elements.add(array.elements().get(backendIndex++));
+            }
+            elements.addAll(local.run(command.request(), session)); // a SUBSCRIBE of n channels: n confirmations
+        }
+        elements.addAll(array.elements().subList(backendIndex, array.elements().size()));
+        return new RespValue.Array(elements);
     }
 
     // ---- pinning ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import kv.protocol.config.HeapShare;
+import kv.protocol.endpoint.OutputBufferLimit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -50,11 +51,33 @@ public record ProxyProperties(
      *                     whose request would pass it gets an error and is closed. Unset, a
      *                     quarter of the JVM's maximum heap
      * @param clientOutputBuffer unsent replies at which a client that does not read them is closed; 0: none
+     * @param clientOutputBufferPubsub Redis's {@code client-output-buffer-limit pubsub} for the
+     *                     proxy's subscribers, {@code <hard> <soft> <soft seconds>}: a subscriber whose
+     *                     unsent output reaches the hard limit, or stays over the soft one that long, is closed
      */
-    public record Limits(DataSize queryBuffers, @DefaultValue("1GB") DataSize clientOutputBuffer) {
+    public record Limits(DataSize queryBuffers, @DefaultValue("1GB") DataSize clientOutputBuffer,
+                         @DefaultValue("32mb 8mb 60") String clientOutputBufferPubsub) {
+
+        public Limits {
+            pubsubLimit(clientOutputBufferPubsub); // refuse a wrong one at start
+        }
 
         public long queryBufferBytes() {
             return HeapShare.bytesOrQuarterOfHeap(queryBuffers);
+        }
+
+        /** {@link #clientOutputBufferPubsub} parsed. */
+        public OutputBufferLimit pubsubLimit() {
+            return pubsubLimit(clientOutputBufferPubsub);
+        }
+
+        private static OutputBufferLimit pubsubLimit(String text) {
+            try {
+                return OutputBufferLimit.parse(text);
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("kv.proxy.limits.client-output-buffer-pubsub: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -46,6 +46,8 @@ public class ProxyConfig {
         values.put("maxmemory-policy", "allkeys-lfu");
         values.put("proto-max-bulk-len", Long.toString(RespLimits.DEFAULTS.maxBulkBytes()));
         values.put("client-query-buffer-limit", Long.toString(RespLimits.DEFAULTS.maxBulkBytes()));
+        values.put("client-output-buffer-limit", "normal " + properties.limits().clientOutputBuffer().toBytes()
+                + " 0 0 slave 268435456 67108864 60 pubsub " + properties.limits().pubsubLimit()); // as kv-server's
         values.put("timeout", "0");
         values.put("save", "");
         values.put("appendonly", "no");

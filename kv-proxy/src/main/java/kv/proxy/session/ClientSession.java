@@ -65,6 +65,12 @@ public final class ClientSession extends Client {
         this.subscriptions = subscriptions;
     }
 
+    /** True with any subscription: the pub/sub output buffer limit ({@code kv.proxy.limits.client-output-buffer-pubsub}) applies. */
+    @Override
+    public boolean subscribed() {
+        return subscriptions > 0;
+    }
+
     /** RESP2 with a subscription: only the subscription commands, PING, QUIT and RESET run, as in Redis. */
     public boolean subscriberMode() {
         return subscriptions > 0 && protocol() == 2;

@@ -3,6 +3,7 @@ package kv.proxy.tcp;
 import java.nio.channels.SocketChannel;
 
 import kv.protocol.endpoint.ClientRegistry;
+import kv.protocol.endpoint.OutputBufferLimit;
 import kv.protocol.endpoint.RespConnection;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.proxy.session.ClientSession;
@@ -10,16 +11,19 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Creates the proxy's client connections, each with its {@link ClientSession}; refuses clients
- * beyond {@code kv.proxy.max-clients} as kv-server and Redis do.
+ * beyond {@code kv.proxy.max-clients} as kv-server and Redis do, and bounds subscribers by
+ * {@code kv.proxy.limits.client-output-buffer-pubsub}.
  */
 final class ProxyConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
     private final ClientRegistry<ClientSession> registry;
     private final int maxClients;
+    private final OutputBufferLimit pubSubLimit;
 
-    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients) {
+    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit) {
         this.registry = registry;
         this.maxClients = maxClients;
+        this.pubSubLimit = pubSubLimit;
     }
 
     @Override
@@ -32,6 +36,7 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
                     registry.close(session);
                     session.closed();
                 });
+        connection.pubSubLimit(pubSubLimit);
         if (full) {
             registry.rejected();
             connection.reject("ERR max number of clients reached");

@@ -37,7 +37,7 @@ class ProxyTcpConfiguration {
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
                                                        PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients()), RespLimits.DEFAULTS, properties.ioThreads());
+                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), properties.limits().pubsubLimit()), RespLimits.DEFAULTS, properties.ioThreads());
         factory.setQueryBudget(new QueryBudget(properties.limits().queryBufferBytes(), "kv.proxy.limits.query-buffers"));
         factory.setOutputLimit(properties.limits().clientOutputBuffer().toBytes());
         // GET misses and SETs of every client of a round go to the backends together, one

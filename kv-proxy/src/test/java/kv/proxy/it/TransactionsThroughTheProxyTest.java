@@ -325,10 +325,70 @@ class TransactionsThroughTheProxyTest {
             raw.read();
             raw.read();
             assertThat(raw.read()).isEqualTo(new RespValue.Array(List.of(new RespValue.SimpleString("PONG")))); // the first backend
-            raw.pipeline(Request.of("MULTI"), Request.of("CLIENT", "ID"), Request.of("EXEC"));
+            RespValue id = raw.call("CLIENT", "ID");
+            raw.pipeline(Request.of("MULTI"), Request.of("CLIENT", "ID"), Request.of("GET", key), Request.of("EXEC"));
             assertThat(raw.read()).isEqualTo(OK);
-            assertThat(raw.read()).isInstanceOf(RespValue.Error.class);
-            assertThat(((RespValue.Error) raw.read()).message()).startsWith("EXECABORT");
+            assertThat(raw.read()).isEqualTo(QUEUED); // the proxy's own command: queued by the proxy
+            assertThat(raw.read()).isEqualTo(QUEUED);
+            assertThat(raw.read()).isEqualTo(new RespValue.Array(List.of(id, bulk("v"))));
+        }
+    }
+
+    /**
+     * The commands the proxy answers itself (CLIENT, SCRIPT, SUBSCRIBE, ...) are queued inside
+     * MULTI as Redis queues them, and answered in EXEC's array where they were queued: the same
+     * stream to a redis-server and to the proxy gets the same replies, byte for byte.
+     */
+    @Test
+    void theProxysOwnCommandsAreQueuedInMultiAndAnsweredInExecAsRedisAnswersThem() throws Exception {
+        String key = keyOn(a.port(), "local");
+        String script = "return 1";
+        String sha = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
+        Request[] stream = {Request.of("MULTI"), Request.of("SET", key, "v"), Request.of("CLIENT", "SETNAME", "tx"),
+                Request.of("CLIENT", "GETNAME"), Request.of("GET", key), Request.of("SCRIPT", "LOAD", script),
+                Request.of("SCRIPT", "EXISTS", sha), Request.of("ECHO", "e"), Request.of("SUBSCRIBE", "c1"),
+                Request.of("SUBSCRIBE", "c2"), Request.of("UNSUBSCRIBE", "c1"), Request.of("EXEC"), Request.of("CLIENT", "GETNAME"), Request.of("PING"), Request.of("GET", key)};
+        // The reference is a redis-server of its own, none of the proxy's backends.
+        try (RedisServerProcess reference = RedisServerProcess.start(work);
+             RespClient onRedis = new RespClient(reference.port()); RespClient client = new RespClient(proxy.port())) {
+            onRedis.pipeline(stream);
+            client.pipeline(stream);
+            for (Request request : stream) {
+                RespValue expected = onRedis.read();
+                assertThat(client.read()).as(request.toString()).isEqualTo(expected);
+            }
+        }
+        // A SUBSCRIBE of two channels: Redis's EXEC array counts the commands but holds a confirmation
+        // per channel, one more than it says; the proxy's array counts what it holds.
+        try (RespClient client = new RespClient(proxy.port())) {
+            client.pipeline(Request.of("MULTI"), Request.of("SUBSCRIBE", "c1", "c2"), Request.of("EXEC"));
+            client.read();
+            client.read();
+            RespValue exec = client.read();
+            assertThat(((RespValue.Array) exec).elements()).hasSize(2);
+        }
+    }
+
+    /** A transaction a WATCH aborts runs none of its commands, the proxy's own ones neither. */
+    @Test
+    void aWatchThatAbortsExecRunsNoneOfTheProxysOwnCommands() throws Exception {
+        String key = keyOn(a.port(), "localwatch");
+        try (RespClient client = new RespClient(proxy.port()); Jedis other = new Jedis("127.0.0.1", proxy.port())) {
+            assertThat(client.call("WATCH", key)).isEqualTo(OK);
+            other.set(key, "changed");
+            assertThat(client.call("MULTI")).isEqualTo(OK);
+            assertThat(client.call("CLIENT", "SETNAME", "never")).isEqualTo(QUEUED);
+            assertThat(client.call("SUBSCRIBE", "never")).isEqualTo(QUEUED);
+            assertThat(client.call("EXEC")).isEqualTo(new RespValue.Null(true));
+            assertThat(client.call("CLIENT", "GETNAME")).isEqualTo(new RespValue.Null());
+            assertThat(client.call("GET", key)).isEqualTo(bulk("changed")); // not subscribed: any command runs
+            // Only the proxy's own commands: no backend needed.
+            client.pipeline(Request.of("MULTI"), Request.of("CLIENT", "SETNAME", "only"), Request.of("CLIENT", "GETNAME"),
+                    Request.of("EXEC"));
+            assertThat(client.read()).isEqualTo(OK);
+            assertThat(client.read()).isEqualTo(QUEUED);
+            assertThat(client.read()).isEqualTo(QUEUED);
+            assertThat(client.read()).isEqualTo(new RespValue.Array(List.of(OK, bulk("only"))));
         }
     }
 
