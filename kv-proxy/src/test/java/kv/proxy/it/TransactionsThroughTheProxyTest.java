@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 
@@ -298,6 +300,57 @@ class TransactionsThroughTheProxyTest {
             Await.until("the pinned connection to be closed", Duration.ofSeconds(5),
                     () -> !onA.clientList().contains("multi=1"));
             assertThat(onA.exists(key)).isFalse();
+        }
+    }
+
+    /**
+     * However a client ends its WATCH or MULTI, the backend connection it held goes back to the
+     * idle set clean, or is closed: the next client's transaction (which takes the connection
+     * released last) is not in a MULTI, watches nothing, and is on database 0; and no backend
+     * connection is left inside a MULTI.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "WATCH w; UNWATCH",
+            "WATCH w; MULTI; SET k x; EXEC",
+            "WATCH w; MULTI; SET k x; DISCARD",
+            "WATCH w; MULTI; SET k x; NOSUCHCOMMAND; EXEC",
+            "WATCH w; MULTI; SET k x; GET; EXEC",
+            "WATCH w; MULTI; SET k x; SWAPDB 0 1; EXEC",
+            "WATCH w; MULTI; SET k x; INCR k; EXEC",
+            "WATCH w; SELECT 2; MULTI; SET k x; EXEC; SELECT 0",
+            "MULTI; SELECT 3; SET k x; EXEC; SELECT 0",
+            "WATCH w; MULTI; SELECT 4; SET k x; DISCARD",
+            "WATCH w; MULTI; CLIENT SETNAME n; SET k x; EXEC",
+            "WATCH w; RESET",
+            "WATCH w; MULTI; SET k x; RESET",
+            "WATCH w; MULTI; SET k x; QUIT",
+            "WATCH w; MULTI; SET k x"})
+    void theNextTransactionFindsItsBackendConnectionClean(String ending) throws Exception {
+        String watched = keyOn(a.port(), "clean-w");
+        String key = keyOn(a.port(), "clean-k");
+        try (Jedis onA = new Jedis("127.0.0.1", a.port())) {
+            try (RespClient client = new RespClient(proxy.port())) {
+                Request[] requests = java.util.Arrays.stream(ending.split("; "))
+                        .map(step -> Request.of(java.util.Arrays.stream(step.split(" "))
+                                .map(word -> word.equals("w") ? watched : word.equals("k") ? key : word)
+                                .toArray(String[]::new)))
+                        .toArray(Request[]::new);
+                client.pipeline(requests);
+                for (int i = 0; i < requests.length; i++) {
+                    client.read();
+                }
+            } // closed here, mid-transaction for the last ending
+            Await.until("no backend connection in a MULTI", Duration.ofSeconds(5),
+                    () -> onA.clientList().lines().allMatch(line -> line.contains(" multi=-1 ")));
+            onA.set(watched, "changed after the transaction"); // would abort a WATCH left on the connection
+            try (RespClient next = new RespClient(proxy.port())) {
+                next.pipeline(Request.of("MULTI"), Request.of("SET", key, "next"), Request.of("EXEC"));
+                assertThat(next.read()).isEqualTo(OK);
+                assertThat(next.read()).isEqualTo(QUEUED);
+                assertThat(next.read()).as("EXEC after: " + ending).isEqualTo(new RespValue.Array(List.of(OK)));
+            }
+            assertThat(onA.get(key)).as("written on database 0").isEqualTo("next");
         }
     }
 
