@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long fuzzing runs of kv's Jazzer targets, one after another, each for DURATION, at nice 19.
-# See kv-protocol/docs/fuzzing.md.
+# See docs/fuzzing.md.
 #
 #   bench/fuzz.sh [DURATION] [TARGET...]
 #

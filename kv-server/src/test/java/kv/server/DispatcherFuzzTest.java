@@ -64,8 +64,6 @@ class DispatcherFuzzTest {
     private static ConfigurableApplicationContext server;
     private static int port;
     private static long inputs;
-    /** Jazzer's SSRF detector reports any socket opened while fuzzing: this test's own go to loopback. */
-    private static SilentCloseable loopbackAllowed;
 
     @BeforeAll
     static void startServer() throws IOException {
@@ -82,19 +80,20 @@ class DispatcherFuzzTest {
             server.close();
         }
         FileSystemUtils.deleteRecursively(dataDir);
-        if (loopbackAllowed != null) {
-            loopbackAllowed.close();
-        }
     }
 
     @FuzzTest
     @DictionaryEntries({"*", "$", "SET", "GET", "DEL", "MULTI", "EXEC", "WATCH", "HSET", "HGETALL", "EXPIRE",
             "KEYS", "SCAN", "DUMP", "HELLO", "SELECT", "INCR", "MATCH", "COUNT", "PX", "NX", "GET", "*a*a*a"})
     void everyRequestGetsOneReplyAndMalformedBytesAClose(byte[] wire) throws IOException {
-        if (loopbackAllowed == null) { // here: Jazzer's detectors are loaded once the fuzz test runs, not before
-            loopbackAllowed = BugDetectors.allowNetworkConnections((host, port) -> host.startsWith("127.")
-                    || host.equals("localhost") || host.equals("::1"));
+        // Jazzer's SSRF detector reports any socket opened while fuzzing: this test's own go to loopback.
+        try (SilentCloseable loopback = BugDetectors.allowNetworkConnections((host, port) -> host.startsWith("127.")
+                || host.equals("localhost") || host.equals("::1"))) {
+            exchange(wire);
         }
+    }
+
+    private static void exchange(byte[] wire) throws IOException {
         Expected expected = Expected.of(wire);
         if (expected == null) {
             return;

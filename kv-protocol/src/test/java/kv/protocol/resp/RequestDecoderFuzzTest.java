@@ -19,7 +19,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  *
  * <p>The seed corpus (real requests: multibulk, inline, pipelines, the assignment's PUT) is in
  * {@code RequestDecoderFuzzTestInputs/}; a plain {@code mvn verify} runs it as regression inputs,
- * and {@code bench/fuzz.sh} fuzzes from it (see kv-protocol's docs/fuzzing.md).
+ * and {@code bench/fuzz.sh} fuzzes from it (see docs/fuzzing.md).
  */
 class RequestDecoderFuzzTest {
 
