@@ -39,7 +39,9 @@ for name in "${TARGETS[@]}"; do
     target "$name" >/dev/null || { echo "unknown target: $name (requests replies inline glob dispatcher)" >&2; exit 2; }
 done
 
-nice -n 19 mvn -B -o -q -DskipTests install -pl kv-protocol || exit 1
+if [[ " ${TARGETS[*]} " == *" dispatcher "* ]]; then # kv-server builds against the installed kv-protocol
+    nice -n 19 mvn -B -o -q -DskipTests install -pl kv-protocol || exit 1
+fi
 status=0
 for name in "${TARGETS[@]}"; do
     read -r module class inputs < <(target "$name")

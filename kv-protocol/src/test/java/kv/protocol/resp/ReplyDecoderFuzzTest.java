@@ -3,10 +3,7 @@ package kv.protocol.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -29,30 +26,11 @@ class ReplyDecoderFuzzTest {
             Feed.Outcome cut = Feed.values(decoder, wire, FuzzCuts.of(wire));
             assertThat(byteByByte.sameAs(whole)).as("one byte at a time: %s, at once: %s", byteByByte, whole).isTrue();
             assertThat(cut.sameAs(whole)).as("cut: %s, at once: %s", cut, whole).isTrue();
-            assertThat(blocking(decoder, wire).sameAs(whole)).as("read from a stream").isTrue();
+            assertThat(Feed.blocking(decoder, false, wire).sameAs(whole)).as("read from a stream").isTrue();
         }
         for (Object value : Feed.values(new RespDecoder(), wire).decoded()) {
             assertReencodingIsStable((RespValue) value);
         }
-    }
-
-    /** What the blocking {@link RespDecoder#readValue} (kv-proxy's backend connections) makes of the wire. */
-    private static Feed.Outcome blocking(RespDecoder decoder, byte[] wire) throws IOException {
-        RespInput in = new RespInput(new OneByteAtATimeInputStream(wire), 4);
-        List<Object> decoded = new ArrayList<>();
-        try {
-            RespValue value;
-            while ((value = decoder.readValue(in)) != null) {
-                decoded.add(value);
-            }
-        }
-        catch (RespProtocolException e) {
-            return new Feed.Outcome(decoded, List.of(), e.getMessage(), -1);
-        }
-        catch (EOFException e) {
-            // the wire ended inside a value: the fed decoder is still waiting for it, no error
-        }
-        return new Feed.Outcome(decoded, List.of(), null, -1);
     }
 
     private static void assertReencodingIsStable(RespValue value) throws IOException {

@@ -3,10 +3,7 @@ package kv.protocol.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -35,30 +32,11 @@ class RequestDecoderFuzzTest {
             Feed.Outcome cut = Feed.requests(decoder, wire, FuzzCuts.of(wire));
             assertThat(byteByByte.sameAs(whole)).as("one byte at a time: %s, at once: %s", byteByByte, whole).isTrue();
             assertThat(cut.sameAs(whole)).as("cut: %s, at once: %s", cut, whole).isTrue();
-            assertThat(blocking(decoder, wire).sameAs(whole)).as("read from a stream").isTrue();
+            assertThat(Feed.blocking(decoder, true, wire).sameAs(whole)).as("read from a stream").isTrue();
             for (Object request : whole.decoded()) {
                 assertReencodesToItself((Request) request);
             }
         }
-    }
-
-    /** What the blocking {@link RespDecoder#readRequest} (Spring Integration's path) makes of the wire. */
-    private static Feed.Outcome blocking(RespDecoder decoder, byte[] wire) throws IOException {
-        RespInput in = new RespInput(new OneByteAtATimeInputStream(wire), 4);
-        List<Object> decoded = new ArrayList<>();
-        try {
-            Request request;
-            while ((request = decoder.readRequest(in)) != null) {
-                decoded.add(request);
-            }
-        }
-        catch (RespProtocolException e) {
-            return new Feed.Outcome(decoded, List.of(), e.getMessage(), -1);
-        }
-        catch (EOFException e) {
-            // the wire ended inside a request: the fed decoder is still waiting for it, no error
-        }
-        return new Feed.Outcome(decoded, List.of(), null, -1);
     }
 
     /** A decoded request, written as a client library writes it, decodes to the same request. */
