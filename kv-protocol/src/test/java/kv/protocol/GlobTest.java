@@ -81,7 +81,7 @@ class GlobTest {
             assertThat(Glob.of(pattern).matches(text))
                     .as("pattern %s, text %s", new String(pattern, StandardCharsets.US_ASCII),
                             new String(text, StandardCharsets.US_ASCII))
-                    .isEqualTo(pattern.length == 1 && pattern[0] == '*' || RedisStringMatch.matches(pattern, 0, text, 0));
+                    .isEqualTo(pattern.length == 1 && pattern[0] == '*' || RedisStringMatch.unbounded(pattern, text));
         }
     }
 
@@ -91,90 +91,6 @@ class GlobTest {
             bytes[i] = alphabet[random.nextInt(alphabet.length)];
         }
         return bytes;
-    }
-
-    /** Redis 7.0's util.c stringmatchlen (case-sensitive), transcribed as the reference model. */
-    private static final class RedisStringMatch {
-
-        static boolean matches(byte[] pattern, int p, byte[] string, int s) {
-            while (p < pattern.length && s < string.length) {
-                switch (pattern[p]) {
-                    case '*':
-                        while (p + 1 < pattern.length && pattern[p + 1] == '*') {
-                            p++;
-                        }
-                        if (p + 1 == pattern.length) {
-                            return true;
-                        }
-                        while (s < string.length) {
-                            if (matches(pattern, p + 1, string, s)) {
-                                return true;
-                            }
-                            s++;
-                        }
-                        return false;
-                    case '?':
-                        s++;
-                        break;
-                    case '[': {
-                        p++;
-                        boolean not = p < pattern.length && pattern[p] == '^';
-                        if (not) {
-                            p++;
-                        }
-                        boolean match = false;
-                        while (true) {
-                            int left = pattern.length - p;
-                            if (left >= 2 && pattern[p] == '\\') {
-                                p++;
-                                match |= pattern[p] == string[s];
-                            }
-                            else if (left > 0 && pattern[p] == ']') {
-                                break;
-                            }
-                            else if (left == 0) {
-                                p--;
-                                break;
-                            }
-                            else if (left >= 3 && pattern[p + 1] == '-') {
-                                int start = Math.min(pattern[p], pattern[p + 2]);
-                                int end = Math.max(pattern[p], pattern[p + 2]);
-                                match |= string[s] >= start && string[s] <= end;
-                                p += 2;
-                            }
-                            else {
-                                match |= pattern[p] == string[s];
-                            }
-                            p++;
-                        }
-                        if (not == match) {
-                            return false;
-                        }
-                        s++;
-                        break;
-                    }
-                    case '\\':
-                        if (pattern.length - p >= 2) {
-                            p++;
-                        }
-                        // fall through
-                    default:
-                        if (pattern[p] != string[s]) {
-                            return false;
-                        }
-                        s++;
-                        break;
-                }
-                p++;
-                if (s == string.length) {
-                    while (p < pattern.length && pattern[p] == '*') {
-                        p++;
-                    }
-                    break;
-                }
-            }
-            return p == pattern.length && s == string.length;
-        }
     }
 
     private static byte[] bytes(String text) {

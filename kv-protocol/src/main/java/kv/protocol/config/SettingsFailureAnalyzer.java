@@ -18,7 +18,7 @@ import org.springframework.validation.ObjectError;
  * A setting that fails its {@code @Validated} constraints stops a service's start-up with one
  * line per bad setting, which names it, its value and where the value came from, e.g.
  * {@code kv.server.port=70000: must be less than or equal to 65535 (from "kv.server.port" from property
- * source "commandLineArgs")}, instead of Spring Boot's five-line block per error around a
+ * source "commandLineArgs")} (a password's value masked, see {@link Secrets}), instead of Spring Boot's five-line block per error around a
  * {@code Bindable} dump.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -40,7 +40,7 @@ public class SettingsFailureAnalyzer extends AbstractFailureAnalyzer<BindValidat
         String from = origin == null ? "" : " (from " + origin + ")";
         if (error instanceof FieldError field) {
             String name = prefix + "." + DataObjectPropertyName.toDashedForm(field.getField());
-            return name + "=" + field.getRejectedValue() + ": " + field.getDefaultMessage() + from;
+            return name + "=" + Secrets.shown(name, String.valueOf(field.getRejectedValue())) + ": " + field.getDefaultMessage() + from;
         }
         return prefix + ": " + error.getDefaultMessage() + from;
     }

@@ -4,6 +4,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import kv.protocol.config.Secrets;
+
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -102,11 +104,22 @@ public class ActuatorSecurityConfiguration {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
-    /** Masks every setting whose name looks like a secret, even where values are shown. */
+    /**
+     * Masks every setting whose name looks like a secret, and the password of any URL in a value
+     * ({@code kv.proxy.backends=redis://user:pass@host:port}), even where values are shown.
+     */
     @Bean
     SanitizingFunction maskSecrets() {
-        return data -> data.getKey() != null && SECRET.matcher(data.getKey()).find()
-                ? data.withValue(SanitizableData.SANITIZED_VALUE) : data;
+        return data -> {
+            if (data.getKey() != null && SECRET.matcher(data.getKey()).find()) {
+                return data.withValue(SanitizableData.SANITIZED_VALUE);
+            }
+            if (data.getValue() instanceof CharSequence text) {
+                String shown = Secrets.maskUrlCredentials(text.toString());
+                return shown.contentEquals(text) ? data : data.withValue(shown);
+            }
+            return data;
+        };
     }
 
     @Bean

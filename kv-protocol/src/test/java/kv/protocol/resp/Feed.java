@@ -71,4 +71,27 @@ final class Feed {
         }
         return new Outcome(decoded, at, null, -1);
     }
+    /**
+     * What the blocking {@link RespDecoder#readRequest} or {@link RespDecoder#readValue} (Spring
+     * Integration's and kv-proxy's backend connections' path) makes of {@code wire}, read from a
+     * stream one byte at a time; a wire that ends inside a request or value ends without an error,
+     * as the fed decoder is then still waiting for the rest.
+     */
+    static Outcome blocking(RespDecoder decoder, boolean requests, byte[] wire) throws IOException {
+        RespInput in = new RespInput(new OneByteAtATimeInputStream(wire), 4);
+        List<Object> decoded = new ArrayList<>();
+        try {
+            Object next;
+            while ((next = requests ? decoder.readRequest(in) : decoder.readValue(in)) != null) {
+                decoded.add(next);
+            }
+        }
+        catch (RespProtocolException e) {
+            return new Outcome(decoded, List.of(), e.getMessage(), -1);
+        }
+        catch (java.io.EOFException e) {
+            // ended inside a request or value
+        }
+        return new Outcome(decoded, List.of(), null, -1);
+    }
 }

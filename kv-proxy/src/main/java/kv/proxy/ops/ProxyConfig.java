@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
+import kv.protocol.config.Secrets;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.config.ProxyProperties;
@@ -61,6 +62,7 @@ public class ProxyConfig {
         values.put("kv.proxy.timeouts.reply", seconds(properties.timeouts().reply()));
         values.put("kv.proxy.timeouts.heartbeat", seconds(properties.timeouts().heartbeat()));
         values.put("kv.proxy.timeouts.reconnect-max", seconds(properties.timeouts().reconnectMax()));
+        values.replaceAll(Secrets::shown); // a password never leaves the process (see Secrets)
         return values;
     }
 

@@ -21,6 +21,7 @@ import kv.protocol.ops.ProcessFigures;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.protocol.config.Secrets;
 import kv.server.config.KvServerProperties;
 import kv.server.config.PubSubProperties;
 import kv.protocol.pubsub.PubSub;
@@ -276,6 +277,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         values.put("notify-keyspace-events", events.classes());
         values.put("client-output-buffer-limit", "normal " + outputHard + " 0 0 slave 268435456 67108864 60 pubsub "
                 + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default
+        // Unlike Redis, a password is never answered (requirepass, masterauth, tls-key-file-pass):
+        // a set one reads "******", an unset one "" as in Redis (see Secrets).
+        values.replaceAll(Secrets::shown);
         return values;
     }
 }
