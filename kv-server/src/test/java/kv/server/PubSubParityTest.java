@@ -313,6 +313,24 @@ class PubSubParityTest extends RunningServerTest {
                 """);
     }
 
+    @Test
+    void trackingOnAResp2ConnectionWithoutRedirectIsAcceptedAndSendsNothingUntilHello3() throws IOException {
+        script("""
+                r2: CLIENT TRACKING ON
+                r2: GET tk
+                admin: SET tk 1
+                r2: PING
+                r2: GET tk
+                admin: SET tk 2
+                r2: CLIENT TRACKINGINFO
+                r2: HELLO 3 => skip
+                r2: GET tk
+                admin: SET tk 3
+                r2? 1
+                r2: PING
+                """);
+    }
+
     /** Asks {@code command} on both servers (as admin) until each answers {@code expected}: a bounded wait for a close to be seen. */
     private void awaitOnBoth(String command, RespValue expected) throws IOException {
         RawConnection[] admin = connection("admin");
