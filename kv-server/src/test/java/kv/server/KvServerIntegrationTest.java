@@ -299,13 +299,6 @@ class KvServerIntegrationTest extends RunningServerTest {
     }
 
     @Test
-    void trackingWithoutResp3IsRefusedClearly() throws IOException {
-        try (RawConnection raw = new RawConnection(port)) {
-            assertThat(raw.send("CLIENT TRACKING ON\r\n").read()).isInstanceOf(RespValue.Error.class);
-        }
-    }
-
-    @Test
     void actuatorShowsStorageHealthAndCommandMetrics() throws Exception {
         try (Jedis jedis = jedis()) {
             jedis.get("x");

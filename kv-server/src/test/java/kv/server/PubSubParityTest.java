@@ -313,6 +313,67 @@ class PubSubParityTest extends RunningServerTest {
                 """);
     }
 
+    @Test
+    void keyspaceEventsForNewKeysComeFromEveryWriteThatCreatesOneBeforeTheCommandsOwn() throws IOException {
+        script("""
+                watch: PSUBSCRIBE __key*__:*
+                admin: CONFIG SET notify-keyspace-events KEn
+                admin: SET k v
+                admin: SET k w
+                admin: MSET a 1 b 2 a 3
+                admin: INCR n
+                admin: APPEND s x
+                admin: SETNX s y
+                admin: HSET h f v
+                admin: HSET h g v
+                admin: HINCRBY h2 f 1
+                admin: RENAME a a2
+                admin: COPY a2 z
+                admin: SET z v EX 100
+                admin: DEL z
+                admin: SET z v
+                admin: EVAL "return redis.call('set', KEYS[1], '1')" 1 sk
+                admin: MULTI
+                admin: SET t 1
+                admin: HSET th f v
+                admin: EXEC
+                admin: SELECT 2
+                admin: SET k2 v
+                admin: SELECT 0
+                admin: CONFIG GET notify-keyspace-events
+                watch? 28
+                admin: CONFIG SET notify-keyspace-events KEg$n
+                admin: FLUSHALL
+                admin: SET k v
+                admin: INCR n
+                admin: SET k w
+                admin: RENAME k n
+                admin: SET c 1
+                admin: COPY n c REPLACE
+                admin: PING
+                watch? 24
+                watch: PING
+                """);
+    }
+
+    @Test
+    void trackingOnAResp2ConnectionWithoutRedirectIsAcceptedAndSendsNothingUntilHello3() throws IOException {
+        script("""
+                r2: CLIENT TRACKING ON
+                r2: GET tk
+                admin: SET tk 1
+                r2: PING
+                r2: GET tk
+                admin: SET tk 2
+                r2: CLIENT TRACKINGINFO
+                r2: HELLO 3 => skip
+                r2: GET tk
+                admin: SET tk 3
+                r2? 1
+                r2: PING
+                """);
+    }
+
     /** Asks {@code command} on both servers (as admin) until each answers {@code expected}: a bounded wait for a close to be seen. */
     private void awaitOnBoth(String command, RespValue expected) throws IOException {
         RawConnection[] admin = connection("admin");

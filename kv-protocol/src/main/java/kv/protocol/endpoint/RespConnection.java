@@ -19,6 +19,7 @@ import kv.protocol.tcp.DeferredReply;
 import kv.protocol.tcp.MalformedRequest;
 import kv.protocol.tcp.Reply;
 import kv.protocol.tcp.ReplyBatch;
+import kv.protocol.tcp.RequestBatch;
 import kv.protocol.tcp.RespRequestDeserializer;
 import kv.protocol.tcp.Response;
 import org.springframework.context.ApplicationEventPublisher;
@@ -70,6 +71,12 @@ public class RespConnection<S> extends LoopConnection {
      * writeLock): {@link Response}s, and the {@link Stream} of a streamed reply being written.
      */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    /**
+     * Requests of a pipelined batch that came after a reply not known yet, handed back by the
+     * service's handler ({@link DeferredReply#holdingBack}): they run, before anything read since,
+     * once that reply is resolved (set and taken on the loop thread).
+     */
+    private RequestBatch heldBack;
     private volatile Runnable onClose;
     private volatile String rejection;
     /** A reply asked to close the connection once it has been sent (QUIT, a protocol error). */
@@ -207,8 +214,8 @@ public class RespConnection<S> extends LoopConnection {
             dropInput();
             return;
         }
-        if (awaitingReply()) {
-            // Its next requests wait for the reply. Read them into the buffer meanwhile (up to a
+        if (awaitingReply() || heldBack != null) {
+            // Its next requests wait for the reply (and for the requests held back, which go first). Read them into the buffer meanwhile (up to a
             // bound): turning reading off and on again for every request cost two epoll_ctl
             // calls per request, 12% of kv-proxy's loop at pipeline 1.
             if (input.buffered() >= HELD_INPUT_LIMIT) {
@@ -256,7 +263,11 @@ public class RespConnection<S> extends LoopConnection {
     private void handleRequests() {
         RespRequestDeserializer deserializer = (RespRequestDeserializer) getDeserializer();
         while (isOpen() && !closing() && !loop.closing() && output.pending() < OUTPUT_HIGH_WATER && !awaitingReply()) {
-            Object request = deserializer.next(input);
+            Object request = heldBack;
+            heldBack = null;
+            if (request == null) {
+                request = deserializer.next(input);
+            }
             if (request == null) {
                 return; // the rest has not arrived; decoding goes on from where it stopped
             }
@@ -306,6 +317,12 @@ public class RespConnection<S> extends LoopConnection {
         try {
             if (!isOpen()) {
                 return; // aborted: the reply must not leave
+            }
+            if (reply instanceof DeferredReply deferred) {
+                RequestBatch rest = deferred.takeHeldBack();
+                if (rest != null) {
+                    heldBack = rest; // sent from dispatch, on the loop thread: runs after this reply
+                }
             }
             if (now == null || !waiting.isEmpty() || streams(now)) {
                 waiting.add(reply);
@@ -508,7 +525,7 @@ public class RespConnection<S> extends LoopConnection {
             if (!pushes.isEmpty()) {
                 markDirty(); // more pushes than one slice: on with the next round
             }
-            if (!closing() && input.buffered() > 0) {
+            if (!closing() && (input.buffered() > 0 || heldBack != null)) {
                 loop.resume(this); // requests held back while replies piled up or awaited
             }
         }

@@ -126,20 +126,33 @@ public final class RespEndpoint {
     /**
      * Runs a pipelined batch in order; stops after a reply that closes the connection (QUIT).
      * While every reply is known they are collected straight into the batch's list (no more
-     * allocation than one list and one {@link ReplyBatch}); if one is deferred, so is the batch's,
-     * until all of them are known.
+     * allocation than one list and one {@link ReplyBatch}).
+     *
+     * <p>Design note: a reply not known yet (a {@link DeferredReply}: a script, which runs on
+     * another thread, or a command waiting for one) stops the batch there. The requests after it
+     * are {@linkplain DeferredReply#holdingBack held back} and the connection runs them once it is
+     * resolved, exactly as it holds requests that arrive while a reply is awaited: a pipeline
+     * behaves as the same requests sent one at a time. Running them at once instead let a GET
+     * pipelined after an EVAL run before the script, and a MULTI waiting for a script let the
+     * SET after it run outside the transaction (the differential judge's pipelined scripts).
      */
     private static <S> Response dispatchAll(RequestBatch batch, S session,
                                             BiFunction<Object, S, ? extends Response> dispatch) {
         List<Request> requests = batch.requests();
         List<Reply> known = new ArrayList<>(requests.size() + 1);
         List<Response> all = null; // from the first deferred reply on
-        for (Request request : requests) {
-            Response reply = dispatch.apply(request, session);
+        for (int i = 0; i < requests.size(); i++) {
+            Response reply = dispatch.apply(requests.get(i), session);
             all = collect(reply, known, all);
             Response.Ready now = reply.ready();
             if (now != null && now.closeAfterWrite()) {
                 return batchOf(known, all);
+            }
+            boolean more = i + 1 < requests.size() || batch.malformed() != null;
+            if (now == null && more) {
+                RequestBatch rest = new RequestBatch(List.copyOf(requests.subList(i + 1, requests.size())),
+                        batch.malformed());
+                return ((DeferredReply) batchOf(known, all)).holdingBack(rest);
             }
         }
         if (batch.malformed() != null) {

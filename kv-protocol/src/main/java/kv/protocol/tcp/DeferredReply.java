@@ -14,10 +14,29 @@ import java.util.Objects;
 public final class DeferredReply implements Response {
 
     private volatile Ready resolved;
+    /** The requests pipelined after this reply's, held until it is resolved (see {@link #holdingBack}); null: none. */
+    private volatile RequestBatch heldBack;
     /** The first callback (guarded by this): most replies have one, the connection's, and need no list. */
     private Runnable first;
     /** Callbacks after the first, in registration order (guarded by this). */
     private List<Runnable> more;
+
+    /**
+     * Marks {@code rest}, the requests a client pipelined after this reply's (in the same
+     * {@link RequestBatch}), as held back: the connection runs them once this reply is resolved,
+     * as it would if they had arrived after it. Returns this reply.
+     */
+    public DeferredReply holdingBack(RequestBatch rest) {
+        this.heldBack = rest;
+        return this;
+    }
+
+    /** The requests {@link #holdingBack} handed over, once; null if none (or already taken). */
+    public RequestBatch takeHeldBack() {
+        RequestBatch rest = heldBack;
+        heldBack = null;
+        return rest;
+    }
 
     /** The reply, or null while it is not known. */
     @Override

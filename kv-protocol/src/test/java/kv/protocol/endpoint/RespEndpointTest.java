@@ -63,21 +63,34 @@ class RespEndpointTest {
     }
 
     @Test
-    void aBatchWithDeferredRepliesIsKnownOnceTheLastOfThemIsInWhateverTheOrder() {
-        Response response = send(new RequestBatch(
-                List.of(ping("a"), Request.of("LATER"), ping("b"), Request.of("LATER")), null));
+    void theRequestsAfterADeferredReplyAreHeldBackUntilItIsResolvedAsIfSentOneAtATime() {
+        Response response = send(new RequestBatch(List.of(ping("a"), Request.of("LATER"), ping("b"), Request.of("LATER")),
+                new MalformedRequest("invalid bulk length")));
+        assertThat(later).hasSize(1); // "b" and the second LATER have not run
         assertThat(response).isInstanceOf(DeferredReply.class);
-        assertThat(response.ready()).isNull();
+        DeferredReply deferred = (DeferredReply) response;
+        assertThat(deferred.ready()).isNull();
+        RequestBatch rest = deferred.takeHeldBack();
+        assertThat(rest).isEqualTo(new RequestBatch(List.of(ping("b"), Request.of("LATER")),
+                new MalformedRequest("invalid bulk length")));
+        assertThat(deferred.takeHeldBack()).as("handed over once").isNull();
         List<String> flushed = new ArrayList<>();
-        ((DeferredReply) response).whenResolved(() -> flushed.add("connection"));
+        deferred.whenResolved(() -> flushed.add("connection"));
 
-        later.get(1).resolve(Reply.of(Replies.bulk("second"), 2));
-        assertThat(response.ready()).isNull();
         later.get(0).resolve(new ReplyBatch(List.of(Reply.of(Replies.bulk("first"), 2))));
 
         assertThat(flushed).containsExactly("connection");
-        assertThat(((ReplyBatch) response.ready()).replies()).extracting(Reply::value).containsExactly(
-                Replies.bulk("s:a"), Replies.bulk("first"), Replies.bulk("s:b"), Replies.bulk("second"));
+        assertThat(((ReplyBatch) deferred.ready()).replies()).extracting(Reply::value)
+                .containsExactly(Replies.bulk("s:a"), Replies.bulk("first"));
+    }
+
+    @Test
+    void aDeferredReplyLastInItsBatchHoldsNothingBack() {
+        DeferredReply response = (DeferredReply) send(new RequestBatch(List.of(ping("a"), Request.of("LATER")), null));
+        assertThat(response.takeHeldBack()).isNull();
+        later.get(0).resolve(Reply.of(Replies.bulk("second"), 2));
+        assertThat(((ReplyBatch) response.ready()).replies()).extracting(Reply::value)
+                .containsExactly(Replies.bulk("s:a"), Replies.bulk("second"));
     }
 
     @Test

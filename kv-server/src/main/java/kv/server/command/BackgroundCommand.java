@@ -12,8 +12,8 @@ import kv.server.session.ClientSession;
  * A command whose work walks every key (DBSIZE, DUMP's count), which would hold up every client
  * of the event loop: {@link #prepare} runs on the loop, in the request's place in its pipeline
  * (it takes a snapshot, so the answer is the one a serial run would give), and the work it
- * returns runs on a background thread. The connection's later replies wait for its answer; other
- * clients are served meanwhile.
+ * returns runs on a background thread. The connection's later requests, pipelined ones included,
+ * run only once it has answered (see RespEndpoint's dispatchAll); other clients are served meanwhile.
  */
 @FunctionalInterface
 public interface BackgroundCommand extends CommandHandler<ClientSession> {

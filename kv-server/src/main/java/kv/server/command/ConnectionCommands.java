@@ -88,7 +88,11 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         session.db(0);
     }
 
-    /** {@code CLIENT TRACKING ON|OFF [BCAST] [PREFIX p ...] [NOLOOP]}: RESP3 pushes on this connection. */
+    /**
+     * {@code CLIENT TRACKING ON|OFF [BCAST] [PREFIX p ...] [NOLOOP] [REDIRECT id]}: RESP3 pushes on
+     * this connection, or messages to the REDIRECT client. On RESP2 without REDIRECT it is accepted
+     * and nothing is sent until the connection speaks RESP3 (HELLO 3), as in Redis.
+     */
     RespValue tracking(Request request, ClientSession session) {
         if (request.size() < 3) {
             return Replies.error("ERR wrong number of arguments for 'client|tracking' command");
@@ -134,11 +138,6 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
         }
         if (!prefixes.isEmpty() && !broadcast) {
             return Replies.error("ERR PREFIX option requires BCAST mode to be enabled");
-        }
-        if (session.protocol() < 3 && redirect == 0) {
-            // Redis accepts it and then sends nothing (RESP2 has no pushes): refused, not a silent no-op.
-            return Replies.error("ERR CLIENT TRACKING needs RESP3 here: send HELLO 3 first, or REDIRECT the "
-                    + "invalidations to a client subscribed to __redis__:invalidate");
         }
         invalidations.enable(session, new TrackingMode(broadcast, List.copyOf(prefixes), noLoop));
         session.trackingRedirect(redirect);

@@ -46,6 +46,7 @@ public class Databases {
         }
         this.prefixes = table;
         events.databaseOfPrefix(prefix -> index((byte) prefix));
+        store.announceNewKeys(events::created); // here, where the store and the events meet: keyspace events "new"
     }
 
     /** How many databases there are ({@code kv.server.databases}). */

@@ -305,6 +305,7 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
         byte[] target = databases.key(session, request.arg(2));
         boolean same = Arrays.equals(source, target);
         RespValue[] reply = new RespValue[1];
+        boolean[] replaced = {false};
         List<Entry> written = store.update(List.of(source, target), current -> {
             Entry entry = current.get(0);
             if (entry == null) {
@@ -320,9 +321,13 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
                 return List.of();
             }
             reply[0] = onlyIfAbsent ? Replies.ONE : Replies.OK;
+            replaced[0] = current.get(1) != null;
             return List.of(Entry.deletion(source), entry.withKey(target));
         });
         if (!written.isEmpty()) {
+            if (replaced[0]) {
+                events.created(target); // Redis deletes the old one and adds the key anew: "new" (the store told an absent one)
+            }
             invalidations.written(session, List.of(request.arg(1), request.arg(2)));
             events.notify(KeyspaceEvents.GENERIC, "rename_from", session.db(), request.arg(1));
             events.notify(KeyspaceEvents.GENERIC, "rename_to", session.db(), request.arg(2));
@@ -359,14 +364,19 @@ public class KeyspaceCommands implements CommandGroup<ClientSession> {
             return Replies.error("ERR source and destination objects are the same");
         }
         boolean overwrite = replace;
+        boolean[] replaced = {false};
         List<Entry> written = store.update(List.of(source, target), current -> {
             Entry entry = current.get(0);
             if (entry == null || current.get(1) != null && !overwrite) {
                 return List.of();
             }
+            replaced[0] = current.get(1) != null;
             return List.of(entry.withKey(target));
         });
         if (!written.isEmpty()) {
+            if (replaced[0]) {
+                events.created(target); // as RENAME's: Redis deletes the old destination and adds it anew
+            }
             invalidations.written(session, List.of(request.arg(2)));
             events.notify(KeyspaceEvents.GENERIC, "copy_to", targetDb, request.arg(2));
         }

@@ -116,7 +116,6 @@ public class WriteBatcher {
                 batch.addAll(staged);
                 staged.clear();
                 session.addStagedBytes(null);
-                stagedConnections.decrementAndGet();
             }
         }
         if (batch.isEmpty()) {
@@ -135,6 +134,12 @@ public class WriteBatcher {
             // failed (an Error too: the loop carries on after one, and would send them).
             writers.forEach(ClientSession::abort);
             throw e;
+        }
+        finally {
+            // Only once they are applied (or failed): a script waits for this count to be 0 (see
+            // ScriptGate#begin), and one that began while the batch was still on its way to the
+            // store would hold the store's lock and make this event loop wait the script out.
+            stagedConnections.addAndGet(-writers.size());
         }
         for (int i = 0; i < writers.size(); i++) {
             List<byte[]> keys = new ArrayList<>(written.get(i).size());

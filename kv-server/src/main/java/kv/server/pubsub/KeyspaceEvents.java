@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The class letters and their printing are Redis 7.0's ({@code keyspaceEventsStringToFlags}
  * and {@code keyspaceEventsFlagsToString}): {@code A} is {@code g$lshzxetd}; {@code m} (key miss)
- * and {@code n} (new key) are not in {@code A}. kv sends no {@code m} or {@code n} events yet, and
- * has no lists, sets, sorted sets, streams, modules or eviction, so those classes never fire.
+ * and {@code n} (new key) are not in {@code A}. kv sends {@code n} ({@link #created}, told by the
+ * store of every key a write creates) but no {@code m} events yet, and has no lists, sets, sorted
+ * sets, streams, modules or eviction, so those classes never fire.
  */
 @Component
 public class KeyspaceEvents {
@@ -95,6 +96,17 @@ public class KeyspaceEvents {
             notify(EXPIRED, "expired", databaseOfPrefix.applyAsInt(key[0] & 0xFF),
                     java.util.Arrays.copyOfRange(key, 1, key.length));
         }
+    }
+
+    /**
+     * {@code new} for a key a write created ({@code key} as stored), as Redis's {@code dbAdd}
+     * sends it: before the command's own event. The store tells it (see {@code announceNewKeys}).
+     */
+    public void created(byte[] key) {
+        if (!enabled(NEW)) {
+            return;
+        }
+        notify(NEW, "new", databaseOfPrefix.applyAsInt(key[0] & 0xFF), java.util.Arrays.copyOfRange(key, 1, key.length));
     }
 
     /** How {@link #expired} finds a stored key's database from its prefix byte (0-255 to an index). */

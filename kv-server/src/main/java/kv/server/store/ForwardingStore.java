@@ -137,6 +137,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public void announceNewKeys(java.util.function.Consumer<byte[]> listener) {
+        store.announceNewKeys(listener);
+    }
+
+    @Override
     public void observe(WriteObserver observer) {
         store.observe(observer);
     }

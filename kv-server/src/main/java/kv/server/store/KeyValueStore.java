@@ -105,6 +105,16 @@ public interface KeyValueStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Tells {@code listener} of every key a write creates from now on (absent or expired before,
+     * holding a value after: Redis's {@code dbAdd}, the keyspace event {@code new}), with the
+     * store's key, once the write is applied (inside an atomic unit: once it is in the unit's
+     * batch). One listener; called under the store's write order, so it must be quick. A store
+     * that cannot tell announces nothing.
+     */
+    default void announceNewKeys(java.util.function.Consumer<byte[]> listener) {
+    }
+
     /** Tells {@code observer} of every key that changes from now on (one observer: WATCH's registry). */
     default void observe(WriteObserver observer) {
         throw new UnsupportedOperationException("observing writes is not supported by " + getClass().getSimpleName());

@@ -125,6 +125,7 @@ public final class RocksDbStore implements KeyValueStore {
     /** The atomic unit open now, or null; set and cleared by its thread under writeOrder, read by any. */
     private volatile Unit unit;
     private volatile WriteObserver observer = WriteObserver.NONE;
+    private volatile java.util.function.Consumer<byte[]> newKeys;
 
     public RocksDbStore(Path directory, Fsync fsync) {
         this(directory, fsync, Clock.systemUTC());
@@ -367,6 +368,8 @@ public final class RocksDbStore implements KeyValueStore {
         long[] delta = new long[2 * 256];
         WriteObserver watching = observer.observing() ? observer : null;
         List<Entry> changes = watching == null ? null : new ArrayList<>(writes.size());
+        java.util.function.Consumer<byte[]> announce = newKeys;
+        List<byte[]> created = announce == null ? null : new ArrayList<>();
         write(() -> writeBatch(batch -> {
             for (Entry write : writes) {
                 ByteKey key = new ByteKey(write.key());
@@ -377,9 +380,15 @@ public final class RocksDbStore implements KeyValueStore {
                 if (changes != null && (before != null || after != null)) {
                     changes.add(after != null ? after : Entry.deletion(write.key()));
                 }
+                if (created != null && after != null && (before == null || before.expiredAt(now))) {
+                    created.add(write.key());
+                }
             }
         }));
         addCounts(delta);
+        if (created != null) {
+            created.forEach(key -> announceNew(announce, key));
+        }
         if (changes != null) {
             for (Entry change : changes) {
                 changed(change.key(), !change.isDeletion() && !change.expiredAt(now));
@@ -909,6 +918,17 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public void announceNewKeys(java.util.function.Consumer<byte[]> listener) {
+        this.newKeys = listener;
+    }
+
+    private static void announceNew(java.util.function.Consumer<byte[]> announce, byte[] key) {
+        if (key.length > 0 && key[0] != (byte) 0xFF) { // not the server's own keys
+            announce.accept(key);
+        }
+    }
+
+    @Override
     public void observe(WriteObserver watcher) {
         this.observer = watcher;
     }
@@ -1141,6 +1161,10 @@ public final class RocksDbStore implements KeyValueStore {
                 count(delta, key, raw, after[0]);
             }));
             addCounts(delta);
+            java.util.function.Consumer<byte[]> announce = newKeys;
+            if (announce != null && live == null && after[0] != null) {
+                announceNew(announce, key); // the first field written created the hash
+            }
             if (observer.observing() && (raw != null || after[0] != null)) {
                 changed(key, after[0] != null); // a field write changes the hash: WATCH sees it
             }

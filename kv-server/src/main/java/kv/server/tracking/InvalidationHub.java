@@ -191,9 +191,14 @@ public class InvalidationHub {
     }
 
     private void push(ClientSession session, RespValue keys) {
-        sent.increment();
         ClientSession target = session;
         long redirect = session.trackingRedirect();
+        if (redirect == 0 && session.protocol() < 3) {
+            // Tracking on a RESP2 connection without REDIRECT: Redis tracks its reads and sends it
+            // nothing (RESP2 has no pushes on the connection itself), until it says HELLO 3.
+            return;
+        }
+        sent.increment();
         if (redirect != 0) {
             target = clients.find(redirect);
             if (target == null) {
