@@ -6,7 +6,8 @@ resident memory (VmRSS of PID) is sampled every 20 ms.
     values.py --port P --pid PID --size BYTES --clients 4 --count 1 [--key-prefix value]
 
 Prints one line: set_seconds get_seconds rss_before rss_peak rss_after (bytes; rss_after is read
-once the GETs are answered). Exits 1 with a message on stderr if a reply is wrong.
+once the GETs are answered) set_cpu get_cpu (the server's CPU seconds, user + system, in each
+phase: on a loaded machine they move less than the wall times). Exits 1 with a message on stderr if a reply is wrong.
 
 The values are random bytes (incompressible, as real data mostly is: RocksDB compresses blocks and
 Redis does not), one buffer shared by every key at different offsets, sent without copying it.
@@ -46,6 +47,13 @@ class RssSampler(threading.Thread):
         self.join()
         self.peak = max(self.peak, rss(self.pid))
         return self.peak
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used so far (/proc/PID/stat, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bulk(word):
@@ -139,11 +147,15 @@ def main():
     before = rss(args.pid)
     sampler = RssSampler(args.pid)
     sampler.start()
+    cpu_before = cpu_seconds(args.pid)
     set_seconds = phase(args, "set", key_lists, value_of)
+    cpu_set = cpu_seconds(args.pid)
     get_seconds = phase(args, "get", key_lists, value_of)
+    cpu_get = cpu_seconds(args.pid)
     peak = sampler.stop()
     after = rss(args.pid)
-    print(f"{set_seconds:.3f} {get_seconds:.3f} {before} {peak} {after}")
+    print(f"{set_seconds:.3f} {get_seconds:.3f} {before} {peak} {after} "
+          f"{cpu_set - cpu_before:.2f} {cpu_get - cpu_set:.2f}")
 
 
 if __name__ == "__main__":
