@@ -10,17 +10,9 @@
 # CLIENTS (50).
 set -uo pipefail
 
-MODE=full
-for arg in "$@"; do
-    case "$arg" in
-        --quick) MODE=quick ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg" >&2; exit 2 ;;
-    esac
-done
-
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+parse_mode 2,10 "$@"
 
 CLIENTS=${CLIENTS:-50}
 KEYS=100000

@@ -7,6 +7,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/kv-bench.XXXXXX")
 PIDS=()
 KV_JAVA_OPTS=${KV_JAVA_OPTS:-}
 
+# parse_mode USAGE_LINES "$@": sets MODE to quick (--quick) or full; -h prints the script's
+# usage comment (lines USAGE_LINES of it, e.g. 2,10) and exits; anything else is an error.
+parse_mode() {
+    local usage=$1 arg
+    shift
+    MODE=full
+    for arg in "$@"; do
+        case "$arg" in
+            --quick) MODE=quick ;;
+            -h|--help) sed -n "${usage}p" "$0"; exit 0 ;;
+            *) echo "unknown argument: $arg" >&2; exit 2 ;;
+        esac
+    done
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 cleanup() {

@@ -15,17 +15,9 @@
 # SECTIONS (which shapes, default "grid pairs bulk values" plus "many" in full mode).
 set -uo pipefail
 
-MODE=full
-for arg in "$@"; do
-    case "$arg" in
-        --quick) MODE=quick ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg" >&2; exit 2 ;;
-    esac
-done
-
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+parse_mode 2,16 "$@"
 
 KEYS=100000
 PAIRS=50000
