@@ -86,11 +86,8 @@ stat() { # ID TARGET COLUMN(4 rps, 5 p50, 6 p99)
     awk -v id="$1" -v t="$2" -v c="$3" '$1 == id && $2 == t && $4 != "err" { print $c }' "$RAW" | median
 }
 
-DATE=$(date -u +%F)
-SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 SUFFIX=""; [ "$MODE" = quick ] && SUFFIX="-quick"
-mkdir -p "$ROOT/bench/results"
-OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
+results_file "$SUFFIX"
 {
     echo "# kv compare ($MODE): $DATE, commit $SHORT"
     echo
@@ -133,13 +130,6 @@ OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
     echo "The 100 B and 1 KB GET rows read 100,000 preloaded keys. kv-proxy/twemproxy compares"
     echo "kv-proxy→Redis with twemproxy→Redis (same backend)."
     echo
-    echo "<details><summary>Every run (workload target repetition rps p50 p99)</summary>"
-    echo
-    echo '```'
-    cat "$RAW"
-    echo '```'
-    echo "</details>"
+    raw_details "$RAW" "Every run (workload target repetition rps p50 p99)"
 } >"$OUT"
-echo
-cat "$OUT" | sed '/<details>/,$d'
-log "saved $OUT"
+show_report

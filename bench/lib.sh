@@ -275,3 +275,29 @@ warm_up() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print v[int((NR + 1) / 2)] }'; }
 krps() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f×", a / b }'; }
+
+# results_file KIND: sets DATE, SHORT (the commit) and OUT, the report's path:
+# bench/results/YYYY-MM-DD-<commit>KIND.md (KIND e.g. "-quick", "-shapes").
+results_file() {
+    DATE=$(date -u +%F)
+    SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    mkdir -p "$ROOT/bench/results"
+    OUT="$ROOT/bench/results/$DATE-$SHORT$1.md"
+}
+
+# raw_details FILE SUMMARY: the raw lines of a run, folded away, for the end of a report.
+raw_details() {
+    echo "<details><summary>$2</summary>"
+    echo
+    echo '```'
+    cat "$1"
+    echo '```'
+    echo "</details>"
+}
+
+# show_report: prints the report OUT without its raw lines and says where it is.
+show_report() {
+    echo
+    sed '/<details>/,$d' "$OUT"
+    log "saved $OUT"
+}

@@ -196,11 +196,8 @@ rss_delta() {
     awk -v id="$1" -v t="$2" -v c="$3" '$1 == id && $2 == t && $4 != "err" { print $c - $6 }' "$RAW" | median
 }
 
-DATE=$(date -u +%F)
-SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 SUFFIX="-shapes"; [ "$MODE" = quick ] && SUFFIX="-shapes-quick"
-mkdir -p "$ROOT/bench/results"
-OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
+results_file "$SUFFIX"
 {
     echo "# kv shapes ($MODE): $DATE, commit $SHORT"
     echo
@@ -294,13 +291,6 @@ OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
         echo "| SET, 50 clients, P16, random keys | $(krps "$(stat many-set redis 4)")/s | $(krps "$(stat many-set kv-server 4)")/s | $(ratio "$(stat many-set kv-server 4)" "$(stat many-set redis 4)") |"
     fi
     echo
-    echo "<details><summary>Every run (id target repetition result)</summary>"
-    echo
-    echo '```'
-    cat "$RAW"
-    echo '```'
-    echo "</details>"
+    raw_details "$RAW" "Every run (id target repetition result)"
 } >"$OUT"
-echo
-sed '/<details>/,$d' "$OUT"
-log "saved $OUT"
+show_report
