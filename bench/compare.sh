@@ -10,17 +10,9 @@
 # CLIENTS (50).
 set -uo pipefail
 
-MODE=full
-for arg in "$@"; do
-    case "$arg" in
-        --quick) MODE=quick ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg" >&2; exit 2 ;;
-    esac
-done
-
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+parse_mode 2,10 "$@"
 
 CLIENTS=${CLIENTS:-50}
 KEYS=100000
@@ -33,51 +25,12 @@ fi
 ensure_tools
 ensure_jars kv-server/target/kv-server.jar kv-proxy/target/kv-proxy.jar
 
-TARGETS=(redis kv-server twemproxy kvproxy-redis kvproxy-kv)
-declare -A LABEL=([redis]="Redis" [kv-server]="kv-server" [twemproxy]="twemproxy→Redis"
-    [kvproxy-redis]="kv-proxy→Redis" [kvproxy-kv]="kv-proxy→kv-server")
-declare -A PORT HTTP PID UP
-for t in "${TARGETS[@]}"; do next_port "PORT[$t]"; done
-for t in kv-server kvproxy-redis kvproxy-kv; do next_port "HTTP[$t]"; done
-next_port TWEM_STATS
+start_targets
 
-log "starting targets (work dir $WORK)"
-start_redis "${PORT[redis]}" "$WORK/redis"; PID[redis]=$BG_PID
-start_kv_server "${PORT[kv-server]}" "${HTTP[kv-server]}" "$WORK/kv-data"; PID[kv-server]=$BG_PID
-wait_ping "${PORT[redis]}" "${PID[redis]}" 20 || { log "Redis did not start"; cat "$WORK"/redis-*.log; exit 1; }
-start_twemproxy "${PORT[twemproxy]}" "${PORT[redis]}" "$TWEM_STATS"; PID[twemproxy]=$BG_PID
-start_kv_proxy "${PORT[kvproxy-redis]}" "${HTTP[kvproxy-redis]}" "${PORT[redis]}"; PID[kvproxy-redis]=$BG_PID
-wait_ping "${PORT[kv-server]}" "${PID[kv-server]}" 120 "${HTTP[kv-server]}" ||
-    { log "kv-server did not answer PING"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
-start_kv_proxy "${PORT[kvproxy-kv]}" "${HTTP[kvproxy-kv]}" "${PORT[kv-server]}"; PID[kvproxy-kv]=$BG_PID
-for t in "${TARGETS[@]}"; do
-    if wait_ping "${PORT[$t]}" "${PID[$t]}" 90 "${HTTP[$t]:-}"; then
-        UP[$t]=1
-    else
-        UP[$t]=0
-        log "${LABEL[$t]} does not answer PING on ${PORT[$t]}: its rows are n/a; the end of its log:"
-        tail -15 "$WORK"/*-"${PORT[$t]}".log >&2
-        kill "${PID[$t]}" 2>/dev/null
-    fi
-done
+# rb PORT ARGS...: one redis-benchmark run with $CLIENTS clients; "rps p50 p99" (ms) or "err".
+rb() { rb_run "$1" "$CLIENTS" "${@:2}"; }
 
-# rb PORT ARGS...: one redis-benchmark run; prints "rps p50 p99" (ms) or "err".
-rb() {
-    local port=$1
-    shift
-    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" --csv "$@" 2>/dev/null |
-        awk -F, 'NR > 1 && NF >= 8 { gsub(/"/, ""); print $2, $5, $7; found = 1 }
-                     END { if (!found) print "err" }' | tail -1
-}
-
-log "warming up"
-for t in "${TARGETS[@]}"; do
-    [ "${UP[$t]}" = 1 ] || continue
-    rb "${PORT[$t]}" -t set,get -d 100 -r $KEYS -P 16 -n $WARM16 >/dev/null
-    rb "${PORT[$t]}" -t set,get -d 100 -r $KEYS -P 1 -n $WARM1 >/dev/null
-    # the miss path of a caching proxy is code the set,get warm-up does not reach
-    rb "${PORT[$t]}" -t get -r 100000000 -P 16 -n $WARM16 >/dev/null
-done
+warm_up "$CLIENTS" $KEYS $WARM1 $WARM16
 log "preloading $KEYS keys of 100 B into Redis and kv-server"
 preload "${PORT[redis]}" $KEYS 100
 preload "${PORT[kv-server]}" $KEYS 100
@@ -129,18 +82,12 @@ while IFS='|' read -r id label targets before args; do
 done <<<"$WORKLOADS"
 
 # ---- report ----
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print v[int((NR + 1) / 2)] }'; }
 stat() { # ID TARGET COLUMN(4 rps, 5 p50, 6 p99)
     awk -v id="$1" -v t="$2" -v c="$3" '$1 == id && $2 == t && $4 != "err" { print $c }' "$RAW" | median
 }
-krps() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f×", a / b }'; }
 
-DATE=$(date -u +%F)
-SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 SUFFIX=""; [ "$MODE" = quick ] && SUFFIX="-quick"
-mkdir -p "$ROOT/bench/results"
-OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
+results_file "$SUFFIX"
 {
     echo "# kv compare ($MODE): $DATE, commit $SHORT"
     echo
@@ -183,13 +130,6 @@ OUT="$ROOT/bench/results/$DATE-$SHORT$SUFFIX.md"
     echo "The 100 B and 1 KB GET rows read 100,000 preloaded keys. kv-proxy/twemproxy compares"
     echo "kv-proxy→Redis with twemproxy→Redis (same backend)."
     echo
-    echo "<details><summary>Every run (workload target repetition rps p50 p99)</summary>"
-    echo
-    echo '```'
-    cat "$RAW"
-    echo '```'
-    echo "</details>"
+    raw_details "$RAW" "Every run (workload target repetition rps p50 p99)"
 } >"$OUT"
-echo
-cat "$OUT" | sed '/<details>/,$d'
-log "saved $OUT"
+show_report

@@ -7,6 +7,21 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/kv-bench.XXXXXX")
 PIDS=()
 KV_JAVA_OPTS=${KV_JAVA_OPTS:-}
 
+# parse_mode USAGE_LINES "$@": sets MODE to quick (--quick) or full; -h prints the script's
+# usage comment (lines USAGE_LINES of it, e.g. 2,10) and exits; anything else is an error.
+parse_mode() {
+    local usage=$1 arg
+    shift
+    MODE=full
+    for arg in "$@"; do
+        case "$arg" in
+            --quick) MODE=quick ;;
+            -h|--help) sed -n "${usage}p" "$0"; exit 0 ;;
+            *) echo "unknown argument: $arg" >&2; exit 2 ;;
+        esac
+    done
+}
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 cleanup() {
@@ -147,7 +162,12 @@ EOF
 # redis-benchmark's; with "random" they cycle through 1,024 random printable strings, so block
 # compression (RocksDB's LZ4) cannot shrink them much more than Redis can.
 preload() {
-    local port=$1 count=$2 size=$3 random=${4:-}
+    set_commands "$2" "$3" "${4:-}" | redis-cli -p "$1" --pipe >/dev/null
+}
+
+# set_commands COUNT VALUE_SIZE [random]: preload's SET commands (RESP), on stdout.
+set_commands() {
+    local count=$1 size=$2 random=${3:-}
     awk -v n="$count" -v size="$size" -v random="$random" 'BEGIN {
         srand(1)
         pool = random == "" ? 1 : 1024
@@ -162,7 +182,7 @@ preload() {
             k = sprintf("key:%012d", i)
             printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, values[i % pool]
         }
-    }' | redis-cli -p "$port" --pipe >/dev/null
+    }'
 }
 
 # settle REDIS_PORT: after a bulk load, wait (at most 60 s) for Redis's AOF rewrite to end and
@@ -187,4 +207,97 @@ machine_header() {
     echo "- JDK: $(java -version 2>&1 | head -2 | tail -1)"
     echo "- Redis: $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), twemproxy $(nutcracker --version 2>&1 | sed -n 's/^This is nutcracker-//p')"
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# ---- the targets of compare.sh and shapes.sh ----------------------------------------------
+
+# start_targets: Redis, kv-server, twemproxy in front of that Redis, kv-proxy in front of that
+# Redis and kv-proxy in front of that kv-server, on free ports. Sets TARGETS (their ids), LABEL,
+# PORT, HTTP (Actuator ports), PID and UP (1 if it answers PING; a target that does not is
+# killed, its log's end printed, and its rows are n/a). Each JVM gets 300 s to start: at a load
+# average of 25 on 2 cores one took over 120 s.
+start_targets() {
+    TARGETS=(redis kv-server twemproxy kvproxy-redis kvproxy-kv)
+    declare -gA LABEL=([redis]="Redis" [kv-server]="kv-server" [twemproxy]="twemproxy→Redis"
+        [kvproxy-redis]="kv-proxy→Redis" [kvproxy-kv]="kv-proxy→kv-server")
+    declare -gA PORT=() HTTP=() PID=() UP=()
+    local t stats
+    for t in "${TARGETS[@]}"; do next_port "PORT[$t]"; done
+    for t in kv-server kvproxy-redis kvproxy-kv; do next_port "HTTP[$t]"; done
+    next_port stats
+
+    log "starting targets (work dir $WORK)"
+    start_redis "${PORT[redis]}" "$WORK/redis"; PID[redis]=$BG_PID
+    start_kv_server "${PORT[kv-server]}" "${HTTP[kv-server]}" "$WORK/kv-data"; PID[kv-server]=$BG_PID
+    wait_ping "${PORT[redis]}" "${PID[redis]}" 20 || { log "Redis did not start"; cat "$WORK"/redis-*.log; exit 1; }
+    start_twemproxy "${PORT[twemproxy]}" "${PORT[redis]}" "$stats"; PID[twemproxy]=$BG_PID
+    start_kv_proxy "${PORT[kvproxy-redis]}" "${HTTP[kvproxy-redis]}" "${PORT[redis]}"; PID[kvproxy-redis]=$BG_PID
+    wait_ping "${PORT[kv-server]}" "${PID[kv-server]}" 300 "${HTTP[kv-server]}" ||
+        { log "kv-server did not answer PING"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
+    start_kv_proxy "${PORT[kvproxy-kv]}" "${HTTP[kvproxy-kv]}" "${PORT[kv-server]}"; PID[kvproxy-kv]=$BG_PID
+    for t in "${TARGETS[@]}"; do
+        if wait_ping "${PORT[$t]}" "${PID[$t]}" 300 "${HTTP[$t]:-}"; then
+            UP[$t]=1
+        else
+            UP[$t]=0
+            log "${LABEL[$t]} does not answer PING on ${PORT[$t]}: its rows are n/a; the end of its log:"
+            tail -15 "$WORK"/*-"${PORT[$t]}".log >&2
+            kill "${PID[$t]}" 2>/dev/null
+        fi
+    done
+}
+
+# rb_run PORT CLIENTS ARGS...: one redis-benchmark run; prints "rps p50 p99" (ms) or "err".
+rb_run() {
+    local port=$1 clients=$2
+    shift 2
+    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" --csv "$@" 2>/dev/null |
+        awk -F, 'NR > 1 && NF >= 8 { gsub(/"/, ""); print $2, $5, $7; found = 1 }
+                     END { if (!found) print "err" }' | tail -1
+}
+
+# warm_up CLIENTS KEYS N1 N16: SET+GET at pipeline 16 (N16 requests) and 1 (N1), then GETs of
+# keys never written (a caching proxy's miss path, which the SET+GET warm-up does not reach),
+# against every target that is up, so that the JVMs have compiled what is measured.
+warm_up() {
+    local clients=$1 keys=$2 n1=$3 n16=$4 t
+    log "warming up"
+    for t in "${TARGETS[@]}"; do
+        [ "${UP[$t]}" = 1 ] || continue
+        rb_run "${PORT[$t]}" "$clients" -t set,get -d 100 -r "$keys" -P 16 -n "$n16" >/dev/null
+        rb_run "${PORT[$t]}" "$clients" -t set,get -d 100 -r "$keys" -P 1 -n "$n1" >/dev/null
+        rb_run "${PORT[$t]}" "$clients" -t get -r 100000000 -P 16 -n "$n16" >/dev/null
+    done
+}
+
+# ---- report helpers ------------------------------------------------------------------------
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else print v[int((NR + 1) / 2)] }'; }
+krps() { awk -v r="$1" 'BEGIN { printf "%.1fk", r / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f×", a / b }'; }
+
+# results_file KIND: sets DATE, SHORT (the commit) and OUT, the report's path:
+# bench/results/YYYY-MM-DD-<commit>KIND.md (KIND e.g. "-quick", "-shapes").
+results_file() {
+    DATE=$(date -u +%F)
+    SHORT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    mkdir -p "$ROOT/bench/results"
+    OUT="$ROOT/bench/results/$DATE-$SHORT$1.md"
+}
+
+# raw_details FILE SUMMARY: the raw lines of a run, folded away, for the end of a report.
+raw_details() {
+    echo "<details><summary>$2</summary>"
+    echo
+    echo '```'
+    cat "$1"
+    echo '```'
+    echo "</details>"
+}
+
+# show_report: prints the report OUT without its raw lines and says where it is.
+show_report() {
+    echo
+    sed '/<details>/,$d' "$OUT"
+    log "saved $OUT"
 }

@@ -33,6 +33,8 @@ public final class RespDecoder {
 
     /** Largest bulk string given its whole array before its bytes arrive. */
     private static final int FIRST_CHUNK = 64 * 1024;
+    /** How much a bulk string's array grows when its bytes outgrow it (see {@link #bulk}). */
+    private static final long GROWTH = 8;
     /** Most elements an array gets room for before they arrive (as Redis 7 sizes a command's argv). */
     private static final int FIRST_ELEMENTS = 1024;
 
@@ -696,8 +698,11 @@ public final class RespDecoder {
     private static boolean bulk(RespInput in, Progress p) throws RespProtocolException {
         int n = Math.min(p.bulkLength - p.filled, in.limit - in.position);
         if (p.filled + n > p.bulk.length) {
-            // Grow with the bytes that really arrive, never from the declared length alone.
-            int grown = (int) Math.min(Math.max(2L * p.bulk.length, p.filled + n), p.bulkLength);
+            // Grow with the bytes that really arrive, never from the declared length alone: to
+            // GROWTH times what has arrived. Each growth copies what came so far, so a factor of 2
+            // copied a 200 MB value once more in all and left as much garbage behind; 8 copies an
+            // eighth of it (issue 16, bench/results/2026-12-02-shapes-values.md).
+            int grown = (int) Math.min(Math.max(GROWTH * p.bulk.length, p.filled + n), p.bulkLength);
             in.reserve(grown - p.bulk.length);
             p.bulk = Arrays.copyOf(p.bulk, grown);
         }

@@ -371,7 +371,7 @@ class RespDecoderTest {
             in.fill(channel);
             assertThat(big.decodeRequest(in)).isNull();
             assertThat(in.progress.bulk.length).as("the bulk string's array, after %d bytes", channel.sent())
-                    .isLessThanOrEqualTo(Math.max(64 * 1024, 2 * channel.sent()));
+                    .isLessThanOrEqualTo(Math.max(64 * 1024, 8 * channel.sent()));
         }
         assertThat(in.buffer.length).as("the bytes are taken out of the buffer as they come").isEqualTo(16 * 1024);
     }

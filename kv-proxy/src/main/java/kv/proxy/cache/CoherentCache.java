@@ -216,6 +216,14 @@ public class CoherentCache {
         return new PendingRead(owner, db, keyBytes, generation, future, ticket);
     }
 
+    /**
+     * Counts a GET that goes to its owner without joining the cache (a read behind a write of its
+     * key in the same pipeline): an uncached read, as one of a backend without a subscription.
+     */
+    public void readThrough() {
+        stats.bypasses.increment();
+    }
+
     /** True if {@code future} holds a value whose key has expired on the backend since it was read. */
     private boolean expired(CompletableFuture<CachedValue> future) {
         if (!future.isDone() || future.isCompletedExceptionally()) {

@@ -44,8 +44,8 @@ import org.springframework.stereotype.Component;
  * of one each.
  *
  * <p>Design note: a client's request (or pipelined batch) of {@code GET key} and
- * {@code SET key value} in which no key is read after the batch wrote it is a <em>run</em>.
- * Each GET of a run first
+ * {@code SET key value} is a <em>run</em>. Each GET of a run that no earlier write of the run
+ * names first
  * joins the cache ({@link CoherentCache#begin}: a hit needs nothing, a miss places its
  * placeholder before anything is sent). A run answered entirely from the cache is answered at
  * once. Any other run waits for the end of the event loop's round ({@link #runRound}, the
@@ -59,6 +59,16 @@ import org.springframework.stereotype.Component;
  * in order: on the loop if the proxy answers it itself (PING, INFO, CLIENT ...), on a worker
  * thread if it waits on backends (DEL, MGET, DUMP ...), so that no client's round trip holds
  * up the loop. The coherence rules are those of a single GET or SET.
+ *
+ * <p>A GET of a key that the run has written before it (the pipeline {@code SET k v; GET k}) is a
+ * <em>read behind a write</em>: it must see that write, which has not been acknowledged yet, so
+ * the cache can answer it neither with a hit (the old value) nor with a placeholder (which the
+ * write's withdrawal removes anyway). It travels to the owner in the same backend pipeline right
+ * behind its write, since a backend runs one connection's commands in order and one key always
+ * has one owner, and its reply goes to the client as it came, uncached. Before, such a GET ended
+ * the run and each command after it went alone, one backend round trip each: 50k
+ * {@code SET k v; GET k} pairs took 8.4 s through the proxy against 0.40 s on kv-server directly
+ * (issue 16; {@code bench/results/2026-12-02-shapes-proxy.md}).
  */
 @Component
 public class PipelineForwarder {
@@ -91,6 +101,8 @@ public class PipelineForwarder {
         /** The backend's replies to the PTTL sent behind each GET that placed a placeholder. */
         final RespValue[] ttls;
         final boolean[] unreachable;
+        /** GETs of a key written earlier in the run: sent behind that write, answered uncached. */
+        final boolean[] behindWrite;
         DeferredReply deferred;
 
         Run(ClientSession session, List<Request> requests, boolean single) {
@@ -101,19 +113,34 @@ public class PipelineForwarder {
             this.replies = new RespValue[requests.size()];
             this.ttls = new RespValue[requests.size()];
             this.unreachable = new boolean[requests.size()];
+            this.behindWrite = new boolean[requests.size()];
         }
 
-        /** Joins the cache for every GET; true if no request needs a backend. */
+        /**
+         * Joins the cache for every GET that no earlier write of the run names; true if no request
+         * needs a backend.
+         */
         boolean begin() {
             boolean allAnswered = true;
+            Set<ByteBuffer> written = null;
             for (int i = 0; i < requests.size(); i++) {
                 Request request = requests.get(i);
-                if (isGet(request)) {
-                    reads[i] = cache.begin(backends.owner(request.arg(1)), session.db(), request.arg(1));
-                    allAnswered &= reads[i].answered();
+                ByteBuffer key = ByteBuffer.wrap(request.arg(1));
+                if (!isGet(request)) {
+                    if (written == null) {
+                        written = new HashSet<>();
+                    }
+                    written.add(key);
+                    allAnswered = false;
+                }
+                else if (written != null && written.contains(key)) {
+                    behindWrite[i] = true;
+                    cache.readThrough();
+                    allAnswered = false;
                 }
                 else {
-                    allAnswered = false;
+                    reads[i] = cache.begin(backends.owner(request.arg(1)), session.db(), request.arg(1));
+                    allAnswered &= reads[i].answered();
                 }
             }
             return allAnswered;
@@ -161,6 +188,9 @@ public class PipelineForwarder {
         }
 
         private RespValue answer(int i) {
+            if (behindWrite[i] && !unreachable[i]) {
+                return KeyCommands.marked(new CoherentCache.Read(replies[i], false), session);
+            }
             if (reads[i] == null || unreachable[i]) {
                 return replies[i]; // a SET's reply, or the error of a failed fetch
             }
@@ -354,27 +384,14 @@ public class PipelineForwarder {
     }
 
     /**
-     * End (exclusive) of the run of forwardable requests from {@code start}: it ends before a GET
-     * of a key the run has SET (that GET must see the write, which leaves with the run), or at the
-     * first other command; start if it would be shorter than {@code minimum}. A key read or written
-     * twice is fine: two GETs share one placeholder, and SETs reach their backend in order.
+     * End (exclusive) of the run of forwardable requests from {@code start}: at the first other
+     * command; start if it would be shorter than {@code minimum}. A key read or written twice is
+     * fine: two GETs before any write of their key share one placeholder, SETs reach their backend
+     * in order, and a GET behind a SET of its key travels right behind it ({@link Run#begin}).
      */
     private static int runEnd(List<Request> requests, int start, int minimum) {
-        Set<ByteBuffer> written = null;
         int i = start;
         while (i < requests.size() && forwardable(requests.get(i))) {
-            Request request = requests.get(i);
-            if (isGet(request)) {
-                if (written != null && written.contains(ByteBuffer.wrap(request.arg(1)))) {
-                    break;
-                }
-            }
-            else {
-                if (written == null) {
-                    written = new HashSet<>();
-                }
-                written.add(ByteBuffer.wrap(request.arg(1)));
-            }
             i++;
         }
         return i - start >= Math.min(minimum, requests.size() - start) ? i : start;
@@ -413,13 +430,14 @@ public class PipelineForwarder {
                 if (read != null && !read.mustFetch()) {
                     continue; // a hit, or a read another request is fetching
                 }
+                boolean write = read == null && !run.behindWrite[i];
                 Backend owner = backends.owner(request.arg(1));
                 Databases.Pipeline pipeline = pipelines.computeIfAbsent(owner, b -> new Databases.Pipeline());
                 int reply = pipeline.add(db, read != null ? CoherentCache.getRequest(request.arg(1)) : request);
                 int ttl = read != null && read.mustFetchTtl()
                         ? pipeline.add(db, CoherentCache.ttlRequest(request.arg(1))) : -1;
                 sends.computeIfAbsent(owner, b -> new ArrayList<>()).add(new int[] {r, i, reply, ttl});
-                if (read == null) {
+                if (write) {
                     written.add(request.arg(1));
                 }
             }

@@ -189,6 +189,57 @@ class ProxyInFrontOfRedisTest {
     }
 
     @Test
+    void aGetBehindASetOfItsKeyInOnePipelineSeesTheWriteTravelsWithItAndLeavesNothingStaleCached() throws Exception {
+        int pairs = 1000;
+        try (Jedis direct = direct(); Jedis client = client(); Jedis reader = client()) {
+            for (int k = 0; k < 3; k++) {
+                String key = "behind-" + k;
+                proxy.awaitInvalidationOf(() -> direct.set(key, "old"));
+                assertThat(reader.get(key)).isEqualTo("old"); // cached now: a hit would serve "old"
+            }
+            long pipelinesBefore = backendRequests(reader);
+            long uncachedBefore = proxy.cache().stats().bypasses();
+            Pipeline pipeline = client.pipelined();
+            List<Response<String>> replies = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                pipeline.set("behind-" + (i % 3), "v" + i);
+                replies.add(pipeline.get("behind-" + (i % 3)));
+            }
+            pipeline.sync();
+            for (int i = 0; i < pairs; i++) {
+                assertThat(replies.get(i).get()).as("GET behind SET number %d", i).isEqualTo("v" + i);
+            }
+            assertThat(backendRequests(reader) - pipelinesBefore)
+                    .as("backend pipelines for %d commands sent in one client pipeline (one each before)", 2 * pairs)
+                    .isLessThan(pairs / 10);
+            assertThat(proxy.cache().stats().bypasses() - uncachedBefore)
+                    .as("every GET behind a write of its key is read through, none joins the cache").isEqualTo(pairs);
+            for (int k = 0; k < 3; k++) {
+                String last = "v" + lastIndexOf(k, pairs);
+                assertThat(reader.get("behind-" + k)).as("read through the cache after the pipeline").isEqualTo(last);
+                assertThat(reader.get("behind-" + k)).as("and again").isEqualTo(last);
+                assertThat(direct.get("behind-" + k)).isEqualTo(last);
+            }
+        }
+    }
+
+    /** The last i below {@code pairs} with i % 3 == k. */
+    private static int lastIndexOf(int k, int pairs) {
+        int i = pairs - 1;
+        while (i % 3 != k) {
+            i--;
+        }
+        return i;
+    }
+
+    /** Pipelines the proxy has sent to its backend so far (INFO backends' requests=). */
+    private static long backendRequests(Jedis proxyClient) {
+        Matcher matcher = Pattern.compile("requests=(\\d+)").matcher(proxyClient.info("backends"));
+        assertThat(matcher.find()).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @Test
     void clientReplyOffWithholdsForwardedGetsAndSetsTooAndClientListShowsTheLastCommand() throws Exception {
         try (RespClient client = new RespClient(proxy.port()); RespClient other = new RespClient(proxy.port())) {
             client.call("SET", "withheld", "1");

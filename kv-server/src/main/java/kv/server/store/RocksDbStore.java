@@ -87,6 +87,14 @@ public final class RocksDbStore implements KeyValueStore {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStore.class);
     /** Expired keys after which the memtables are flushed, so that compaction reclaims their space. */
     private static final long RECLAIM_AFTER = 50_000;
+    /**
+     * Values at least this long are kept in RocksDB's blob files (BlobDB), not in the LSM tree's
+     * blocks: a flush writes them out once, uncompressed, and compactions move only a reference,
+     * so a 200 MB value is not LZ4-compressed into one 200 MB block and rewritten at every level.
+     * Smaller values stay in blocks, where the block cache and the bloom filters serve them.
+     * Measured in bench/results/2026-12-02-shapes-values.md.
+     */
+    static final long BLOB_MIN_BYTES = 64 * 1024;
     private static final byte[] EXPIRES_FAMILY = "expires".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Above every key: database keys start with a byte below 0xFF, index keys with a positive time. */
     private static final byte[] END = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
@@ -165,7 +173,13 @@ public final class RocksDbStore implements KeyValueStore {
                     .setMemtablePrefixBloomSizeRatio(0.1)
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setWriteBufferSize(16L * 1024 * 1024)
-                    .setMaxWriteBufferNumber(4);
+                    .setMaxWriteBufferNumber(4)
+                    .setEnableBlobFiles(true)
+                    .setMinBlobSize(BLOB_MIN_BYTES)
+                    .setBlobFileSize(256L * 1024 * 1024)
+                    // overwritten and deleted big values give their space back as compaction
+                    // meets their references (the oldest quarter of the blob files)
+                    .setEnableBlobGarbageCollection(true);
             this.indexOptions = new ColumnFamilyOptions(withCollector)
                     .setCompressionType(CompressionType.LZ4_COMPRESSION)
                     .setWriteBufferSize(8L * 1024 * 1024);

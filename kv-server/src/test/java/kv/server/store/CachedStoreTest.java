@@ -50,6 +50,25 @@ class CachedStoreTest {
         assertThat(rocks.get(bytes("j"))).isNull();
     }
 
+    @Test
+    void aValueLongerThanTheLimitIsServedFromTheStoreAndNeverLeavesAnOlderValueCached() {
+        CachedStore store = new CachedStore(rocks, 64L * 1024 * 1024);
+        byte[] big = new byte[CachedStore.MAX_CACHED_VALUE + 1];
+        big[big.length - 1] = 7;
+        store.put(new KeyValueStore.Entry(bytes("k"), bytes("small")));
+        assertThat(value(store.get(bytes("k")))).isEqualTo(bytes("small"));
+        assertThat(store.cachedBytes()).as("the small value is cached").isPositive().isLessThan(1024);
+
+        store.put(new KeyValueStore.Entry(bytes("k"), big));
+        assertThat(store.cachedBytes()).as("the big write dropped the small value and is not held").isZero();
+        assertThat(value(store.get(bytes("k")))).isEqualTo(big);
+        assertThat(store.getAll(List.of(bytes("k")))).extracting(CachedStoreTest::value).containsExactly(big);
+        assertThat(store.cachedBytes()).as("nor is it cached when read").isZero();
+
+        store.put(new KeyValueStore.Entry(bytes("k"), bytes("small again")));
+        assertThat(value(store.get(bytes("k")))).isEqualTo(bytes("small again"));
+    }
+
     /**
      * A reader fetches the old value from RocksDB; before it can cache it, a write replaces the
      * value and the write's cache entry is evicted. The reader must not cache the old value. The
