@@ -8,7 +8,6 @@ import java.util.Set;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -111,20 +110,15 @@ public record TlsSettings(
                     + prefix + ".tls-auth-clients=no asks for none)");
         }
         SSLContext context = context(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsCaCertFile, prefix);
-        String[] protocols = protocols();
-        AuthClients auth = tlsAuthClients;
-        return new TlsEngines(context, () -> {
-            SSLEngine engine = context.createSSLEngine();
-            engine.setUseClientMode(false);
-            engine.setEnabledProtocols(protocols);
-            if (auth == AuthClients.YES) {
-                engine.setNeedClientAuth(true);
-            }
-            else if (auth == AuthClients.OPTIONAL) {
-                engine.setWantClientAuth(true);
-            }
-            return engine;
-        });
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(protocols());
+        if (tlsAuthClients == AuthClients.YES) {
+            parameters.setNeedClientAuth(true);
+        }
+        else if (tlsAuthClients == AuthClients.OPTIONAL) {
+            parameters.setWantClientAuth(true);
+        }
+        return new TlsEngines(context, parameters, false, null, 0);
     }
 
     /**
@@ -141,19 +135,12 @@ public record TlsSettings(
             require(key, prefix + (tlsClientCertFile != null ? ".tls-client-key-file" : ".tls-key-file"));
         }
         SSLContext context = context(cert, key, pass, tlsCaCertFile, prefix);
-        String[] protocols = protocols();
-        boolean checkHostName = !isAddressLiteral(host);
-        return new TlsEngines(context, () -> {
-            SSLEngine engine = context.createSSLEngine(host, port);
-            engine.setUseClientMode(true);
-            engine.setEnabledProtocols(protocols);
-            if (checkHostName) {
-                SSLParameters parameters = engine.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must be in the certificate
-                engine.setSSLParameters(parameters);
-            }
-            return engine;
-        });
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(protocols());
+        if (!isAddressLiteral(host)) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name must be in the certificate
+        }
+        return new TlsEngines(context, parameters, true, host, port);
     }
 
     /** True for {@code 127.0.0.1} or {@code ::1}, false for a name such as {@code localhost}. */
