@@ -62,12 +62,13 @@ wait_ping "$KV_PORT" "$KV_PID" 120 "$KV_HTTP" || { log "kv-server did not start"
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# bench PORT TLS(0|1) TEST N PIPELINE: requests per second.
+# bench PORT TLS(0|1) TEST N PIPELINE [KEEPALIVE]: requests per second. KEEPALIVE 0: a new
+# connection (and with TLS a full handshake) for every request.
 bench() {
-    local port=$1 tls=$2 test=$3 n=$4 pipeline=$5 flags=()
+    local port=$1 tls=$2 test=$3 n=$4 pipeline=$5 keepalive=${6:-1} flags=()
     [ "$tls" = 1 ] && flags=(--tls --cacert "$CERTS/ca.crt")
     redis-benchmark -h 127.0.0.1 -p "$port" "${flags[@]}" -t "$test" -n "$n" -c "$CLIENTS" -P "$pipeline" \
-        -r 100000 -d 64 --csv 2>/dev/null | awk -F'","' 'NR > 1 { gsub(/"/, "", $2); print $2; exit }'
+        -k "$keepalive" -r 100000 -d 64 --csv 2>/dev/null | awk -F'","' 'NR > 1 { gsub(/"/, "", $2); print $2; exit }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
@@ -95,6 +96,17 @@ for pipeline in 1 16; do
     done
 done
 
+# Handshakes: PING with a new connection per request.
+NK=${NK:-$(( N1 / 10 ))}
+hs_r=(); hs_k=()
+for _ in $(seq 1 "$REPEAT"); do
+    hs_r+=("$(bench "$REDIS_TLS" 1 ping "$NK" 1 0)")
+    hs_k+=("$(bench "$KV_TLS" 1 ping "$NK" 1 0)")
+done
+HS_REDIS=$(printf '%s\n' "${hs_r[@]}" | median)
+HS_KV=$(printf '%s\n' "${hs_k[@]}" | median)
+log "new TLS connection per PING: redis $HS_REDIS, kv $HS_KV"
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 echo "# TLS: redis-benchmark --tls, kv-server against redis-server"
@@ -113,3 +125,6 @@ for pipeline in 1 16; do
         echo "| $pipeline | ${test^^} | $rt | $kt | $(ratio "$kt" "$rt") | $rp | $kp | $(ratio "$kp" "$rp") | $(ratio "$rt" "$rp") | $(ratio "$kt" "$kp") |"
     done
 done
+echo
+echo "A new TLS connection (full handshake, ECDHE + ECDSA P-256) per PING, -n $NK -c $CLIENTS -k 0:"
+echo "Redis $HS_REDIS/s, kv-server $HS_KV/s, kv ÷ Redis $(ratio "$HS_KV" "$HS_REDIS")."
