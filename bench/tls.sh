@@ -60,7 +60,7 @@ KV_PID=$BG_PID
 wait_ping "$REDIS_PORT" "$REDIS_PID" 20 || { log "Redis did not start"; exit 1; }
 wait_ping "$KV_PORT" "$KV_PID" 120 "$KV_HTTP" || { log "kv-server did not start"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
 
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+HEADER=$(machine_header) # its load average is the one as the measurements begin
 
 # bench PORT TLS(0|1) TEST N PIPELINE [KEEPALIVE]: requests per second. KEEPALIVE 0: a new
 # connection (and with TLS a full handshake) for every request.
@@ -111,8 +111,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 
 echo "# TLS: redis-benchmark --tls, kv-server against redis-server"
 echo
-machine_header
-echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (at the benchmark's start: $LOAD_START)"
+echo "$HEADER"
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- workload: redis-benchmark -c $CLIENTS -r 100000 -d 64, $REPEAT repetition(s), median; -n $N1 at P1, $N16 at P16"
 echo "- TLS: EC P-256 certificates, no client certificates (tls-auth-clients no on both); Redis with AOF everysec like kv-server"
 echo
