@@ -5,7 +5,8 @@
 #
 #   bench/tls.sh [--quick]     (--quick: one repetition, shorter runs)
 #
-# Environment: KV_JAVA_OPTS (JVM flags for kv-server), REPEAT (repetitions, 3), CLIENTS (50).
+# Environment: KV_JAVA_OPTS (JVM flags for kv-server), REPEAT (repetitions: 3, --quick 1), CLIENTS (50),
+# KV_SERVER_JAR (default kv-server/target/kv-server.jar).
 set -uo pipefail
 
 MODE=full
@@ -22,7 +23,7 @@ source "$(dirname "$0")/lib.sh"
 
 CLIENTS=${CLIENTS:-50}
 if [ "$MODE" = quick ]; then
-    REPEAT=1; N1=20000; N16=100000
+    REPEAT=${REPEAT:-1}; N1=20000; N16=100000
 else
     REPEAT=${REPEAT:-3}; N1=100000; N16=400000
 fi
@@ -52,13 +53,13 @@ start_bg "redis-$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 
     --tls-ca-cert-file "$CERTS/ca.crt" --tls-auth-clients no
 REDIS_PID=$BG_PID
 # shellcheck disable=SC2086
-start_bg "kv-server-$KV_PORT" java $KV_JAVA_OPTS -jar "$ROOT/kv-server/target/kv-server.jar" \
+start_bg "kv-server-$KV_PORT" java $KV_JAVA_OPTS -jar "${KV_SERVER_JAR:-$ROOT/kv-server/target/kv-server.jar}" \
     --kv.server.port="$KV_PORT" --kv.server.data-dir="$WORK/kv-data" --server.port="$KV_HTTP" \
     --kv.server.tls-port="$KV_TLS" --kv.server.tls-cert-file="$CERTS/server.crt" \
     --kv.server.tls-key-file="$CERTS/server.key" --kv.server.tls-auth-clients=no
 KV_PID=$BG_PID
 wait_ping "$REDIS_PORT" "$REDIS_PID" 20 || { log "Redis did not start"; exit 1; }
-wait_ping "$KV_PORT" "$KV_PID" 120 "$KV_HTTP" || { log "kv-server did not start"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
+wait_ping "$KV_PORT" "$KV_PID" 300 "$KV_HTTP" || { log "kv-server did not start"; tail -30 "$WORK"/kv-server-*.log; exit 1; }
 
 HEADER=$(machine_header) # its load average is the one as the measurements begin
 

@@ -54,6 +54,17 @@ public final class TlsClients {
         return run(command, stdin);
     }
 
+    /**
+     * Starts {@code openssl s_client} with {@code args} in its interactive mode (where a line
+     * {@code R} renegotiates), for a test that writes to it step by step.
+     */
+    public static Process startSClient(List<String> args) throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(TestCertificates.OPENSSL), "openssl is not installed");
+        List<String> command = new ArrayList<>(List.of(TestCertificates.OPENSSL.toString(), "s_client"));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
     private static String run(List<String> command, String stdin) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
