@@ -3,6 +3,7 @@ package kv.client;
 import java.util.Map;
 
 import kv.client.config.KvClientProperties;
+import kv.client.connection.ClientFlags;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,6 +26,15 @@ public class KvClientApplication {
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(KvClientApplication.class);
         application.setDefaultProperties(Map.of("spring.config.name", "kv-client"));
-        System.exit(SpringApplication.exit(application.run(args)));
+        String[] settings;
+        try {
+            settings = ClientFlags.translate(args); // --tls, --cacert, --user ... as redis-cli has them
+        }
+        catch (IllegalArgumentException e) {
+            System.err.println("kv-client: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(SpringApplication.exit(application.run(settings)));
     }
 }

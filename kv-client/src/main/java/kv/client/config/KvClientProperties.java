@@ -17,6 +17,14 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout how long to wait for the TCP connection
  * @param replyTimeout how long to wait for an answer once a command is sent
  * @param valueWidth DUMP cuts longer values to this many characters (0: never cut)
+ * @param tls speak TLS ({@code --tls}, as redis-cli)
+ * @param cacert the CA certificate (PEM) the server's certificate must be signed by
+ *               ({@code --cacert}); unset, the JVM's trusted CAs
+ * @param cert a client certificate (PEM) for a server that asks for one ({@code --cert})
+ * @param key its private key ({@code --key})
+ * @param user the user to log in as ({@code --user}); its password comes from {@code KV_PASSWORD}
+ *             or a prompt, never from the command line
+ * @param askpass prompt for the password even without a user ({@code --askpass}: the {@code default} user)
  */
 @ConfigurationProperties("kv.client")
 @Validated
@@ -25,5 +33,11 @@ public record KvClientProperties(
         @DefaultValue("7380") @Min(1) @Max(65535) int port,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("10s") Duration replyTimeout,
-        @DefaultValue("60") @Min(0) int valueWidth) {
+        @DefaultValue("60") @Min(0) int valueWidth,
+        @DefaultValue("false") boolean tls,
+        String cacert,
+        String cert,
+        String key,
+        String user,
+        @DefaultValue("false") boolean askpass) {
 }

@@ -2,15 +2,21 @@ package kv.client.connection;
 
 import java.time.Duration;
 
+import javax.net.ssl.SSLContext;
+
 import kv.client.config.KvClientProperties;
 import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.RespSerializer;
 import kv.protocol.tcp.RespValueDeserializer;
+import kv.protocol.tls.AuthClients;
+import kv.protocol.tls.TlsSettings;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.core.MessagingTemplate;
+import org.springframework.integration.ip.tcp.connection.DefaultTcpNetSSLSocketFactorySupport;
+import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionCloseEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
@@ -42,6 +48,8 @@ public class KvConnection implements DisposableBean {
     private DirectChannel requests;
     private MessagingTemplate messaging;
     private volatile boolean handshakeNeeded = true;
+    private char[] password;
+    private boolean passwordLooked;
     private ServerInfo server = ServerInfo.UNKNOWN;
 
     public KvConnection(KvClientProperties properties, BeanFactory beanFactory) {
@@ -95,7 +103,13 @@ public class KvConnection implements DisposableBean {
     }
 
     private void handshake() throws UnreachableException {
-        RespValue hello = Answer.of(exchange(Request.of("HELLO", "3")), Duration.ZERO).value();
+        char[] secret = password();
+        RespValue hello = Answer.of(exchange(secret == null ? Request.of("HELLO", "3")
+                : Request.of("HELLO", "3", "AUTH", properties.user() == null ? "default" : properties.user(),
+                        new String(secret))), Duration.ZERO).value();
+        if (secret != null && hello instanceof RespValue.Error error && isRefusedLogin(error)) {
+            throw new UnreachableException(target, error.message());
+        }
         ServerInfo info = hello instanceof RespValue.Error ? ServerInfo.UNKNOWN : ServerInfo.fromHello(hello);
         if (info.protocol() == 3) {
             RespValue marking = Answer.of(exchange(Request.of("CLIENT", "KVSOURCE", "ON")), Duration.ZERO).value();
@@ -103,6 +117,22 @@ public class KvConnection implements DisposableBean {
         }
         server = info;
         handshakeNeeded = false;
+    }
+
+    /** The password, looked up once ({@link Password}: KV_PASSWORD or a prompt); null for none. */
+    private char[] password() {
+        if (!passwordLooked) {
+            password = Password.find(System::getenv, properties.user(), properties.askpass(), System.console());
+            passwordLooked = true;
+        }
+        return password;
+    }
+
+    /** Redis's answers to a login it refuses (a wrong password, or a server without users). */
+    private static boolean isRefusedLogin(RespValue.Error error) {
+        String message = error.message();
+        return message.startsWith("WRONGPASS") || message.startsWith("ERR AUTH") || message.startsWith("NOPERM")
+                || message.contains("no password") || message.contains("no users");
     }
 
     private RespValue exchange(Request request) throws UnreachableException {
@@ -130,6 +160,14 @@ public class KvConnection implements DisposableBean {
         factory.setDeserializer(new RespValueDeserializer());
         factory.setSoTcpNoDelay(true);
         factory.setConnectTimeout(Math.max(1, (int) properties.connectTimeout().toSeconds()));
+        if (properties.tls()) {
+            // The server's certificate is checked against --cacert, and its name against the host.
+            SSLContext context = new TlsSettings(0, properties.cert(), properties.key(), null, null, null, null,
+                    properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3")
+                    .client(target.host(), target.port(), "kv.client").context();
+            factory.setTcpSocketFactorySupport(new DefaultTcpNetSSLSocketFactorySupport(() -> context));
+            factory.setTcpSocketSupport(new DefaultTcpSocketSupport(true));
+        }
         factory.setBeanFactory(beanFactory);
         // Only the close matters: it means the next connection needs the handshake again.
         factory.setApplicationEventPublisher(event -> {

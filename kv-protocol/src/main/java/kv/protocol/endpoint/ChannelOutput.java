@@ -64,7 +64,8 @@ final class ChannelOutput extends OutputStream {
             start += n;
         }
         clear();
-        return true;
+        // A TLS layer may hold encrypted bytes the socket did not take yet.
+        return !(channel instanceof TlsTransport tls) || tls.flushed();
     }
 
     /** Forgets everything unsent (the connection is closing without sending it), and the buffer. */

@@ -56,6 +56,8 @@ final class EventLoop implements Runnable {
     /** Clients' connections the selector reported ready, served after the servers' (loop thread only). */
     private final List<SelectionKey> readyClients = new ArrayList<>();
     private boolean serversAnswered;
+    /** TLS connections whose decrypted input may wait unseen by the selector: read again next round (loop thread only). */
+    private final List<LoopConnection> rereads = new ArrayList<>();
     /** Connections whose buffered requests wait for their output to drain (loop thread only). */
     private final List<RespConnection<?>> resumable = new ArrayList<>();
     private volatile boolean running = true;
@@ -137,6 +139,17 @@ final class EventLoop implements Runnable {
     void requestFlush(LoopConnection connection) {
         flushRequests.add(connection);
         selector.wakeup();
+    }
+
+    /** Runs {@code task} on this loop's thread with its next round (from any thread). */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** The TLS connection may have decrypted bytes the selector cannot report: read it next round (loop thread). */
+    void readAgain(LoopConnection connection) {
+        rereads.add(connection);
     }
 
     /** The connection has request bytes buffered that it held back; decode and run them next round. */
@@ -233,7 +246,7 @@ final class EventLoop implements Runnable {
                 if (closing && drainDeadline == 0) {
                     startDrain();
                 }
-                if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty()) {
+                if (!resumable.isEmpty() || !dirty.isEmpty() || !outbound.isEmpty() || !rereads.isEmpty()) {
                     selector.selectNow(this::ready);
                 }
                 else if (!servers.isEmpty() || drainDeadline != 0 || !lingering.isEmpty()) {
@@ -248,6 +261,7 @@ final class EventLoop implements Runnable {
                     serversAnswered = false;
                     flush();
                 }
+                readAgain();
                 try {
                     for (int i = 0; i < readyClients.size(); i++) {
                         serve(readyClients.get(i));
@@ -323,14 +337,34 @@ final class EventLoop implements Runnable {
         if (!key.isValid()) {
             return;
         }
-        if (key.isConnectable()) {
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
             connection.onConnectable();
         }
-        if (key.isValid() && key.isWritable()) {
+        if (key.isValid() && (ready & SelectionKey.OP_WRITE) != 0) {
             connection.onWritable();
         }
-        if (key.isValid() && key.isReadable()) {
+        if (key.isValid() && (ready & SelectionKey.OP_READ) != 0) {
             connection.onReadable();
+        }
+        if (connection.tls != null) {
+            connection.afterTlsEvents((ready & SelectionKey.OP_READ) != 0, (ready & SelectionKey.OP_WRITE) != 0);
+        }
+    }
+
+    /** Reads the TLS connections that may hold decrypted bytes (see {@link #readAgain}). */
+    private void readAgain() {
+        if (rereads.isEmpty()) {
+            return;
+        }
+        List<LoopConnection> again = new ArrayList<>(rereads);
+        rereads.clear();
+        for (LoopConnection connection : again) {
+            if (connection.isOpen() && connection.key != null && connection.key.isValid()
+                    && (connection.desiredOps & SelectionKey.OP_READ) != 0) {
+                connection.onReadable();
+                connection.afterTlsEvents(false, false);
+            }
         }
     }
 

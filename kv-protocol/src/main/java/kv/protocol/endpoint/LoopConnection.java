@@ -1,6 +1,7 @@
 package kv.protocol.endpoint;
 
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +30,12 @@ abstract class LoopConnection extends TcpConnectionSupport {
     static final int OUTPUT_BUFFER_SIZE = 4 * 1024;
 
     final SocketChannel channel;
+    /** What bytes are read from and written to: the socket, or the TLS layer over it ({@link #tls}). */
+    ByteChannel io;
+    /** The TLS layer, or null on a plain connection. */
+    TlsTransport tls;
+    /** What the connection waits for, before the TLS layer's needs are added ({@link #interest}; loop thread). */
+    int desiredOps = SelectionKey.OP_READ;
     final RespInput input = RespInput.fedBy(BUFFER_SIZE);
     final ChannelOutput output = new ChannelOutput(OUTPUT_BUFFER_SIZE);
     /** Guards {@link #output}, and what the subclass says: other threads write to it. */
@@ -54,7 +61,70 @@ abstract class LoopConnection extends TcpConnectionSupport {
                    String factoryName) {
         super(channel.socket(), server, false, publisher, factoryName);
         this.channel = channel;
+        this.io = channel;
         this.port = port;
+    }
+
+    /** Speaks TLS over the socket from now on (before the connection is registered with a loop). */
+    final void useTls(TlsTransport transport) {
+        this.io = transport;
+        this.tls = transport;
+        transport.onTaskDone(() -> {
+            EventLoop current = loop;
+            if (current != null) {
+                current.execute(this::tlsTaskDone);
+            }
+        });
+    }
+
+    /**
+     * Sets what the loop waits for on this connection: {@code ops}, and what the TLS layer needs
+     * to go on; a change only, since each costs the selector work (loop thread).
+     */
+    final void interest(int ops) {
+        desiredOps = ops;
+        applyInterest();
+    }
+
+    final void applyInterest() {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = tls == null ? desiredOps : tls.adjust(desiredOps);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    /**
+     * After the loop served this TLS connection's events (loop thread): retries what the TLS
+     * layer made wait on the other direction, reads again next round if decrypted bytes may be
+     * waiting unseen, and waits for what the TLS layer needs now.
+     */
+    final void afterTlsEvents(boolean readable, boolean writable) {
+        if (!isOpen() || key == null || !key.isValid()) {
+            return;
+        }
+        if (writable && tls.readWaitsForWrite()) {
+            onReadable();
+        }
+        if (readable && tls.writeWaitsForRead()) {
+            markDirty();
+        }
+        if (isOpen() && tls.mayHaveBufferedInput() && (desiredOps & SelectionKey.OP_READ) != 0) {
+            loop.readAgain(this);
+        }
+        applyInterest();
+    }
+
+    /** A TLS delegated task has ended (loop thread): the handshake goes on where it stopped. */
+    private void tlsTaskDone() {
+        if (!isOpen() || key == null || !key.isValid()) {
+            return;
+        }
+        onReadable();
+        markDirty();
+        afterTlsEvents(false, false);
     }
 
     SocketChannel channel() {
@@ -169,8 +239,9 @@ abstract class LoopConnection extends TcpConnectionSupport {
         return input;
     }
 
+    /** The TLS session (protocol, cipher, the peer's certificates), or null if plain or still handshaking. */
     @Override
     public SSLSession getSslSession() {
-        return null;
+        return tls == null ? null : tls.session();
     }
 }

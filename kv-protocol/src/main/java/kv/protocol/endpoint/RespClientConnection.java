@@ -38,7 +38,7 @@ import org.springframework.messaging.MessagingException;
 public final class RespClientConnection extends LoopConnection {
 
     /** A request message sent and not yet answered: how many replies it is owed, and since when. */
-    private record Owed(int replies, long sentNanos) {
+    private record Owed(int replies, long sentNanos, boolean setUp) {
     }
 
     private final long replyTimeoutNanos;
@@ -83,9 +83,7 @@ public final class RespClientConnection extends LoopConnection {
             return;
         }
         connected = true;
-        if (key.isValid()) {
-            key.interestOps(SelectionKey.OP_READ);
-        }
+        interest(SelectionKey.OP_READ);
         markDirty();
     }
 
@@ -93,6 +91,7 @@ public final class RespClientConnection extends LoopConnection {
     void attach(EventLoop eventLoop, SelectionKey selectionKey) {
         this.key = selectionKey;
         this.loop = eventLoop;
+        this.desiredOps = selectionKey.interestOps();
         boolean pending;
         writeLock.lock();
         try {
@@ -103,6 +102,23 @@ public final class RespClientConnection extends LoopConnection {
         }
         if (pending) {
             markDirty();
+        }
+    }
+
+    /**
+     * Sends {@code request} first on this connection (before it is registered with its loop):
+     * the connection's own set-up, such as {@code AUTH} with the server's credentials. Its reply
+     * goes to no one; an error reply fails the connection, and the requests sent on it with it.
+     */
+    @SuppressWarnings("unchecked")
+    void setUp(Object request) throws IOException {
+        writeLock.lock();
+        try {
+            ((Serializer<Object>) getSerializer()).serialize(request, output);
+            owed.add(new Owed(1, System.nanoTime(), true));
+        }
+        finally {
+            writeLock.unlock();
         }
     }
 
@@ -119,7 +135,7 @@ public final class RespClientConnection extends LoopConnection {
                 throw new MessagingException(message, "connection " + getConnectionId() + " is closed");
             }
             ((Serializer<Object>) getSerializer()).serialize(request, output);
-            owed.add(new Owed(replies, System.nanoTime()));
+            owed.add(new Owed(replies, System.nanoTime(), false));
         }
         catch (IOException e) {
             throw new MessagingException(message, "cannot write the request", e);
@@ -149,7 +165,7 @@ public final class RespClientConnection extends LoopConnection {
             if (!isOpen()) {
                 return;
             }
-            sent = output.sendTo(channel);
+            sent = output.sendTo(io);
         }
         catch (IOException e) {
             failure = e;
@@ -161,10 +177,7 @@ public final class RespClientConnection extends LoopConnection {
             fail(failure);
             return;
         }
-        int ops = SelectionKey.OP_READ | (sent ? 0 : SelectionKey.OP_WRITE);
-        if (key.isValid() && key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
+        interest(SelectionKey.OP_READ | (sent ? 0 : SelectionKey.OP_WRITE));
     }
 
     // ---- loop thread: reading replies
@@ -172,7 +185,7 @@ public final class RespClientConnection extends LoopConnection {
     @Override
     void onReadable() {
         try {
-            if (input.fill(channel) < 0) {
+            if (input.fill(io) < 0) {
                 fail(new EOFException("connection closed by " + server));
                 return;
             }
@@ -202,6 +215,21 @@ public final class RespClientConnection extends LoopConnection {
         Owed head = oldestOwed();
         if (head == null) {
             throw new RespProtocolException("a reply to no request: " + reply);
+        }
+        if (head.setUp()) {
+            writeLock.lock();
+            try {
+                owed.poll();
+            }
+            finally {
+                writeLock.unlock();
+            }
+            if (reply instanceof RespValue.Error error) {
+                // The message says which (wrong password, unknown user); the password is not in it.
+                logger.warn("Server " + server + " refused this connection's set-up (AUTH): " + error.message());
+                throw new RespProtocolException("connection set-up refused by " + server + ": " + error.message());
+            }
+            return;
         }
         Object answer;
         if (head.replies() == 1) {

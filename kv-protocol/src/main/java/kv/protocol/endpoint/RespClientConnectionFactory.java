@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import kv.protocol.tls.TlsEngines;
 import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 
@@ -25,6 +26,8 @@ public class RespClientConnectionFactory extends AbstractClientConnectionFactory
 
     private final Supplier<RespServerConnectionFactory> loops;
     private long replyTimeoutMillis;
+    private TlsEngines tls;
+    private Object setUpRequest;
 
     /**
      * @param loops the listener whose event loops drive the connections; looked up when the
@@ -38,6 +41,19 @@ public class RespClientConnectionFactory extends AbstractClientConnectionFactory
     /** A request not answered within this time fails its connection (0: no limit). */
     public void setReplyTimeout(Duration timeout) {
         this.replyTimeoutMillis = timeout.toMillis();
+    }
+
+    /** Speaks TLS to the server, with engines that check its certificate (see {@code TlsSettings#client}). */
+    public void setTls(TlsEngines engines) {
+        this.tls = engines;
+    }
+
+    /**
+     * A request each new connection sends before any other, such as {@code AUTH user password}
+     * with the server's credentials; an error reply to it fails the connection.
+     */
+    public void setSetUpRequest(Object request) {
+        this.setUpRequest = request;
     }
 
     /**
@@ -82,6 +98,12 @@ public class RespClientConnectionFactory extends AbstractClientConnectionFactory
                 }
             });
             initializeConnection(wrapped, channel.socket());
+            if (tls != null) {
+                connection.useTls(TlsTransport.client(channel, tls)); // the handshake starts with the first write
+            }
+            if (setUpRequest != null) {
+                connection.setUp(setUpRequest);
+            }
             connection.opened();
             loop.add(connection);
             return wrapped;

@@ -186,7 +186,7 @@ public class RespConnection<S> extends LoopConnection {
             finally {
                 writeLock.unlock();
             }
-            key.interestOps(0);
+            interest(0);
             markDirty();
         }
     }
@@ -219,11 +219,11 @@ public class RespConnection<S> extends LoopConnection {
             // bound): turning reading off and on again for every request cost two epoll_ctl
             // calls per request, 12% of kv-proxy's loop at pipeline 1.
             if (input.buffered() >= HELD_INPUT_LIMIT) {
-                interest(key.interestOps() & ~SelectionKey.OP_READ); // read on once it is answered
+                interest(desiredOps & ~SelectionKey.OP_READ); // read on once it is answered
                 return;
             }
             try {
-                if (input.fill(channel, shared) < 0) {
+                if (input.fill(io, shared) < 0) {
                     close();
                 }
             }
@@ -235,7 +235,7 @@ public class RespConnection<S> extends LoopConnection {
         }
         int n;
         try {
-            n = input.fill(channel, shared);
+            n = input.fill(io, shared);
         }
         catch (RespProtocolException e) {
             dispatch(new MalformedRequest(e.getMessage()));
@@ -478,10 +478,10 @@ public class RespConnection<S> extends LoopConnection {
             // Pushes up to a slice ahead of the socket; the rest stay queued (counted all the same).
             drainPushes(STREAM_SLICE);
             writeResolved();
-            sent = output.sendTo(channel);
+            sent = output.sendTo(io);
             if (sent && streaming()) {
                 writeResolved(); // one more slice this round; the rest as the socket drains
-                sent = output.sendTo(channel) && !streaming();
+                sent = output.sendTo(io) && !streaming();
             }
             pending = output.pending();
             unsentBytes = pending;
@@ -647,19 +647,15 @@ public class RespConnection<S> extends LoopConnection {
         }
     }
 
-    /** Sets what the loop waits for on this connection; a change only, since each costs the selector work. */
-    private void interest(int ops) {
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
-    }
-
     // ---- loop thread: closing cleanly at shutdown (see EventLoop#shutdown)
 
     /** Every reply has left: half-close (the client reads them, then end of stream) and wait for the client's end. */
     private void shutOutput() {
         outputShut = true;
         try {
+            if (tls != null) {
+                tls.shutdownOutput();
+            }
             channel.shutdownOutput();
         }
         catch (IOException e) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import kv.protocol.resp.QueryBudget;
+import kv.protocol.tls.TlsEngines;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
@@ -27,6 +28,9 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
  * and hand each message to another thread (NIO: pipelined replies come back out of order). This
  * one keeps the gateway, the message mapper, the (de)serializers and the connection events,
  * and runs each connection's requests on its loop's thread, in order.
+ *
+ * <p>With {@link #setTls} it also listens on a TLS port; its connections are served by the same
+ * loops, through a {@link TlsTransport} (handshakes included: nothing blocks the accepting thread).
  */
 public class RespServerConnectionFactory extends AbstractServerConnectionFactory {
 
@@ -42,6 +46,9 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     private int ioThreads = 1;
     private Consumer<List<RespConnection<?>>> beforeFlush = connections -> { };
     private volatile ServerSocketChannel serverChannel;
+    private TlsEngines tls;
+    private int tlsPort;
+    private volatile ServerSocketChannel tlsChannel;
     private volatile EventLoop[] loops = new EventLoop[0];
 
     public RespServerConnectionFactory(int port) {
@@ -60,6 +67,29 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     /** Unsent reply bytes at which a client is closed (see {@link RespConnection#outputLimit}); 0: none. */
     public void setOutputLimit(long bytes) {
         this.outputLimit = bytes;
+    }
+
+    /**
+     * Also listens for TLS connections on {@code port} (Redis's {@code tls-port}), served by the
+     * same event loops. With a TLS port, a plain port of 0 means no plain listener, as in Redis.
+     */
+    public void setTls(int port, TlsEngines engines) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("tls-port must be 1 to 65535, got " + port);
+        }
+        this.tlsPort = port;
+        this.tls = engines;
+    }
+
+    /** True if there is a plain (not TLS) listener: always without TLS; with it, if the port is not 0. */
+    public boolean plainEnabled() {
+        return tls == null || super.getPort() != 0;
+    }
+
+    /** The TLS port listened on, or 0 without one. */
+    public int getTlsPort() {
+        ServerSocketChannel channel = tlsChannel;
+        return channel != null && channel.socket().getLocalPort() > 0 ? channel.socket().getLocalPort() : tlsPort;
     }
 
     /** How many event loop threads serve the connections (default 1, as Redis). */
@@ -94,7 +124,7 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
 
     @Override
     public SocketAddress getServerSocketAddress() {
-        ServerSocketChannel channel = serverChannel;
+        ServerSocketChannel channel = serverChannel != null ? serverChannel : tlsChannel;
         return channel == null ? null : channel.socket().getLocalSocketAddress();
     }
 
@@ -107,15 +137,17 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         if (isActive()) {
             return;
         }
-        try {
-            ServerSocketChannel server = ServerSocketChannel.open();
-            String bind = getLocalAddress();
-            server.bind(bind == null ? new InetSocketAddress(super.getPort())
-                    : new InetSocketAddress(InetAddress.getByName(bind), super.getPort()), Math.abs(getBacklog()));
-            serverChannel = server;
+        if (plainEnabled()) {
+            serverChannel = listen(super.getPort());
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + getLocalAddress() + ":" + super.getPort(), e);
+        if (tls != null) {
+            try {
+                tlsChannel = listen(tlsPort);
+            }
+            catch (RuntimeException e) {
+                stopAccepting();
+                throw e;
+            }
         }
         EventLoop[] started = new EventLoop[ioThreads];
         for (int i = 0; i < started.length; i++) {
@@ -126,19 +158,53 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         super.start();
     }
 
-    /** The accept loop, on the factory's task executor. */
+    private ServerSocketChannel listen(int port) {
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            String bind = getLocalAddress();
+            server.bind(bind == null ? new InetSocketAddress(port)
+                    : new InetSocketAddress(InetAddress.getByName(bind), port), Math.abs(getBacklog()));
+            return server;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + getLocalAddress() + ":" + port, e);
+        }
+    }
+
+    /**
+     * The accept loop, on the factory's task executor: of the plain port, and of the TLS port
+     * on a thread of its own; or of the TLS port alone.
+     */
     @Override
     public void run() {
-        ServerSocketChannel server = serverChannel;
+        ServerSocketChannel plain = serverChannel;
+        ServerSocketChannel secure = tlsChannel;
+        if (plain != null && secure != null) {
+            Thread tlsAcceptor = new Thread(() -> accept(secure, tls), getComponentName() + "-tls-accept");
+            tlsAcceptor.setDaemon(true);
+            tlsAcceptor.start();
+        }
+        if (plain != null) {
+            accept(plain, null);
+        }
+        else {
+            accept(secure, tls);
+        }
+    }
+
+    /** Accepts connections on {@code server} until stopped, speaking TLS on them if {@code engines} is set. */
+    private void accept(ServerSocketChannel server, TlsEngines engines) {
         EventLoop[] started = loops;
+        int port = server.socket().getLocalPort();
         try (server) {
             setListening(true);
-            logger.info(() -> this + " listening on " + getPort() + " with " + started.length + " event loop(s)");
-            publishServerListeningEvent(getPort());
+            logger.info(() -> this + " listening on " + port + (engines == null ? "" : " (TLS)") + " with "
+                    + started.length + " event loop(s)");
+            publishServerListeningEvent(port);
             int next = 0;
             while (isActive()) {
                 SocketChannel channel = server.accept();
-                if (accepted(channel, started[next])) {
+                if (accepted(channel, started[next], engines)) {
                     next = (next + 1) % started.length;
                 }
             }
@@ -148,7 +214,7 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         }
         catch (IOException e) {
             if (isActive()) {
-                logger.error(e, "Error on the server socket; port = " + getPort());
+                logger.error(e, "Error on the server socket; port = " + port);
                 publishServerExceptionEvent(e);
             }
         }
@@ -157,7 +223,7 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         }
     }
 
-    private boolean accepted(SocketChannel channel, EventLoop loop) throws IOException {
+    private boolean accepted(SocketChannel channel, EventLoop loop, TlsEngines engines) throws IOException {
         if (isShuttingDown()) {
             channel.close();
             return false;
@@ -170,6 +236,10 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             connection.forgetWith(() -> forget(wrapped));
             connection.input.budget(queryBudget);
             connection.outputLimit(outputLimit);
+            if (engines != null) {
+                // No handshake here: it runs on the connection's loop as the client's bytes come.
+                connection.useTls(TlsTransport.server(channel, engines));
+            }
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);
@@ -232,13 +302,14 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
 
     /** Closes the listening socket; connections already open keep being served. */
     public void stopAccepting() {
-        ServerSocketChannel channel = serverChannel;
-        if (channel != null) {
-            try {
-                channel.close();
-            }
-            catch (IOException ignored) {
-                // closing anyway
+        for (ServerSocketChannel channel : new ServerSocketChannel[] {serverChannel, tlsChannel}) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                }
+                catch (IOException ignored) {
+                    // closing anyway
+                }
             }
         }
     }

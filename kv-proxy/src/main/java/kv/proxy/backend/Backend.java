@@ -53,9 +53,11 @@ public final class Backend {
             new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger idlePinnedCount = new java.util.concurrent.atomic.AtomicInteger();
     private final int connectTimeoutMillis;
+    private final BackendSockets sockets;
 
     Backend(BackendAddress address, BackendGateway gateway, CachingClientConnectionFactory pool, int poolSize,
-            Timer latency, Duration replyTimeout, Duration connectTimeout) {
+            Timer latency, Duration replyTimeout, Duration connectTimeout, BackendSockets sockets) {
+        this.sockets = sockets;
         this.replyTimeoutMillis = replyTimeout.toMillis();
         this.connectTimeoutMillis = (int) Math.max(1, connectTimeout.toMillis());
         this.maxInFlight = poolSize;
@@ -68,6 +70,14 @@ public final class Backend {
 
     public BackendAddress address() {
         return address;
+    }
+
+    /**
+     * A new blocking connection to this backend, over TLS and logged in as its address says
+     * (see {@link BackendSockets#open}).
+     */
+    public java.net.Socket openSocket(int connectTimeoutMillis, int readTimeoutMillis) throws java.io.IOException {
+        return sockets.open(connectTimeoutMillis, readTimeoutMillis);
     }
 
     /** {@code host:port}. */

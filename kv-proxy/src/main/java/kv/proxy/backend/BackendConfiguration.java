@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import kv.protocol.tcp.RespSerializer;
+import kv.protocol.tls.TlsEngines;
+import kv.protocol.tls.TlsSettings;
 import kv.proxy.config.BackendAddress;
 import kv.proxy.config.ProxyProperties;
 import kv.protocol.endpoint.RespClientConnectionFactory;
@@ -17,6 +19,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
 
 /**
@@ -30,19 +33,31 @@ class BackendConfiguration {
 
     @Bean
     Backends proxyBackends(ProxyProperties properties, BeanFactory beanFactory, ApplicationEventPublisher publisher,
-                      MeterRegistry meters, ObjectProvider<RespServerConnectionFactory> listener) {
+                      MeterRegistry meters, ObjectProvider<RespServerConnectionFactory> listener, Environment environment) {
+        // The backends' credentials (in their URIs, or kv.proxy.backend-user/-password for all) and
+        // the TLS settings for rediss:// backends (kv.proxy.tls-ca-cert-file, tls-client-cert-file ...).
+        BackendCredentials credentials = BackendCredentials.bind(environment);
+        TlsSettings tls = TlsSettings.bind(environment, "kv.proxy");
         List<Backend> backends = new ArrayList<>();
-        for (BackendAddress address : properties.backends()) {
-            backends.add(create(address, properties, beanFactory, publisher, meters, listener::getObject));
+        for (BackendAddress configured : properties.backends()) {
+            BackendAddress address = configured.withDefaultCredentials(credentials.backendUser(), credentials.backendPassword());
+            TlsEngines engines = address.tls() ? tls.client(address.host(), address.port(), "kv.proxy") : null;
+            backends.add(create(address, new BackendSockets(address, engines), engines, properties, beanFactory,
+                    publisher, meters, listener::getObject));
         }
         return new Backends(backends);
     }
 
-    private static Backend create(BackendAddress address, ProxyProperties properties, BeanFactory beanFactory,
+    private static Backend create(BackendAddress address, BackendSockets sockets, TlsEngines tls,
+                                  ProxyProperties properties, BeanFactory beanFactory,
                                   ApplicationEventPublisher publisher, MeterRegistry meters,
                                   Supplier<RespServerConnectionFactory> loops) {
         ProxyProperties.Timeouts timeouts = properties.timeouts();
         RespClientConnectionFactory target = new RespClientConnectionFactory(address.host(), address.port(), loops);
+        if (tls != null) {
+            target.setTls(tls);
+        }
+        target.setSetUpRequest(sockets.login()); // AUTH with the backend's credentials, first on each connection
         target.setSoTcpNoDelay(true);
         target.setSoKeepAlive(true);
         target.setConnectTimeout((int) Math.max(1, timeouts.connect().toSeconds()));
@@ -84,6 +99,6 @@ class BackendConfiguration {
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
         return new Backend(address, gateway, pool, properties.poolSize(), latency, timeouts.reply(),
-                timeouts.connect());
+                timeouts.connect(), sockets);
     }
 }

@@ -1,7 +1,6 @@
 package kv.proxy.backend;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,11 +39,8 @@ public final class PinnedConnection implements AutoCloseable {
 
     PinnedConnection(Backend backend, int connectTimeoutMillis, int replyTimeoutMillis) throws IOException {
         this.backend = backend;
-        Socket s = new Socket();
+        Socket s = backend.openSocket(connectTimeoutMillis, replyTimeoutMillis); // over TLS, logged in, as configured
         try {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(replyTimeoutMillis);
-            s.connect(new InetSocketAddress(backend.address().host(), backend.address().port()), connectTimeoutMillis);
             this.in = new RespInput(s.getInputStream(), 8 * 1024);
             this.out = new RespOutput(s.getOutputStream(), 8 * 1024);
         }

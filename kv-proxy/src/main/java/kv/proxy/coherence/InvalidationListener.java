@@ -1,7 +1,6 @@
 package kv.proxy.coherence;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,11 +97,8 @@ public final class InvalidationListener implements Runnable {
         boolean wasDown = false;
         while (running) {
             boolean connected = false;
-            try (Socket s = new Socket()) {
-                s.setTcpNoDelay(true);
-                s.setSoTimeout((int) timeouts.heartbeat().toMillis() * 3);
-                s.connect(new InetSocketAddress(backend.address().host(), backend.address().port()),
-                        (int) timeouts.connect().toMillis());
+            try (Socket s = backend.openSocket((int) timeouts.connect().toMillis(),
+                    (int) timeouts.heartbeat().toMillis() * 3)) { // over TLS, logged in, as configured
                 connected = true;
                 RespInput in = new RespInput(s.getInputStream(), 8 * 1024);
                 RespOutput out = new RespOutput(s.getOutputStream(), 1024);

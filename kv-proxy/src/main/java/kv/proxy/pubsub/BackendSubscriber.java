@@ -1,7 +1,6 @@
 package kv.proxy.pubsub;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -155,12 +154,8 @@ final class BackendSubscriber implements Runnable {
     public void run() {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (running) {
-            try (Socket s = new Socket()) {
-                s.setTcpNoDelay(true);
-                int heartbeat = (int) Math.max(50, timeouts.heartbeat().toMillis());
-                s.setSoTimeout(heartbeat);
-                s.connect(new InetSocketAddress(backend.address().host(), backend.address().port()),
-                        (int) timeouts.connect().toMillis());
+            int heartbeat = (int) Math.max(50, timeouts.heartbeat().toMillis());
+            try (Socket s = backend.openSocket((int) timeouts.connect().toMillis(), heartbeat)) { // TLS, AUTH as configured
                 RespInput in = new RespInput(s.getInputStream(), 16 * 1024);
                 hub.resubscribe(this, s, new RespOutput(s.getOutputStream(), 8 * 1024));
                 connected = true;

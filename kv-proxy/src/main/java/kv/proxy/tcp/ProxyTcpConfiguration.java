@@ -6,6 +6,7 @@ import kv.protocol.endpoint.RespEndpointConfiguration;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.QueryBudget;
 import kv.protocol.resp.RespLimits;
+import kv.protocol.tls.TlsSettings;
 import kv.proxy.cache.RoundMaintenance;
 import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
@@ -14,6 +15,7 @@ import kv.proxy.session.ClientSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
@@ -35,7 +37,7 @@ class ProxyTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
-                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
+                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance, Environment environment) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), properties.limits().pubsubLimit()), RespLimits.DEFAULTS, properties.ioThreads());
         factory.setQueryBudget(new QueryBudget(properties.limits().queryBufferBytes(), "kv.proxy.limits.query-buffers"));
@@ -47,6 +49,12 @@ class ProxyTcpConfiguration {
             forwarder.runRound();
             cacheMaintenance.runPending();
         });
+        // TLS (kv.proxy.tls-port and the other tls-* settings, as Redis names them): a second
+        // listener on the same event loops.
+        TlsSettings tls = TlsSettings.bind(environment, "kv.proxy");
+        if (tls.enabled()) {
+            factory.setTls(tls.tlsPort(), tls.server("kv.proxy"));
+        }
         return factory;
     }
 

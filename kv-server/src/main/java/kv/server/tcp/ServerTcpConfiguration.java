@@ -6,6 +6,7 @@ import kv.protocol.endpoint.RespEndpointConfiguration;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.QueryBudget;
 import kv.protocol.resp.RespLimits;
+import kv.protocol.tls.TlsSettings;
 import kv.server.command.CommandDispatcher;
 import kv.server.command.WriteBatcher;
 import kv.server.config.KvServerProperties;
@@ -14,6 +15,7 @@ import kv.server.session.ClientSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.tcp.inbound.TcpInboundGateway;
@@ -33,7 +35,7 @@ class ServerTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry<ClientSession> registry,
-                                                    WriteBatcher batcher, PubSubProperties pubSub) {
+                                                    WriteBatcher batcher, PubSubProperties pubSub, Environment environment) {
         KvServerProperties.Limits limits = properties.limits();
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit()),
@@ -44,6 +46,12 @@ class ServerTcpConfiguration {
         // The writes of a whole round of requests, from every client, become one logged batch
         // before any of the round's replies leave.
         factory.setBeforeFlush(connections -> batcher.commitAll(ClientSession.of(connections)));
+        // TLS (kv.server.tls-port and the other tls-* settings, as Redis names them): a second
+        // listener on the same event loops.
+        TlsSettings tls = TlsSettings.bind(environment, "kv.server");
+        if (tls.enabled()) {
+            factory.setTls(tls.tlsPort(), tls.server("kv.server"));
+        }
         return factory;
     }
 

@@ -26,10 +26,20 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() throws IOException {
+        return start(List.of());
+    }
+
+    /**
+     * With more of redis-server's flags ({@code --requirepass}, {@code --tls-port} ...); the
+     * plain port, on which the test waits for it to listen, is still open.
+     */
+    public static RedisServerProcess start(List<String> flags) throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "redis-server is not installed");
         int port = KvServerProcess.freePort();
-        Process process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        command.addAll(flags);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         for (int i = 0; i < 100; i++) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
