@@ -26,10 +26,17 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() throws IOException {
+        return start(List.of());
+    }
+
+    /** With more of redis-server's options ({@code --aclfile path}, {@code --requirepass pw}). */
+    public static RedisServerProcess start(List<String> options) throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "redis-server is not installed");
         int port = KvServerProcess.freePort();
-        Process process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        command.addAll(options);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         for (int i = 0; i < 100; i++) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
