@@ -43,7 +43,8 @@ public final class Permissions {
         }
         if (!user.allKeys()) {
             for (KeySpec keySpec : effective.keySpecs()) {
-                boolean read = keySpec.flags().contains("access");
+                boolean read = keySpec.flags().contains("access")
+                        && (!keySpec.flags().contains("variable_flags") || readsWithGet(request));
                 boolean write = keySpec.flags().contains("insert") || keySpec.flags().contains("update")
                         || keySpec.flags().contains("delete");
                 for (byte[] key : effective.keys(request, keySpec)) {
@@ -69,6 +70,19 @@ public final class Permissions {
             }
         }
         return null;
+    }
+
+    /**
+     * A key spec with {@code variable_flags} (SET's) reads the key only with the GET option: Redis
+     * asks the command's own key function ({@code setGetKeys}), kv looks for the option here.
+     */
+    private static boolean readsWithGet(Request request) {
+        for (int i = 3; i < request.size(); i++) {
+            if (request.argIs(i, "get")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean keyAllowed(List<KeyPattern> patterns, byte[] key, boolean read, boolean write) {
