@@ -33,12 +33,29 @@ public final class AccessControl {
 
     private final Users users;
     private final ClientRegistry<? extends Client> clients;
+    private volatile ProtectedMode protectedMode;
     private volatile Function<Client, String> clientInfo = client -> "id=" + client.id() + " addr=" + client.address();
 
     public AccessControl(Users users, ClientRegistry<? extends Client> clients) {
         this.users = users;
         this.clients = clients;
-        clients.authenticatedAtOpen(() -> !users.authRequired());
+        clients.authRequired(users::authRequired);
+    }
+
+    /** Turns on protected mode (see {@link ProtectedMode}); logs why if it may refuse clients. */
+    public void protectedMode(boolean enabled, String bind, String prefix) {
+        protectedMode = new ProtectedMode(enabled, bind, () -> users.defaultUser().nopass(), prefix);
+        if (protectedMode.active() && !users.authRequired()) {
+            log.warn("Protected mode: {} binds {} and the default user has no password, so connections from"
+                    + " addresses other than 127.0.0.1 and ::1 are refused. Set {}.requirepass or {}.acl-file,"
+                    + " or {}.protected-mode=false", prefix, bind, prefix, prefix, prefix);
+        }
+    }
+
+    /** The error a new connection on {@code socket} gets instead of being served (protected mode), or null. */
+    public String refusalAtConnect(java.net.Socket socket) {
+        ProtectedMode mode = protectedMode;
+        return mode == null ? null : mode.refusal(socket);
     }
 
     public Users users() {

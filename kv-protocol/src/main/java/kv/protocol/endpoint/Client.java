@@ -24,6 +24,7 @@ public class Client {
     /** The ACL user this connection runs as; {@code default} until AUTH says otherwise. */
     private volatile String user = "default";
     private volatile boolean authenticated;
+    private volatile java.util.function.BooleanSupplier authRequired = () -> false;
     private final Subscriptions subscriptions = new Subscriptions(this::protocol);
     // CLIENT REPLY: read and written by the thread running the client's current command (one
     // at a time, handed over with the request), so plain fields; replyControl is false unless one is set.
@@ -114,9 +115,18 @@ public class Client {
         this.authenticated = true;
     }
 
-    /** Set when the connection opens: whether it starts authenticated as the default user. */
-    void startAuthenticated(boolean authenticated) {
+    /**
+     * True while the client must still authenticate: the limits before authentication hold for
+     * it (at most 10 arguments of 16 KB, Redis's answer to CVE-2021-32675).
+     */
+    public boolean mustAuthenticate() {
+        return !authenticated && authRequired.getAsBoolean();
+    }
+
+    /** Set when the connection opens: whether it starts authenticated, and whether the service requires it. */
+    void startAuthenticated(boolean authenticated, java.util.function.BooleanSupplier authRequired) {
         this.authenticated = authenticated;
+        this.authRequired = authRequired;
     }
 
     /** Set by the connection that carries this client: how {@link #disconnect} closes it. */

@@ -17,7 +17,7 @@ public class ClientRegistry<C extends Client> {
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong rejectedConnections = new AtomicLong();
     private final BiFunction<Long, String, C> factory;
-    private volatile java.util.function.BooleanSupplier authenticatedAtOpen = () -> true;
+    private volatile java.util.function.BooleanSupplier authRequired = () -> false;
 
     /** @param factory makes a client from its id and address */
     public ClientRegistry(BiFunction<Long, String, C> factory) {
@@ -26,15 +26,15 @@ public class ClientRegistry<C extends Client> {
 
     public C open(String address) {
         C client = factory.apply(nextId.incrementAndGet(), address);
-        client.startAuthenticated(authenticatedAtOpen.getAsBoolean());
+        client.startAuthenticated(!authRequired.getAsBoolean(), authRequired);
         connected.put(client.id(), client);
         totalConnections.incrementAndGet();
         return client;
     }
 
-    /** How a new client learns whether it starts authenticated (see {@link AccessControl}). */
-    void authenticatedAtOpen(java.util.function.BooleanSupplier rule) {
-        this.authenticatedAtOpen = rule;
+    /** Whether the service requires a password now (see {@link AccessControl}): new clients start unauthenticated then. */
+    void authRequired(java.util.function.BooleanSupplier rule) {
+        this.authRequired = rule;
     }
 
     public void close(C client) {

@@ -95,6 +95,7 @@ public class RespConnection<S> extends LoopConnection {
         this.address = addressOf(channel.socket());
         if (session instanceof Client client) {
             client.subscriptions().target(this::offerPush);
+            input.unauthenticatedWhile(client::mustAuthenticate);
         }
     }
 

@@ -17,7 +17,12 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
     private final ClientRegistry<ClientSession> registry;
     private final int maxClients;
 
-    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients) {
+    /** Protected mode's refusal of a new connection, or null (see AccessControl#refusalAtConnect). */
+    private final java.util.function.Function<java.net.Socket, String> gate;
+
+    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients,
+                           java.util.function.Function<java.net.Socket, String> gate) {
+        this.gate = gate;
         this.registry = registry;
         this.maxClients = maxClients;
     }
@@ -35,6 +40,12 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
         if (full) {
             registry.rejected();
             connection.reject("ERR max number of clients reached");
+        }
+        else {
+            String denied = gate.apply(channel.socket());
+            if (denied != null) {
+                connection.reject(denied);
+            }
         }
         session.onDisconnect(connection::close);
         session.onPush(connection::pushInOrder);

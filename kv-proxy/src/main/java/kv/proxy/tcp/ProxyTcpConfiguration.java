@@ -35,9 +35,10 @@ class ProxyTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
-                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance) {
+                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance,
+                                                       kv.protocol.endpoint.AccessControl access) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients()), RespLimits.DEFAULTS, properties.ioThreads());
+                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), access::refusalAtConnect), RespLimits.DEFAULTS, properties.ioThreads());
         factory.setQueryBudget(new QueryBudget(properties.limits().queryBufferBytes(), "kv.proxy.limits.query-buffers"));
         factory.setOutputLimit(properties.limits().clientOutputBuffer().toBytes());
         // GET misses and SETs of every client of a round go to the backends together, one

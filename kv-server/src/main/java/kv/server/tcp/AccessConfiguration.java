@@ -31,9 +31,12 @@ class AccessConfiguration {
     }
 
     @Bean
-    AccessControl accessControl(Users users, ClientRegistry<ClientSession> registry, MeterRegistry meters) {
+    AccessControl accessControl(Users users, ClientRegistry<ClientSession> registry, MeterRegistry meters,
+                                AccessProperties properties, kv.server.config.KvServerProperties service) {
         FunctionCounter.builder("kv.auth.failures", users, Users::failedAuths)
                 .description("Failed AUTH and HELLO AUTH attempts").register(meters);
-        return new AccessControl(users, registry);
+        AccessControl access = new AccessControl(users, registry);
+        access.protectedMode(properties.protectedMode(), service.bind(), "kv.server");
+        return access;
     }
 }
