@@ -58,47 +58,58 @@ public record CommandSpec(String name, String summary, String complexity, String
      */
     public List<byte[]> keys(Request request) {
         List<byte[]> keys = new ArrayList<>(Math.max(1, request.size() - 1));
-        int words = request.size();
         for (KeySpec spec : keySpecs) {
-            int begin = spec.begin() instanceof KeySpec.BeginSearch.Index index ? index.pos()
-                    : keywordPosition(request, (KeySpec.BeginSearch.Keyword) spec.begin());
-            if (begin <= 0 || begin >= words) {
-                continue;
-            }
-            int first;
-            int last;
-            int step;
-            if (spec.find() instanceof KeySpec.FindKeys.Range range) {
-                first = begin;
-                step = range.step();
-                if (range.lastKey() >= 0) {
-                    last = first + range.lastKey();
-                }
-                else if (range.limit() <= 1) {
-                    last = words + range.lastKey();
-                }
-                else {
-                    last = first + (words - first) / range.limit() + range.lastKey();
-                }
-            }
-            else {
-                KeySpec.FindKeys.KeyNum keyNum = (KeySpec.FindKeys.KeyNum) spec.find();
-                int count;
-                try {
-                    count = Integer.parseInt(request.argString(begin + keyNum.keyNumIdx()));
-                }
-                catch (NumberFormatException | IndexOutOfBoundsException e) {
-                    continue; // the command's own check reports it
-                }
-                first = begin + keyNum.firstKey();
-                step = keyNum.step();
-                last = first + (count - 1) * step;
-            }
-            for (int i = first; i <= last && i < words; i += Math.max(1, step)) {
-                keys.add(request.arg(i));
-            }
+            addKeys(request, spec, keys);
         }
         return keys;
+    }
+
+    /** The keys of {@code request} that one of this command's key specs finds (ACL checks each spec's access). */
+    public List<byte[]> keys(Request request, KeySpec spec) {
+        List<byte[]> keys = new ArrayList<>(2);
+        addKeys(request, spec, keys);
+        return keys;
+    }
+
+    private static void addKeys(Request request, KeySpec spec, List<byte[]> keys) {
+        int words = request.size();
+        int begin = spec.begin() instanceof KeySpec.BeginSearch.Index index ? index.pos()
+                : keywordPosition(request, (KeySpec.BeginSearch.Keyword) spec.begin());
+        if (begin <= 0 || begin >= words) {
+            return;
+        }
+        int first;
+        int last;
+        int step;
+        if (spec.find() instanceof KeySpec.FindKeys.Range range) {
+            first = begin;
+            step = range.step();
+            if (range.lastKey() >= 0) {
+                last = first + range.lastKey();
+            }
+            else if (range.limit() <= 1) {
+                last = words + range.lastKey();
+            }
+            else {
+                last = first + (words - first) / range.limit() + range.lastKey();
+            }
+        }
+        else {
+            KeySpec.FindKeys.KeyNum keyNum = (KeySpec.FindKeys.KeyNum) spec.find();
+            int count;
+            try {
+                count = Integer.parseInt(request.argString(begin + keyNum.keyNumIdx()));
+            }
+            catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return; // the command's own check reports it
+            }
+            first = begin + keyNum.firstKey();
+            step = keyNum.step();
+            last = first + (count - 1) * step;
+        }
+        for (int i = first; i <= last && i < words; i += Math.max(1, step)) {
+            keys.add(request.arg(i));
+        }
     }
 
     private static int keywordPosition(Request request, KeySpec.BeginSearch.Keyword keyword) {

@@ -21,6 +21,10 @@ public class Client {
     private volatile long lastCommandNanos = System.nanoTime();
     private volatile String localAddress = "?";
     private volatile Runnable disconnect = () -> { };
+    /** The ACL user this connection runs as; {@code default} until AUTH says otherwise. */
+    private volatile String user = "default";
+    private volatile boolean authenticated;
+    private volatile java.util.function.BooleanSupplier authRequired = () -> false;
     private final Subscriptions subscriptions = new Subscriptions(this::protocol);
     // CLIENT REPLY: read and written by the thread running the client's current command (one
     // at a time, handed over with the request), so plain fields; replyControl is false unless one is set.
@@ -90,6 +94,39 @@ public class Client {
 
     public void localAddress(String localAddress) {
         this.localAddress = localAddress;
+    }
+
+    /** The ACL user the client runs its commands as (CLIENT LIST's {@code user}). */
+    public String user() {
+        return user;
+    }
+
+    /**
+     * True once the client has authenticated, or from the start if the default user needed no
+     * password when it connected (as Redis decides it at connect time).
+     */
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    /** AUTH or HELLO AUTH succeeded: from now on the client runs as {@code user}. */
+    public void authenticatedAs(String user) {
+        this.user = user;
+        this.authenticated = true;
+    }
+
+    /**
+     * True while the client must still authenticate: the limits before authentication hold for
+     * it (at most 10 arguments of 16 KB, Redis's answer to CVE-2021-32675).
+     */
+    public boolean mustAuthenticate() {
+        return !authenticated && authRequired.getAsBoolean();
+    }
+
+    /** Set when the connection opens: whether it starts authenticated, and whether the service requires it. */
+    void startAuthenticated(boolean authenticated, java.util.function.BooleanSupplier authRequired) {
+        this.authenticated = authenticated;
+        this.authRequired = authRequired;
     }
 
     /** Set by the connection that carries this client: how {@link #disconnect} closes it. */

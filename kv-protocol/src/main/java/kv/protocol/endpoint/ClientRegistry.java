@@ -17,6 +17,7 @@ public class ClientRegistry<C extends Client> {
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong rejectedConnections = new AtomicLong();
     private final BiFunction<Long, String, C> factory;
+    private volatile java.util.function.BooleanSupplier authRequired = () -> false;
 
     /** @param factory makes a client from its id and address */
     public ClientRegistry(BiFunction<Long, String, C> factory) {
@@ -25,9 +26,15 @@ public class ClientRegistry<C extends Client> {
 
     public C open(String address) {
         C client = factory.apply(nextId.incrementAndGet(), address);
+        client.startAuthenticated(!authRequired.getAsBoolean(), authRequired);
         connected.put(client.id(), client);
         totalConnections.incrementAndGet();
         return client;
+    }
+
+    /** Whether the service requires a password now (see {@link AccessControl}): new clients start unauthenticated then. */
+    void authRequired(java.util.function.BooleanSupplier rule) {
+        this.authRequired = rule;
     }
 
     public void close(C client) {

@@ -30,16 +30,24 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
     private final String server;
     private final ClientRegistry<C> clients;
     private final Collection<CommandSpec> commands;
+    private final AccessControl access;
+    private final AclCommands acl;
 
     /**
      * @param server what HELLO names as the server
      * @param clients the connected clients, for CLIENT LIST
      * @param commands the commands the service answers, for COMMAND
+     * @param access the service's users, for AUTH, HELLO AUTH and ACL
      */
-    protected ConnectionCommandGroup(String server, ClientRegistry<C> clients, Collection<CommandSpec> commands) {
+    @SuppressWarnings("unchecked")
+    protected ConnectionCommandGroup(String server, ClientRegistry<C> clients, Collection<CommandSpec> commands,
+                                     AccessControl access) {
         this.server = server;
         this.clients = clients;
         this.commands = commands;
+        this.access = access;
+        this.acl = new AclCommands(access);
+        access.describeClientsWith(client -> line((C) client));
     }
 
     @Override
@@ -55,6 +63,13 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         handlers.put("command", (request, client) -> CommandIntrospection.reply(request, commands));
         handlers.put("client", this::client);
         handlers.put("reset", this::reset);
+        handlers.put("auth", (request, client) -> acl.auth(request, client, aclContext(client)));
+        handlers.put("acl", (request, client) -> acl.acl(request, client));
+    }
+
+    /** ACL LOG's context of a command {@code client} sends now: {@code multi} inside MULTI, else {@code toplevel}. */
+    protected String aclContext(C client) {
+        return multi(client) >= 0 ? "multi" : "toplevel";
     }
 
     /**
@@ -104,8 +119,18 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
     /** {@code HELLO [protover [SETNAME name]]}: switches the connection's protocol version. */
     RespValue hello(Request request, C client) {
         Hello hello = Hello.parse(request, client.protocol());
+        if (hello.username() != null && (hello.error() == null || hello.authFirst())) {
+            RespValue failed = access.authenticate(client, hello.username(), hello.password(), request.argString(0),
+                    aclContext(client));
+            if (failed != null) {
+                return failed;
+            }
+        }
         if (hello.error() != null) {
             return hello.error();
+        }
+        if (!client.authenticated() && access.users().authRequired()) {
+            return Hello.NOAUTH;
         }
         client.protocol(hello.protocol());
         if (hello.name() != null) {
@@ -211,6 +236,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         String address = null;
         String localAddress = null;
         String type = null;
+        String user = null;
         boolean skipMe = true;
         for (int i = 2; i < request.size(); i += 2) {
             String value = request.argString(i + 1);
@@ -237,9 +263,10 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                     }
                 }
                 case "user" -> {
-                    if (!value.equals("default")) {
+                    if (access.users().get(value) == null) {
                         return Replies.error("ERR No such user '" + value + "'");
                     }
+                    user = value;
                 }
                 case "addr" -> address = value;
                 case "laddr" -> localAddress = value;
@@ -263,7 +290,8 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         for (C each : clients.all()) {
             boolean pubsub = each.subscriptions().active();
             if ("none".equals(type) || "normal".equals(type) && pubsub || "pubsub".equals(type) && !pubsub || id != 0 && each.id() != id || address != null && !each.address().equals(address)
-                    || localAddress != null && !each.localAddress().equals(localAddress) || skipMe && each == self) {
+                    || localAddress != null && !each.localAddress().equals(localAddress) || skipMe && each == self
+                    || user != null && !each.user().equals(user)) {
                 continue;
             }
             close(each, self);
@@ -314,7 +342,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 .append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
                 .append(" obl=0 oll=0 omem=0 tot-mem=0 events=r")
                 .append(" cmd=").append(client.lastCommand())
-                .append(" user=default")
+                .append(" user=").append(client.user())
                 .append(" redir=").append(redirect(client))
                 .append(" resp=").append(client.protocol());
         describe(client, line);

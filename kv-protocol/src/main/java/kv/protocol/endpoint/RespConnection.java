@@ -102,6 +102,7 @@ public class RespConnection<S> extends LoopConnection {
         this.address = addressOf(channel.socket());
         if (session instanceof Client client) {
             client.subscriptions().target(this::offerPush);
+            input.unauthenticatedWhile(client::mustAuthenticate);
         }
     }
 

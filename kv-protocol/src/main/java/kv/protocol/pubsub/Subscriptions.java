@@ -181,6 +181,20 @@ public final class Subscriptions {
         }
     }
 
+    /** The channels subscribed to (ACL SETUSER closes a subscriber whose user loses one). */
+    public synchronized List<byte[]> channelNames() {
+        List<byte[]> names = new ArrayList<>();
+        channels.forEach(channel -> names.add(channel.bytes()));
+        return names;
+    }
+
+    /** The patterns subscribed to. */
+    public synchronized List<byte[]> patternNames() {
+        List<byte[]> names = new ArrayList<>();
+        patterns.forEach(pattern -> names.add(pattern.bytes()));
+        return names;
+    }
+
     /** The names subscribed to, channels first, for tests. */
     public synchronized List<byte[]> names() {
         List<byte[]> names = new ArrayList<>();

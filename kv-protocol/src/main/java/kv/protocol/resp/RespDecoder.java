@@ -38,6 +38,11 @@ public final class RespDecoder {
     /** Most elements an array gets room for before they arrive (as Redis 7 sizes a command's argv). */
     private static final int FIRST_ELEMENTS = 1024;
 
+    /** Most arguments of a request from a client that must still authenticate (Redis CVE-2021-32675). */
+    public static final int UNAUTHENTICATED_ARGS = 10;
+    /** Longest argument of a request from a client that must still authenticate. */
+    public static final int UNAUTHENTICATED_BULK = 16 * 1024;
+
     private final RespLimits limits;
     /** The limits read on every request, kept where the decoding loop reads them. */
     private final long maxBulkBytes;
@@ -200,9 +205,15 @@ public final class RespDecoder {
                             return suspend(p, Step.NUMBER);
                         }
                         if (p.type == '*') {
+                            if (p.number > UNAUTHENTICATED_ARGS && in.unauthenticated()) {
+                                throw new RespProtocolException("unauthenticated multibulk length");
+                            }
                             arrayLength(p);
                             step = Step.TYPE;
                             continue;
+                        }
+                        if (p.number > UNAUTHENTICATED_BULK && in.unauthenticated()) {
+                            throw new RespProtocolException("unauthenticated bulk length");
                         }
                         byte[] whole = argumentLength(in, p);
                         if (whole != null) {

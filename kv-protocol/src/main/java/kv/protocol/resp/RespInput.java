@@ -49,6 +49,21 @@ public final class RespInput extends InputStream {
     private long reserved;
     /** True once the budget refused this input more: its client is being closed. */
     private boolean refused;
+    /** True while its client has not authenticated and must: the decoder's smaller limits hold. */
+    private java.util.function.BooleanSupplier unauthenticated = () -> false;
+
+    /**
+     * While {@code unauthenticated} says so, a request may have at most
+     * {@link RespDecoder#UNAUTHENTICATED_ARGS} arguments of at most
+     * {@link RespDecoder#UNAUTHENTICATED_BULK} bytes (Redis's limits before AUTH).
+     */
+    public void unauthenticatedWhile(java.util.function.BooleanSupplier unauthenticated) {
+        this.unauthenticated = unauthenticated;
+    }
+
+    boolean unauthenticated() {
+        return unauthenticated.getAsBoolean();
+    }
 
     public RespInput(InputStream source) {
         this(source, 16 * 1024);

@@ -29,7 +29,8 @@ class ConnectionCommandGroupTest {
     private final Map<String, CommandHandler<Session>> handlers = new HashMap<>();
 
     ConnectionCommandGroupTest() {
-        new ConnectionCommandGroup<Session>("kv-test", clients, List.of(CommandTable.get("get"))) {
+        new ConnectionCommandGroup<Session>("kv-test", clients, List.of(CommandTable.get("get")),
+                new AccessControl(kv.protocol.acl.Users.open(), clients)) {
             @Override
             protected RespValue client(String subcommand, Request request, Session session) {
                 if (!subcommand.equals("flag")) {

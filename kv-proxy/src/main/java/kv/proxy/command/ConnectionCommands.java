@@ -5,6 +5,7 @@ import java.util.Map;
 import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
+import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ClientRegistry;
 import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
@@ -22,10 +23,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
 
-    public ConnectionCommands(ClientRegistry<ClientSession> clients) {
+    public ConnectionCommands(ClientRegistry<ClientSession> clients, AccessControl access) {
         // COMMAND lists what kv-proxy answers: every spec not marked "proxy": "none".
         super("kv-proxy", clients, CommandTable.all().stream()
-                .filter(spec -> spec.kv().proxy() != KvTraits.ProxyRoute.NONE).toList());
+                .filter(spec -> spec.kv().proxy() != KvTraits.ProxyRoute.NONE).toList(), access);
     }
 
     @Override

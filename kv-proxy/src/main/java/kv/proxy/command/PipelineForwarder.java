@@ -209,7 +209,8 @@ public class PipelineForwarder {
             // A transaction is open: everything goes through it, on a worker (its connection blocks).
             return offload(session, () -> dispatcher.dispatch(payload, session));
         }
-        if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()) {
+        if (payload instanceof Request request && forwardable(request) && !session.controlsReplies()
+                && dispatcher.admits(List.of(request), session)) {
             session.lastCommand(CommandTable.lookup(request.arg(0)).name()); // CLIENT LIST's cmd
             return forwardOrDefer(new Run(session, List.of(request), true));
         }
@@ -222,7 +223,8 @@ public class PipelineForwarder {
     /** A client's pipelined batch. */
     public Response dispatch(RequestBatch batch, ClientSession session) {
         if (batch.malformed() == null && !session.controlsReplies() && !session.pinned() && !session.subscriberMode()
-                && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()) {
+                && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()
+                && dispatcher.admits(batch.requests(), session)) {
             if (!batch.requests().isEmpty()) {
                 session.lastCommand(CommandTable.lookup(batch.requests().get(batch.requests().size() - 1).arg(0)).name());
             }
@@ -362,6 +364,11 @@ public class PipelineForwarder {
             }
             // CLIENT REPLY, or a transaction open (MULTI, WATCH): one by one.
             int end = session.controlsReplies() || session.pinned() || session.subscriberMode() ? i : runEnd(requests, i, 2);
+            for (int j = i; j < end; j++) {
+                if (!dispatcher.admits(List.of(requests.get(j)), session)) {
+                    end = j; // a refused request is answered by the dispatcher, never forwarded
+                }
+            }
             if (end == i) {
                 Response.Ready reply = dispatcher.dispatch(requests.get(i), session);
                 reply.addTo(replies);

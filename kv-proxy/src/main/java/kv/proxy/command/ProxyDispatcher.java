@@ -9,6 +9,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
+import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -37,12 +38,15 @@ public class ProxyDispatcher {
     private final Map<String, CommandHandler<ClientSession>> handlers = new HashMap<>();
     private final TransactionCommands transactions;
     private final PubSubCommands pubsub;
+    /** NOAUTH and NOPERM, before the cache, a backend or a transaction sees the request. */
+    private final AccessControl access;
 
     /**
      * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
      * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
      */
-    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups) {
+    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups, AccessControl access) {
+        this.access = access;
         this.transactions = groups.stream().filter(TransactionCommands.class::isInstance)
                 .map(TransactionCommands.class::cast).findFirst().orElse(null);
         this.pubsub = groups.stream().filter(PubSubCommands.class::isInstance)
@@ -75,6 +79,11 @@ public class ProxyDispatcher {
         if (transactions == null || session.controlsReplies()) {
             return List.of();
         }
+        for (Request request : requests) {
+            if (refusal(request, session) != null) {
+                return List.of(); // one by one, each through the check
+            }
+        }
         List<RespValue> values = transactions.queueAll(requests, session);
         List<Reply> replies = new java.util.ArrayList<>(values.size());
         for (RespValue value : values) {
@@ -100,6 +109,10 @@ public class ProxyDispatcher {
         if (payload instanceof MalformedRequest malformed) {
             return new Reply(Replies.protocolError(malformed.detail()), session.protocol(), true);
         }
+        RespValue refused = refusal((Request) payload, session);
+        if (refused != null) {
+            return new Reply(refused, session.protocol(), session.closeRequested());
+        }
         if (pubsub != null) {
             Response.Ready decided = pubsub.dispatch((Request) payload, session); // several confirmations; subscriber mode
             if (decided != null) {
@@ -123,6 +136,36 @@ public class ProxyDispatcher {
             return pubsub.confirmations(request, session);
         }
         return List.of(execute(request, session));
+    }
+
+    /**
+     * The access check for a known command of legal arity (the others are answered as before):
+     * Redis's order, the unknown-command and arity errors first.
+     */
+    private RespValue refusal(Request request, ClientSession session) {
+        CommandSpec spec = CommandTable.get(request.name());
+        if (spec == null || !spec.acceptsArity(request.size())) {
+            return null;
+        }
+        RespValue denied = access.refusal(session, spec, request, session.pinned() ? "multi" : "toplevel");
+        if (denied != null) {
+            session.lastCommand(ConnectionCommandGroup.commandName(spec, request));
+        }
+        return denied;
+    }
+
+    /**
+     * True if every one of {@code requests} passes the access check: the forwarder's fast path
+     * (the cache, a backend pipeline) takes only those; the others come here and are refused.
+     */
+    public boolean admits(List<Request> requests, ClientSession session) {
+        for (Request request : requests) {
+            CommandSpec spec = CommandTable.get(request.name());
+            if (spec != null && !access.allows(session, spec, request)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     RespValue execute(Request request, ClientSession session) {

@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Settings and the clock the cache's TTL reads. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ProxyProperties.class)
+@EnableConfigurationProperties({ProxyProperties.class, AccessProperties.class})
 class ProxyConfiguration {
 
     /** The cache's clock; tests replace it to advance time instead of sleeping. */

@@ -20,7 +20,12 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
     private final int maxClients;
     private final OutputBufferLimit pubSubLimit;
 
-    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit) {
+    /** Protected mode's refusal of a new connection, or null (see AccessControl#refusalAtConnect). */
+    private final java.util.function.Function<java.net.Socket, String> gate;
+
+    ProxyConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit,
+                           java.util.function.Function<java.net.Socket, String> gate) {
+        this.gate = gate;
         this.registry = registry;
         this.maxClients = maxClients;
         this.pubSubLimit = pubSubLimit;
@@ -40,6 +45,12 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
         if (full) {
             registry.rejected();
             connection.reject("ERR max number of clients reached");
+        }
+        else {
+            String denied = gate.apply(channel.socket());
+            if (denied != null) {
+                connection.reject(denied);
+            }
         }
         session.onDisconnect(connection::close);
         session.onPush(connection::pushInOrder);

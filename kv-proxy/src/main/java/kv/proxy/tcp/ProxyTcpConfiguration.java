@@ -37,9 +37,11 @@ class ProxyTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
-                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance, Environment environment) {
+                                                       PipelineForwarder forwarder, RoundMaintenance cacheMaintenance, Environment environment,
+                                                       kv.protocol.endpoint.AccessControl access) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), properties.limits().pubsubLimit()), RespLimits.DEFAULTS, properties.ioThreads());
+                properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), properties.limits().pubsubLimit(),
+                        access::refusalAtConnect), RespLimits.DEFAULTS, properties.ioThreads());
         factory.setQueryBudget(new QueryBudget(properties.limits().queryBufferBytes(), "kv.proxy.limits.query-buffers"));
         factory.setOutputLimit(properties.limits().clientOutputBuffer().toBytes());
         // GET misses and SETs of every client of a round go to the backends together, one

@@ -29,8 +29,11 @@ class ProxyDispatcherTest {
         }
     };
 
-    private final ClientSession session = ClientSession.registry().open("127.0.0.1:1");
-    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND));
+    private static final kv.protocol.endpoint.ClientRegistry<ClientSession> CLIENTS = ClientSession.registry();
+    private static final kv.protocol.endpoint.AccessControl ACCESS = new kv.protocol.endpoint.AccessControl(
+            kv.protocol.acl.Users.open(), CLIENTS);
+    private final ClientSession session = CLIENTS.open("127.0.0.1:1");
+    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND), ACCESS);
 
     @Test
     void aCommandOutsideTheTableIsRefusedNamingTheProxy() {
@@ -44,7 +47,7 @@ class ProxyDispatcherTest {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.remove("get");
         };
-        assertThatThrownBy(() -> new ProxyDispatcher(List.of(withoutGet)))
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(withoutGet), ACCESS))
                 .hasMessageContaining("'get'").hasMessageContaining("no handler in kv-proxy");
     }
 
@@ -54,7 +57,7 @@ class ProxyDispatcherTest {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.put("nosuchcmd", (request, s) -> Replies.OK);
         };
-        assertThatThrownBy(() -> new ProxyDispatcher(List.of(extra))).hasMessageContaining("nosuchcmd");
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(extra), ACCESS)).hasMessageContaining("nosuchcmd");
     }
 
     @Test
@@ -77,7 +80,7 @@ class ProxyDispatcherTest {
     @Test
     void clientReplyOffWithholdsEveryReplyUntilOnAndSkipOnlyTheNextOne() {
         ProxyDispatcher dispatcher = new ProxyDispatcher(
-                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(ClientSession.registry())));
+                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(CLIENTS, ACCESS)), ACCESS);
         assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "OFF"), session)).isSameAs(ReplyBatch.NONE);
         assertThat(dispatcher.dispatch(Request.of("PING"), session)).isSameAs(ReplyBatch.NONE);
         assertThat(dispatcher.dispatch(Request.of("NOSUCHCMD"), session)).as("errors too").isSameAs(ReplyBatch.NONE);

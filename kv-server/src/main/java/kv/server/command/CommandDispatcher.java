@@ -20,6 +20,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.endpoint.PubSubCommandGroup;
 import kv.protocol.resp.Replies;
@@ -72,14 +73,17 @@ public class CommandDispatcher {
     /** Keeps other clients' commands out while a script runs (see ScriptGate). */
     private final ScriptGate gate;
     private final ExpiryCycle expiry;
+    /** NOAUTH and NOPERM, before anything runs or is queued. */
+    private final AccessControl access;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
                              WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
-                             ScriptGate gate, ExpiryCycle expiry) {
+                             ScriptGate gate, ExpiryCycle expiry, AccessControl access) {
         this.expiry = expiry;
+        this.access = access;
         this.background = background;
         this.gate = gate;
         this.invalidations = invalidations;
@@ -158,6 +162,11 @@ public class CommandDispatcher {
         }
         String fullName = ConnectionCommandGroup.commandName(command.spec(), request);
         session.lastCommand(fullName);
+        RespValue denied = access.refusal(session, command.spec(), request, session.inMulti() ? "multi" : "toplevel");
+        if (denied != null) {
+            command.stats().rejected();
+            return refuseAccess(name, denied, session);
+        }
         RespValue refused = PubSubCommandGroup.refusal(name, fullName, session); // RESP2 subscriber mode
         if (refused != null) {
             command.stats().rejected();
@@ -184,6 +193,21 @@ public class CommandDispatcher {
             }
         }
         return waitForScript(command, request, session);
+    }
+
+    /**
+     * A refused command inside MULTI makes EXEC abort; a refused EXEC itself discards the
+     * transaction and answers EXECABORT with the reason, as Redis's {@code rejectCommand}.
+     */
+    private static RespValue refuseAccess(String name, RespValue denied, ClientSession session) {
+        if (session.inMulti()) {
+            session.refuseQueue();
+        }
+        if (name.equals("exec")) {
+            session.endMulti();
+            return Replies.error("EXECABORT Transaction discarded because of: " + ((RespValue.Error) denied).message());
+        }
+        return denied;
     }
 
     /** A script runs: this command waits for it (answered later), or is refused with BUSY past the threshold. */
@@ -280,6 +304,15 @@ public class CommandDispatcher {
      * so the unit goes on. Returns the command's reply.
      */
     public RespValue runInUnit(Request request, ClientSession session) {
+        return runInUnit(request, session, "lua");
+    }
+
+    /**
+     * {@link #runInUnit(Request, ClientSession)} with the user's permissions checked again, as
+     * Redis checks them at EXEC ({@code aclContext} {@code multi}) and at each {@code redis.call}
+     * ({@code lua}): the user may have changed since the command was queued.
+     */
+    public RespValue runInUnit(Request request, ClientSession session, String aclContext) {
         processed.increment();
         String name = request.name();
         Command command = commands.get(name);
@@ -289,6 +322,12 @@ public class CommandDispatcher {
         if (!command.spec().acceptsArity(request.size())) {
             command.stats().rejected();
             return Replies.wrongArity(name);
+        }
+        kv.protocol.acl.Denial denial = access.denial(session, command.spec(), request);
+        if (denial != null) {
+            access.record(session, denial, aclContext);
+            command.stats().rejected();
+            return Replies.error(unitDenial(denial, aclContext));
         }
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
@@ -302,6 +341,25 @@ public class CommandDispatcher {
             reply = failure(name, e);
         }
         return counted(command, start, reply);
+    }
+
+    /** Redis's texts for a command refused inside EXEC ({@code multi}) or a script ({@code lua}). */
+    private static String unitDenial(kv.protocol.acl.Denial denial, String context) {
+        if (context.equals("multi")) {
+            return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call."
+                    + " This command is no longer allowed for the following reason: " + switch (denial.reason()) {
+                        case COMMAND -> "no permission to execute the command or subcommand";
+                        case KEY -> "no permission to touch the specified keys";
+                        case CHANNEL -> "no permission to access one of the channels used as arguments";
+                        default -> "no permission";
+                    };
+        }
+        return "ERR " + switch (denial.reason()) {
+            case COMMAND -> "The user executing the script can't run this command or subcommand";
+            case KEY -> "The user executing the script can't access at least one of the keys mentioned in the command";
+            case CHANNEL -> "The user executing the script can't publish to the channel mentioned in the command";
+            default -> "The user executing the script is lacking the permissions for the command";
+        };
     }
 
     private CompletableFuture<RespValue> runInBackground(Command command, Callable<RespValue> work, long start,

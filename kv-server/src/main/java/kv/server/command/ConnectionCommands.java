@@ -6,6 +6,7 @@ import java.util.Map;
 
 import kv.protocol.command.CommandHandler;
 import kv.protocol.command.CommandTable;
+import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
@@ -28,8 +29,9 @@ public class ConnectionCommands extends ConnectionCommandGroup<ClientSession> {
     private final KeyWatches watches;
     private final ClientRegistry<ClientSession> clients;
 
-    public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations, KeyWatches watches) {
-        super("kv", clients, CommandTable.all());
+    public ConnectionCommands(ClientRegistry<ClientSession> clients, InvalidationHub invalidations, KeyWatches watches,
+                              AccessControl access) {
+        super("kv", clients, CommandTable.all(), access);
         this.invalidations = invalidations;
         this.watches = watches;
         this.clients = clients;

@@ -87,7 +87,7 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
                 watches.unwatch(session); // as soon as possible: its own writes need not be heard
                 List<RespValue> replies = new ArrayList<>(queued.size());
                 for (Request each : queued) {
-                    replies.add(commands.runInUnit(each, session));
+                    replies.add(commands.runInUnit(each, session, "multi"));
                 }
                 return new RespValue.Array(replies);
             });

@@ -20,7 +20,12 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
     private final int maxClients;
     private final OutputBufferLimit pubSubLimit;
 
-    KvConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit) {
+    /** Protected mode's refusal of a new connection, or null (see AccessControl#refusalAtConnect). */
+    private final java.util.function.Function<java.net.Socket, String> gate;
+
+    KvConnectionSupport(ClientRegistry<ClientSession> registry, int maxClients, OutputBufferLimit pubSubLimit,
+                        java.util.function.Function<java.net.Socket, String> gate) {
+        this.gate = gate;
         this.registry = registry;
         this.maxClients = maxClients;
         this.pubSubLimit = pubSubLimit;
@@ -41,6 +46,12 @@ final class KvConnectionSupport implements RespServerConnectionFactory.Connectio
         if (full) {
             registry.rejected();
             connection.reject("ERR max number of clients reached");
+        }
+        else {
+            String denied = gate.apply(channel.socket());
+            if (denied != null) {
+                connection.reject(denied);
+            }
         }
         session.pushSink(connection::push, connection::tryPush);
         session.abortWith(connection::close);

@@ -35,10 +35,12 @@ class ServerTcpConfiguration {
 
     @Bean
     RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry<ClientSession> registry,
-                                                    WriteBatcher batcher, PubSubProperties pubSub, Environment environment) {
+                                                    WriteBatcher batcher, PubSubProperties pubSub, Environment environment,
+                                                    kv.protocol.endpoint.AccessControl access) {
         KvServerProperties.Limits limits = properties.limits();
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
-                properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit()),
+                properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit(),
+                        access::refusalAtConnect),
                 new RespLimits(limits.maxBulk().toBytes(), limits.maxArgs(), (int) limits.maxInline().toBytes(), 1),
                 properties.ioThreads());
         factory.setQueryBudget(new QueryBudget(limits.queryBufferBytes(), "kv.server.limits.query-buffers"));

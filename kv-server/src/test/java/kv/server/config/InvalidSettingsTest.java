@@ -44,4 +44,13 @@ class InvalidSettingsTest {
                 .contains("kv.server.io-threads=0: must be greater than or equal to 1")
                 .contains("kv.server.limits.max-args=0: must be greater than or equal to 1");
     }
+
+    @Test
+    void anErrorInTheAclFileStopsStartUpWithItsLineNumber() throws java.io.IOException {
+        Path users = data.resolveSibling(data.getFileName() + "-users.acl");
+        java.nio.file.Files.writeString(users, "user alice on >pw ~a:* +get\nuser bob on bogus\n");
+        assertThatThrownBy(() -> start("--kv.server.port=0", "--kv.server.acl-file=" + users))
+                .hasStackTraceContaining("kv.server.acl-file " + users + ": " + users
+                        + ":2: Syntax error. WARNING: ACL errors detected");
+    }
 }

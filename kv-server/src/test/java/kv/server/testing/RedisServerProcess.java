@@ -30,8 +30,8 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
-     * With more of redis-server's flags ({@code --requirepass}, {@code --tls-port} ...); the
-     * plain port, on which the test waits for it to listen, is still open.
+     * With more of redis-server's flags ({@code --requirepass}, {@code --aclfile path},
+     * {@code --tls-port} ...); the plain port, on which the test waits for it to listen, is still open.
      */
     public static RedisServerProcess start(List<String> flags) throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "redis-server is not installed");
