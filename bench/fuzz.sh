@@ -9,6 +9,7 @@
 #   replies     RespDecoder, replies (kv-proxy's backends, kv-client)
 #   inline      InlineSplitter (inline commands)
 #   glob        Glob against Redis's recursive matcher
+#   acl         the ACL rule parser (ACL SETUSER, the ACL file)
 #   dispatcher  the whole kv-server behind its RESP port
 #
 # The corpus each run grows is kept in MODULE/.cifuzz-corpus/ (git ignores it), so a later run
@@ -20,7 +21,7 @@ set -uo pipefail
 DURATION=${1:-10m}
 [ $# -gt 0 ] && shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(requests replies inline glob dispatcher)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(requests replies inline glob acl dispatcher)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 
@@ -30,13 +31,14 @@ target() {
         replies) echo "kv-protocol ReplyDecoderFuzzTest kv-protocol/src/test/resources/kv/protocol/resp/ReplyDecoderFuzzTestInputs" ;;
         inline) echo "kv-protocol InlineSplitterFuzzTest kv-protocol/src/test/resources/kv/protocol/resp/InlineSplitterFuzzTestInputs" ;;
         glob) echo "kv-protocol GlobFuzzTest kv-protocol/src/test/resources/kv/protocol/GlobFuzzTestInputs" ;;
+        acl) echo "kv-protocol AclRulesFuzzTest kv-protocol/src/test/resources/kv/protocol/acl/AclRulesFuzzTestInputs" ;;
         dispatcher) echo "kv-server DispatcherFuzzTest kv-server/src/test/resources/kv/server/DispatcherFuzzTestInputs" ;;
         *) return 1 ;;
     esac
 }
 
 for name in "${TARGETS[@]}"; do
-    target "$name" >/dev/null || { echo "unknown target: $name (requests replies inline glob dispatcher)" >&2; exit 2; }
+    target "$name" >/dev/null || { echo "unknown target: $name (requests replies inline glob acl dispatcher)" >&2; exit 2; }
 done
 
 if [[ " ${TARGETS[*]} " == *" dispatcher "* ]]; then # kv-server builds against the installed kv-protocol

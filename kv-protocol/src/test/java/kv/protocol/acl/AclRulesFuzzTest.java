@@ -11,19 +11,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Fuzzes the ACL rule parser ({@link AclRules#parse}, what ACL SETUSER and the ACL file read):
  * any line gives a user or an {@link AclException} with Redis's reason, nothing else; and a user,
  * written back as ACL LIST writes it, parses to the same user (written the same way).
- *
- * <p>To merge after the acl branch (this folder is not compiled): move it to src/test/java, add
- * the inputs folder {@code AclRulesFuzzTestInputs/aclRulesParseOrFailWithRedisReason/} with a few
- * lines from the ACL file tests, and call it from {@code ProtocolFuzzTest} (and copy its inputs
- * there in kv-protocol's pom) so that the short run in verify covers it.
  */
-class AclRulesFuzzTest {
+public class AclRulesFuzzTest {
 
     @FuzzTest
     @DictionaryEntries({"user ", "on", "off", ">", "<", "#", "!", "~", "%R~", "%W~", "%RW~", "&", "+@", "-@", "+", "-",
             "|", "allkeys", "allchannels", "allcommands", "nocommands", "resetkeys", "resetchannels", "resetpass",
             "nopass", "reset", "(", ")", "\"", "@all", "@read", "@dangerous"})
-    void aclRulesParseOrFailWithRedisReason(byte[] input) {
+    public void aclRulesParseOrFailWithRedisReason(byte[] input) {
         String line = new String(input, StandardCharsets.UTF_8);
         User user;
         try {
