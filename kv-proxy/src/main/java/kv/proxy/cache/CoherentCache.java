@@ -285,6 +285,20 @@ public class CoherentCache {
     }
 
     /**
+     * A GET of a key that an earlier GET of the same pipeline read, with no write of that
+     * pipeline between them: the earlier answer, counted as a hit when it came through the cache
+     * (as waiting on that GET's fetch would). Never read anew: a later write of the pipeline may
+     * have reached the backend by now.
+     */
+    public Read again(PendingRead pending, Read earlier) {
+        if (pending.future == null) {
+            return new Read(earlier.reply(), false); // not cached (bypassed) either time
+        }
+        stats.hits.increment();
+        return new Read(earlier.reply(), true);
+    }
+
+    /**
      * True if {@code value} was fetched under the invalidation stream still subscribed. An absent
      * key's fetch leaves no value, only its placeholder completed with null, and so no generation:
      * a read that waited on it checks the generation it began under instead. That is as strict,
@@ -316,7 +330,8 @@ public class CoherentCache {
      * When an entry read at {@code sentAt} must no longer be served, from the backend's reply to
      * {@code PTTL key}: -1 no TTL; -2 the key went between the GET and the PTTL (due at once, its
      * invalidation is on the way); an error (a backend without PTTL) no bound known, as before.
-     * A key with a TTL is due a millisecond early, for PTTL's rounding to whole milliseconds.
+     * A key with a TTL is due a millisecond early, for PTTL's rounding to whole milliseconds; one
+     * whose TTL is beyond the ticker's range is never due.
      */
     private static long expiresAt(RespValue ttl, long sentAt) {
         if (ttl instanceof RespValue.Integer millis) {
@@ -326,7 +341,10 @@ public class CoherentCache {
             if (millis.value() < 0) {
                 return sentAt; // gone already
             }
-            return sentAt + TimeUnit.MILLISECONDS.toNanos(millis.value() - 1);
+            long due = sentAt + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis.value() - 1));
+            // A TTL beyond the ticker's range (EXPIRE k 9223372036854775: PTTL's 9.2e15 ms is
+            // Long.MAX_VALUE ns) overflows the sum: no bound the cache could tell, as for no TTL.
+            return due < sentAt ? CachedValue.NEVER : due;
         }
         return CachedValue.NEVER;
     }

@@ -3,6 +3,7 @@ package kv.proxy.command;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -178,16 +179,22 @@ public class PipelineForwarder {
             return false;
         }
 
-        /** The reply to the whole run, once every backend reply is in. */
+        /**
+         * The reply to the whole run, once every backend reply is in. A key read twice in the run
+         * gets its first read's answer both times: no write of the run comes between them (see
+         * {@link #begin}), while the cache, asked again, might read the key anew (a value gone
+         * stale or due meanwhile) and see a write that the run sends after the second GET.
+         */
         Response.Ready reply() {
             List<Reply> out = new ArrayList<>(requests.size());
+            Map<ByteBuffer, CoherentCache.Read> firstReads = new HashMap<>();
             for (int i = 0; i < requests.size(); i++) {
-                out.add(new Reply(answer(i), session.protocol(), false));
+                out.add(new Reply(answer(i, firstReads), session.protocol(), false));
             }
             return single ? out.get(0) : new ReplyBatch(out);
         }
 
-        private RespValue answer(int i) {
+        private RespValue answer(int i, Map<ByteBuffer, CoherentCache.Read> firstReads) {
             if (behindWrite[i] && !unreachable[i]) {
                 return KeyCommands.marked(new CoherentCache.Read(replies[i], false), session);
             }
@@ -195,7 +202,11 @@ public class PipelineForwarder {
                 return replies[i]; // a SET's reply, or the error of a failed fetch
             }
             try {
-                return KeyCommands.marked(cache.finish(reads[i], replies[i]), session);
+                ByteBuffer key = ByteBuffer.wrap(requests.get(i).arg(1));
+                CoherentCache.Read first = firstReads.get(key);
+                CoherentCache.Read read = first != null ? cache.again(reads[i], first) : cache.finish(reads[i], replies[i]);
+                firstReads.putIfAbsent(key, read);
+                return KeyCommands.marked(read, session);
             }
             catch (BackendUnavailableException e) {
                 return Replies.error(e.getMessage());
