@@ -16,8 +16,11 @@ final class ReplyComparator {
 
     /** TTL and EXPIRETIME: the targets run a command moments apart, and Redis rounds to the nearest second. */
     static final long SECONDS_TOLERANCE = 1;
-    /** PTTL and PEXPIRETIME: the targets run a command moments apart (a GC pause included). */
-    static final long MILLIS_TOLERANCE = 500;
+    /**
+     * PTTL and PEXPIRETIME: the targets run a command moments apart (a GC pause included); on a
+     * loaded 2-core machine kv-proxy's PTTL came 666 ms after Redis's (load average 24).
+     */
+    static final long MILLIS_TOLERANCE = 1500;
 
     /** A reply difference that is accepted, and why. */
     record Normalisation(String name, String reason, BiPredicate<Reply, Reply> equivalent) {
