@@ -1,6 +1,7 @@
 package kv.server.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -43,8 +44,10 @@ class SecretsNeverShownTest {
     static final String TLS_KEY_PASS = "pw-tls-key-e03b";
     static final String BACKEND_PASSWORD = "pw-backend-77d0";
     static final String URL_PASSWORD = "pw-in-url-19fe";
+    /** A client's wrong AUTH: logged and counted as a failure, never written out. */
+    static final String WRONG_PASSWORD = "pw-wrong-auth-3b9d";
     private static final List<String> SECRETS = List.of(REQUIREPASS, MASTERAUTH, TLS_KEY_PASS, BACKEND_PASSWORD,
-            URL_PASSWORD, Actuator.PASSWORD);
+            URL_PASSWORD, WRONG_PASSWORD, Actuator.PASSWORD);
 
     @TempDir
     static Path dataDir;
@@ -85,6 +88,7 @@ class SecretsNeverShownTest {
     @Test
     void infoAndConfigGetShowNoSecret() {
         try (Jedis jedis = new Jedis("127.0.0.1", resp.getPort(), 10_000)) {
+            jedis.auth(REQUIREPASS);
             assertNoSecretIn(jedis.info("everything"));
             StringBuilder config = new StringBuilder();
             jedis.configGet("*").forEach((name, value) -> config.append(name).append('=').append(value).append('\n'));
@@ -96,6 +100,8 @@ class SecretsNeverShownTest {
     @Test
     void theLogShowsNoSecret(CapturedOutput output) {
         try (Jedis jedis = new Jedis("127.0.0.1", resp.getPort(), 10_000)) {
+            assertThatThrownBy(() -> jedis.auth(WRONG_PASSWORD)).hasMessageContaining("WRONGPASS");
+            jedis.auth(REQUIREPASS);
             jedis.ping();
         }
         new Actuator(httpPort).getAuthenticated("/actuator/env");
