@@ -15,10 +15,12 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import kv.proxy.testing.ProxyRunner;
+import kv.proxy.testing.RedisServerProcess;
 import kv.server.testing.KvServerProcess;
 import kv.server.testing.TestCertificates;
 import kv.server.testing.TlsClients;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,8 @@ import redis.clients.jedis.Jedis;
  * kv-server that speaks TLS only to it and knows it as its ACL user {@code backend}
  * ({@code rediss://backend:password@localhost:port}). Wrong passwords get Redis's WRONGPASS,
  * missing permissions Redis's NOPERM, and a key a user may not read is never answered from the
- * proxy's cache.
+ * proxy's cache. The same Lettuce client also goes through a proxy in front of Debian's
+ * redis-server over TLS, as an ACL user of Redis's.
  */
 class AclUsersOverTlsThroughTheProxyTest {
 
@@ -176,6 +179,42 @@ class AclUsersOverTlsThroughTheProxyTest {
             assertThatThrownBy(() -> alice.mget("app:any", "secret:cached")).hasMessage(
                     "NOPERM this user has no permissions to access one of the keys used as arguments");
             assertThat(proxy.cache().stats().hits()).as("no cache read for alice").isEqualTo(hits + 1);
+        }
+    }
+
+    @Test
+    void lettuceOverTlsThroughTheProxyReachesRedisOverTlsAsRedisUser() throws Exception {
+        Assumptions.assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
+        int redisTlsPort = KvServerProcess.freePort();
+        int port = KvServerProcess.freePort();
+        try (RedisServerProcess redis = RedisServerProcess.start(Files.createDirectories(work.resolve("redis")),
+                List.of("--tls-port", Integer.toString(redisTlsPort),
+                        "--tls-cert-file", certs.serverCert().toString(), "--tls-key-file", certs.serverKey().toString(),
+                        "--tls-ca-cert-file", certs.caCert().toString(), "--tls-auth-clients", "yes",
+                        "--user", "backend", "on", ">" + BACKEND_PASSWORD, "~*", "&*", "+@all"));
+             ProxyRunner toRedis = ProxyRunner.start(List.of(),
+                     "kv.proxy.backends=rediss://backend:" + BACKEND_PASSWORD + "@localhost:" + redisTlsPort,
+                     "kv.proxy.tls-port=" + port,
+                     "kv.proxy.tls-cert-file=" + certs.serverCert(), "kv.proxy.tls-key-file=" + certs.serverKey(),
+                     "kv.proxy.tls-ca-cert-file=" + certs.caCert(), "kv.proxy.tls-auth-clients=yes",
+                     "kv.proxy.acl-file=" + work.resolve("kv-proxy.acl"))) {
+            toRedis.awaitCoherent();
+            RedisClient client = lettuce();
+            RedisURI uri = RedisURI.builder().withHost("localhost").withPort(port).withSsl(true).withVerifyPeer(true)
+                    .withAuthentication("alice", ALICE_PASSWORD.toCharArray()).withTimeout(Duration.ofSeconds(5)).build();
+            try (StatefulRedisConnection<String, String> connection = client.connect(uri);
+                 Jedis direct = new Jedis("127.0.0.1", redis.port(), 5_000)) {
+                assertThat(connection.sync().set("app:redis", "via-proxy")).isEqualTo("OK");
+                assertThat(connection.sync().get("app:redis")).isEqualTo("via-proxy");
+                assertThat(direct.get("app:redis")).as("on Redis, written by the proxy").isEqualTo("via-proxy");
+                assertThat(direct.clientList()).as("the proxy's connections: Redis's TLS port, as user backend")
+                        .containsPattern("laddr=127\\.0\\.0\\.1:" + redisTlsPort + " .*user=backend");
+                assertThatThrownBy(() -> connection.sync().get("secret:redis")).hasMessageContaining(
+                        "NOPERM this user has no permissions to access one of the keys used as arguments");
+            }
+            finally {
+                client.shutdown();
+            }
         }
     }
 }
