@@ -49,6 +49,7 @@ class AclParityTest extends RunningServerTest {
             """;
 
     static final Path KV_FILE = aclFile("kv");
+    static final Path REDIS_FILE = aclFile("redis");
     static RedisServerProcess redis;
 
     @Autowired
@@ -74,7 +75,7 @@ class AclParityTest extends RunningServerTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        redis = RedisServerProcess.start(List.of("--aclfile", aclFile("redis").toString()));
+        redis = RedisServerProcess.start(List.of("--aclfile", REDIS_FILE.toString()));
     }
 
     @AfterAll
@@ -259,6 +260,108 @@ class AclParityTest extends RunningServerTest {
         clients.remove("self");
     }
 
+    /**
+     * ACL SAVE writes the users in Redis's own file format (the same lines as Redis's file, up to
+     * the order of a user's single commands), ACL LOAD reads them back; a file with a bad line makes
+     * ACL LOAD fail with Redis's error and leaves the users as they were.
+     */
+    @Test
+    void aclSaveWritesRedissFormatAndAclLoadReadsItBackOrChangesNothing() throws IOException {
+        try {
+            script("""
+                    admin: AUTH adminpw
+                    admin: ACL SETUSER grace on >gracepw ~g:* %W~w:* &news -@all +@read +set -get
+                    admin: ACL SETUSER heidi off nopass
+                    admin: ACL SAVE
+                    """);
+            assertThat(ruleWords(Files.readAllLines(KV_FILE))).as("kv's saved file, beside Redis's")
+                    .isEqualTo(ruleWords(Files.readAllLines(REDIS_FILE)));
+            assertThat(Files.readString(KV_FILE)).contains("user grace on #" + sha256Hex("gracepw") + " ");
+            String edited = Files.readString(KV_FILE).replace("user heidi off", "user heidi on");
+            Files.writeString(KV_FILE, edited);
+            Files.writeString(REDIS_FILE, Files.readString(REDIS_FILE).replace("user heidi off", "user heidi on"));
+            script("""
+                    admin: ACL DELUSER grace
+                    admin: ACL LOAD
+                    admin: ACL LIST
+                    admin: ACL GETUSER grace
+                    admin: ACL GETUSER heidi
+                    """);
+            for (Path file : List.of(KV_FILE, REDIS_FILE)) {
+                Files.writeString(file, Files.readString(file) + "user ivan on >p +nosuchcommand\n");
+            }
+            script("""
+                    admin: ACL SETUSER judy on >j ~* +@all
+                    admin: ACL LOAD
+                    admin: ACL LIST
+                    """);
+            for (Path file : List.of(KV_FILE, REDIS_FILE)) {
+                Files.writeString(file, Files.readString(file) + "this is not a user line\n");
+            }
+            script("""
+                    admin: ACL LOAD
+                    admin: ACL GETUSER judy
+                    admin: ACL GETUSER ivan
+                    """);
+        }
+        finally {
+            script("""
+                    restore: AUTH adminpw
+                    restore: ACL DELUSER grace heidi judy
+                    restore: ACL SAVE
+                    """);
+        }
+    }
+
+    /** Each line of an ACL file as its words in order, a user's rules sorted (see the class note). */
+    private static List<String> ruleWords(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            List<String> words = new ArrayList<>(List.of(line.strip().split(" ")));
+            if (words.size() > 2) {
+                List<String> rules = new ArrayList<>(words.subList(2, words.size()));
+                java.util.Collections.sort(rules);
+                words = new ArrayList<>(words.subList(0, 2));
+                words.addAll(rules);
+            }
+            out.add(String.join(" ", words));
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    private static String sha256Hex(String password) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void redisCliLogsInWithUserAndPassword() throws Exception {
+        Path cli = Path.of("/usr/bin/redis-cli");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(cli), "redis-cli is not installed");
+        assertThat(redisCli(cli, "secret", "PUBLISH", "ch1", "m")).isEqualTo("0");
+        assertThat(redisCli(cli, "secret", "SET", "app:cli", "v")).isEqualTo("OK");
+        assertThat(redisCli(cli, "secret", "GET", "other"))
+                .isEqualTo("NOPERM this user has no permissions to access one of the keys used as arguments");
+        assertThat(redisCli(cli, "wrong", "PING"))
+                .isEqualTo("AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\n"
+                        + "NOAUTH Authentication required."); // redis-cli goes on and sends the command
+    }
+
+    private String redisCli(Path cli, String password, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(cli.toString(), "-p", Integer.toString(connectionFactory.getPort()),
+                "--user", "alice", "--pass", password, "--no-auth-warning"));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
+
     private static String readString(RawConnection connection, String command) throws IOException {
         return ((RespValue.BulkString) connection.send(encode(words(command))).read()).asString();
     }
@@ -332,6 +435,9 @@ class AclParityTest extends RunningServerTest {
                 }
             }
             return new RespValue.Array(rules);
+        }
+        if (line.contains("ACL LOAD") && value instanceof RespValue.Error error) {
+            return new RespValue.Error(error.message().replaceAll("/\\S+\\.acl:", "FILE:")); // each has its own file
         }
         if (value instanceof RespValue.BulkString bulk && bulk.asString().startsWith("id=")) {
             List<String> kept = new ArrayList<>();

@@ -1,6 +1,7 @@
 package kv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,6 +11,9 @@ import java.net.Socket;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespValue;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -69,6 +73,20 @@ class LimitsBeforeAuthenticationTest extends RunningServerTest {
             assertThat(client.send("PING\r\n").read()).isEqualTo(new RespValue.Error("NOAUTH Authentication required."));
             assertThat(client.send("AUTH s3cret\r\n").read()).isEqualTo(OK);
             assertThat(client.send("PING\r\n").read()).isEqualTo(new RespValue.SimpleString("PONG"));
+        }
+    }
+
+    @Test
+    void jedisLogsInWithTheDefaultUsersPassword() {
+        try (Jedis anonymous = new Jedis("127.0.0.1", connectionFactory.getPort())) {
+            assertThatThrownBy(anonymous::ping).isInstanceOf(JedisDataException.class)
+                    .hasMessage("NOAUTH Authentication required.");
+            assertThatThrownBy(() -> anonymous.auth("wrong"))
+                    .hasMessage("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+        try (JedisPooled pooled = new JedisPooled("127.0.0.1", connectionFactory.getPort(), null, "s3cret")) {
+            assertThat(pooled.set("jedis:k", "v")).isEqualTo("OK");
+            assertThat(pooled.get("jedis:k")).isEqualTo("v");
         }
     }
 

@@ -53,7 +53,11 @@ public final class AclFile {
                 users.put(name, User.named(name).apply(words.subList(2, words.size())));
             }
             catch (AclException e) {
-                errors.append(source).append(':').append(number).append(": ").append(e.getMessage()).append(". ");
+                errors.append(source).append(':').append(number).append(": ");
+                if (e.rule() != null) { // as Redis 7.0's ACLLoadFromFile names it
+                    errors.append("Error in applying operation '").append(e.rule()).append("': ");
+                }
+                errors.append(e.getMessage()).append(". ");
             }
         }
         if (!errors.isEmpty()) {

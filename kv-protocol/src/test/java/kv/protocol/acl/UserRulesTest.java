@@ -74,8 +74,8 @@ class UserRulesTest {
     void theAclFileNamesEveryBadLineWithItsNumber() {
         assertThatThrownBy(() -> AclFile.parse("users.acl", "user a on\n\nfoo\nuser b bogus\nuser a off\n"))
                 .isInstanceOf(AclException.class)
-                .hasMessage("users.acl:3 should start with user keyword followed by the username. users.acl:4: Syntax"
-                        + " error. WARNING: Duplicate user 'a' found on line 5. WARNING: ACL errors detected, no change"
+                .hasMessage("users.acl:3 should start with user keyword followed by the username. users.acl:4: Error in"
+                        + " applying operation 'bogus': Syntax error. WARNING: Duplicate user 'a' found on line 5. WARNING: ACL errors detected, no change"
                         + " to the previously active ACL rules was performed");
         assertThat(AclFile.parse("f", "user a on\nuser b off\n")).containsOnlyKeys("a", "b");
     }

@@ -79,10 +79,8 @@ public class ProxyDispatcher {
         if (transactions == null || session.controlsReplies()) {
             return List.of();
         }
-        for (Request request : requests) {
-            if (refusal(request, session) != null) {
-                return List.of(); // one by one, each through the check
-            }
+        if (!admits(requests, session)) {
+            return List.of(); // one by one, each through the check (which flags the transaction)
         }
         List<RespValue> values = transactions.queueAll(requests, session);
         List<Reply> replies = new java.util.ArrayList<>(values.size());
@@ -150,6 +148,12 @@ public class ProxyDispatcher {
         RespValue denied = access.refusal(session, spec, request, session.pinned() ? "multi" : "toplevel");
         if (denied != null) {
             session.lastCommand(ConnectionCommandGroup.commandName(spec, request));
+            if (transactions != null && "exec".equals(spec.name()) && denied instanceof RespValue.Error error) {
+                return transactions.execRefused(error, session);
+            }
+            if (transactions != null) {
+                transactions.refusedInMulti(session);
+            }
         }
         return denied;
     }

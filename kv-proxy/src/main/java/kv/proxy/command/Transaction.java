@@ -23,7 +23,7 @@ final class Transaction {
     boolean backendMulti;
     /** The client has WATCHed keys on the pinned connection. */
     boolean watching;
-    /** A queue-time error the proxy itself found (unknown command, keys on another backend): EXEC aborts. */
+    /** A queue-time error the proxy itself found (unknown command, keys on another backend, NOPERM): EXEC aborts. */
     boolean aborted;
     /** Commands queued before a backend was chosen: sent behind MULTI once it is. */
     final List<Request> buffered = new ArrayList<>();

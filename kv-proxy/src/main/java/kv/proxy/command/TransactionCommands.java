@@ -117,6 +117,26 @@ public class TransactionCommands implements CommandGroup<ClientSession> {
         return tx != null && tx.multi;
     }
 
+    /**
+     * A command the access check refused while the client is in MULTI: as on Redis
+     * ({@code rejectCommand} flags the transaction), its EXEC will answer EXECABORT and run nothing.
+     */
+    void refusedInMulti(ClientSession session) {
+        Transaction tx = session.pinned() ? open.get(session.id()) : null;
+        if (tx != null && tx.multi) {
+            tx.aborted = true;
+        }
+    }
+
+    /**
+     * EXEC itself refused (NOAUTH, NOPERM): as Redis's {@code execCommandAbort}, the transaction
+     * (and its WATCHes) is discarded and the refusal is told inside EXECABORT.
+     */
+    RespValue execRefused(RespValue.Error refusal, ClientSession session) {
+        abandon(session); // closes the pinned connection, so the backend drops MULTI and WATCH
+        return Replies.error("EXECABORT Transaction discarded because of: " + refusal.message());
+    }
+
     /** Open transactions (for tests and INFO). */
     public int openTransactions() {
         return open.size();

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import kv.protocol.resp.RespValue;
+import kv.protocol.resp.Request;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
+import kv.proxy.testing.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,8 @@ class UsersThroughTheProxyTest {
         Files.writeString(users, """
                 user default on >adminpw ~* &* +@all
                 user alice on >secret ~app:* -@all +get +set +mget +ping
+                user bob on >pw ~app:* -@all +get +set +incr +multi +exec +discard
+                user carol on >pw ~app:* -@all +multi +set
                 """);
         proxy = ProxyRunner.start(List.of(redis.port()), "kv.proxy.acl-file=" + users);
         proxy.awaitCoherent();
@@ -109,5 +114,58 @@ class UsersThroughTheProxyTest {
         assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                 .isEqualTo("NOPERM this user has no permissions to access one of the keys used as arguments");
+    }
+
+    /**
+     * Redis 7.0.15 with the same user answers exactly this: a command refused at queue time, for
+     * its key or for the command itself, flags the transaction, and EXEC runs none of it.
+     */
+    @Test
+    void aCommandRefusedInsideMultiMakesExecAbortAndNothingRuns() throws Exception {
+        RespValue ok = new RespValue.SimpleString("OK");
+        RespValue queued = new RespValue.SimpleString("QUEUED");
+        RespValue noKey = new RespValue.Error("NOPERM this user has no permissions to access one of the keys used as arguments");
+        RespValue execAbort = new RespValue.Error("EXECABORT Transaction discarded because of previous errors.");
+        try (RespClient bob = new RespClient(proxy.port()); Jedis onRedis = new Jedis("127.0.0.1", redis.port())) {
+            assertThat(bob.call("AUTH", "bob", "pw")).isEqualTo(ok);
+            // One by one, each reply read before the next request is sent.
+            assertThat(bob.call("MULTI")).isEqualTo(ok);
+            assertThat(bob.call("SET", "app:tx-1", "1")).isEqualTo(queued);
+            assertThat(bob.call("GET", "secret:1")).isEqualTo(noKey);
+            assertThat(bob.call("INCR", "app:n")).isEqualTo(queued);
+            assertThat(bob.call("EXEC")).isEqualTo(execAbort);
+            // Pipelined, as Jedis's and redis-py's transactions send it.
+            bob.pipeline(Request.of("MULTI"), Request.of("SET", "app:tx-2", "1"), Request.of("GET", "secret:1"),
+                    Request.of("INCR", "app:n"), Request.of("EXEC"));
+            assertThat(bob.read()).isEqualTo(ok);
+            assertThat(bob.read()).isEqualTo(queued);
+            assertThat(bob.read()).isEqualTo(noKey);
+            assertThat(bob.read()).isEqualTo(queued);
+            assertThat(bob.read()).isEqualTo(execAbort);
+            // A command the user may not run at all.
+            bob.pipeline(Request.of("MULTI"), Request.of("SET", "app:tx-3", "1"), Request.of("DEL", "app:tx-3"),
+                    Request.of("EXEC"));
+            assertThat(bob.read()).isEqualTo(ok);
+            assertThat(bob.read()).isEqualTo(queued);
+            assertThat(bob.read()).isEqualTo(new RespValue.Error("NOPERM this user has no permissions to run the 'del' command"));
+            assertThat(bob.read()).isEqualTo(execAbort);
+            assertThat(onRedis.exists("app:tx-1", "app:tx-2", "app:tx-3", "app:n")).as("nothing queued ran").isZero();
+            assertThat(bob.call("EXEC")).as("the transaction is over").isEqualTo(new RespValue.Error("ERR EXEC without MULTI"));
+        }
+    }
+
+    /** Redis 7.0.15's answer too: EXEC refused discards the transaction, which ends there. */
+    @Test
+    void execItselfRefusedDiscardsTheTransaction() throws Exception {
+        try (RespClient carol = new RespClient(proxy.port()); Jedis onRedis = new Jedis("127.0.0.1", redis.port())) {
+            assertThat(carol.call("AUTH", "carol", "pw")).isEqualTo(new RespValue.SimpleString("OK"));
+            assertThat(carol.call("MULTI")).isEqualTo(new RespValue.SimpleString("OK"));
+            assertThat(carol.call("SET", "app:carol", "1")).isEqualTo(new RespValue.SimpleString("QUEUED"));
+            assertThat(carol.call("EXEC")).isEqualTo(new RespValue.Error(
+                    "EXECABORT Transaction discarded because of: NOPERM this user has no permissions to run the 'exec' command"));
+            assertThat(onRedis.exists("app:carol")).isFalse();
+            assertThat(carol.call("SET", "app:carol", "2")).as("no longer queued").isEqualTo(new RespValue.SimpleString("OK"));
+            assertThat(onRedis.get("app:carol")).isEqualTo("2");
+        }
     }
 }
