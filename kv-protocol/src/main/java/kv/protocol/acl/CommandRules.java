@@ -77,16 +77,24 @@ final class CommandRules {
      * {@code -@all}): Redis 7.0 describes the permissions, not the rules, so such a rule never shows.
      */
     private CommandRules pruned() {
+        // Until nothing more goes: a rule needed only beside one that went (+get after +get|x,
+        // where +get|x then goes) changes nothing in the end, and written back it would go on the
+        // next parse, so ACL LIST / ACL SAVE would not read back as they were written.
         List<String> kept = new ArrayList<>(rules);
-        for (int i = kept.size() - 1; i >= 0; i--) {
-            List<String> without = new ArrayList<>(kept);
-            without.remove(i);
-            CommandRules replayed = all ? ALL : NONE;
-            for (String each : without) {
-                replayed = replayed.applied(each);
-            }
-            if (replayed.allowed.equals(allowed) && replayed.firstArgs.equals(firstArgs)) {
-                kept = without;
+        boolean dropped = true;
+        while (dropped) {
+            dropped = false;
+            for (int i = kept.size() - 1; i >= 0; i--) {
+                List<String> without = new ArrayList<>(kept);
+                without.remove(i);
+                CommandRules replayed = all ? ALL : NONE;
+                for (String each : without) {
+                    replayed = replayed.applied(each);
+                }
+                if (replayed.allowed.equals(allowed) && replayed.firstArgs.equals(firstArgs)) {
+                    kept = without;
+                    dropped = true;
+                }
             }
         }
         return kept.size() == rules.size() ? this : new CommandRules(all, allowed, firstArgs, List.copyOf(kept));

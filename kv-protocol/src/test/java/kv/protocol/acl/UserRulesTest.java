@@ -64,6 +64,14 @@ class UserRulesTest {
         assertThat(User.named("u").apply("+@all", "-@dangerous").describeCommands()).isEqualTo("+@all -@dangerous");
     }
 
+    /** Found by AclRulesFuzzTest: "+get" outlived the "+get|x" it was needed beside, and ACL LIST did not read back as written. */
+    @Test
+    void aRuleNeededOnlyBesideOneThatWentGoesToo() {
+        User user = User.named("u").apply("allcommands", "+get|x", "+get");
+        assertThat(user.describeCommands()).isEqualTo("+@all");
+        assertThat(AclRules.parse(user.toString()).toString()).isEqualTo(user.toString());
+    }
+
     @Test
     void resetTakesEveryRightAway() {
         User user = User.defaultUser().apply("reset");
