@@ -54,7 +54,7 @@ for name in "${TARGETS[@]}"; do
         -Dkv.fuzz.duration="$DURATION" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1
     rc=$?
     seconds=$(( $(date +%s) - start ))
-    runs=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
+    runs=$(grep -a -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
     after=$(find "$inputs" -name 'crash-*' -o -name 'timeout-*' 2>/dev/null | sort)
     found=$(comm -13 <(echo "$before") <(echo "$after") | grep -c . || true)
     echo "$name: ${runs:-no fuzzing run (see $log)}s; ${seconds}s with the build; new findings: $found; exit $rc"
