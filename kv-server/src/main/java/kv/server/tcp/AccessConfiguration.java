@@ -2,11 +2,10 @@ package kv.server.tcp;
 
 import java.io.IOException;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import kv.protocol.acl.AclException;
 import kv.protocol.acl.Users;
 import kv.protocol.endpoint.AccessControl;
+import kv.protocol.endpoint.AccessSetup;
 import kv.protocol.endpoint.ClientRegistry;
 import kv.server.config.AccessProperties;
 import kv.server.session.ClientSession;
@@ -15,28 +14,19 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The server's ACL users ({@code kv.server.requirepass}, {@code kv.server.acl-file}) and the
- * access check its dispatcher makes; failed authentications are counted as {@code kv.auth.failures}.
+ * access check its dispatcher makes ({@link AccessSetup}).
  */
 @Configuration(proxyBeanMethods = false)
 class AccessConfiguration {
 
     @Bean
     Users users(AccessProperties properties) throws IOException {
-        try {
-            return Users.configured(properties.requirepass(), properties.aclFile());
-        }
-        catch (AclException e) {
-            throw new IllegalStateException("kv.server.acl-file " + properties.aclFile() + ": " + e.getMessage(), e);
-        }
+        return AccessSetup.users("kv.server", properties.requirepass(), properties.aclFile());
     }
 
     @Bean
     AccessControl accessControl(Users users, ClientRegistry<ClientSession> registry, MeterRegistry meters,
                                 AccessProperties properties, kv.server.config.KvServerProperties service) {
-        FunctionCounter.builder("kv.auth.failures", users, Users::failedAuths)
-                .description("Failed AUTH and HELLO AUTH attempts").register(meters);
-        AccessControl access = new AccessControl(users, registry);
-        access.protectedMode(properties.protectedMode(), service.bind(), "kv.server");
-        return access;
+        return AccessSetup.accessControl("kv.server", users, registry, meters, properties.protectedMode(), service.bind());
     }
 }
