@@ -1,17 +1,15 @@
 package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 
+import kv.proxy.testing.ProxyOverRedis;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -26,31 +24,19 @@ import redis.clients.jedis.Response;
  */
 class PipelinedReadsOfALongLivedKeyTest {
 
+    @RegisterExtension
+    static final ProxyOverRedis setup = ProxyOverRedis.backends(1);
+
     /** The judge's {@code PSETEX k 9223372036854775 v}: a TTL Redis accepts, beyond the cache's nanosecond clock. */
     private static final long FAR_FUTURE_MILLIS = 9_223_372_036_854_775L;
-
-    @TempDir
-    static Path work;
 
     static RedisServerProcess redis;
     static ProxyRunner proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start(work);
-        proxy = ProxyRunner.start(List.of(redis.port()));
-        proxy.awaitCoherent();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void names() {
+        redis = setup.redis(0);
+        proxy = setup.proxy();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,13 +10,13 @@ import kv.protocol.resp.Request;
 import kv.proxy.backend.Backends;
 import kv.proxy.pubsub.PubSubHub;
 import kv.proxy.testing.Await;
+import kv.proxy.testing.ProxyOverRedis;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
 import kv.proxy.testing.RespClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -28,33 +26,18 @@ import redis.clients.jedis.Jedis;
  */
 class PubSubThroughTheProxyTest {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final ProxyOverRedis setup = ProxyOverRedis.backends(2);
 
     static RedisServerProcess a;
     static RedisServerProcess b;
     static ProxyRunner proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        a = RedisServerProcess.start(work);
-        b = RedisServerProcess.start(work);
-        proxy = ProxyRunner.start(List.of(a.port(), b.port()));
-        proxy.awaitCoherent();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+    static void names() {
+        a = setup.redis(0);
+        b = setup.redis(1);
+        proxy = setup.proxy();
     }
 
     static RespValue frame(String... words) {

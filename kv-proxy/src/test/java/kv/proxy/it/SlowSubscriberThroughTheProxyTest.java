@@ -1,7 +1,6 @@
 package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,18 +8,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import kv.protocol.resp.RespValue;
+import kv.proxy.testing.ProxyOverRedis;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
 import kv.proxy.testing.RespClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -32,28 +29,16 @@ import redis.clients.jedis.Jedis;
  */
 class SlowSubscriberThroughTheProxyTest {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final ProxyOverRedis setup = ProxyOverRedis.backends(1, "kv.proxy.limits.client-output-buffer-pubsub=0 256kb 1");
 
     static RedisServerProcess redis;
     static ProxyRunner proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start(work);
-        proxy = ProxyRunner.start(List.of(redis.port()), "kv.proxy.limits.client-output-buffer-pubsub=0 256kb 1");
-        proxy.awaitCoherent();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void names() {
+        redis = setup.redis(0);
+        proxy = setup.proxy();
     }
 
     @Test

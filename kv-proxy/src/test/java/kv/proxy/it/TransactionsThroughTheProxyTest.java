@@ -1,9 +1,7 @@
 package kv.proxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,14 +11,14 @@ import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.proxy.backend.Backends;
 import kv.proxy.testing.Await;
+import kv.proxy.testing.ProxyOverRedis;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
 import kv.proxy.testing.RespClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -33,36 +31,21 @@ import redis.clients.jedis.Transaction;
  */
 class TransactionsThroughTheProxyTest {
 
+    @RegisterExtension
+    static final ProxyOverRedis setup = ProxyOverRedis.backends(2);
+
     private static final RespValue OK = new RespValue.SimpleString("OK");
     private static final RespValue QUEUED = new RespValue.SimpleString("QUEUED");
-
-    @TempDir
-    static Path work;
 
     static RedisServerProcess a;
     static RedisServerProcess b;
     static ProxyRunner proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        a = RedisServerProcess.start(work);
-        b = RedisServerProcess.start(work);
-        proxy = ProxyRunner.start(List.of(a.port(), b.port()));
-        proxy.awaitCoherent();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+    static void names() {
+        a = setup.redis(0);
+        b = setup.redis(1);
+        proxy = setup.proxy();
     }
 
     @BeforeEach
@@ -402,7 +385,7 @@ class TransactionsThroughTheProxyTest {
                 Request.of("SCRIPT", "EXISTS", sha), Request.of("ECHO", "e"), Request.of("SUBSCRIBE", "c1"),
                 Request.of("SUBSCRIBE", "c2"), Request.of("UNSUBSCRIBE", "c1"), Request.of("EXEC"), Request.of("CLIENT", "GETNAME"), Request.of("PING"), Request.of("GET", key)};
         // The reference is a redis-server of its own, none of the proxy's backends.
-        try (RedisServerProcess reference = RedisServerProcess.start(work);
+        try (RedisServerProcess reference = RedisServerProcess.start(setup.work());
              RespClient onRedis = new RespClient(reference.port()); RespClient client = new RespClient(proxy.port())) {
             onRedis.pipeline(stream);
             client.pipeline(stream);

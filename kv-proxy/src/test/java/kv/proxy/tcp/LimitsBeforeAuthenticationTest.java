@@ -2,20 +2,17 @@ package kv.proxy.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 
+import kv.proxy.testing.ProxyOverRedis;
 import kv.proxy.testing.ProxyRunner;
 import kv.proxy.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -28,28 +25,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class LimitsBeforeAuthenticationTest {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final ProxyOverRedis setup = ProxyOverRedis.backends(1, "kv.proxy.requirepass=s3cret");
 
     static RedisServerProcess redis;
     static ProxyRunner proxy;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(RedisServerProcess.available(), "redis-server is not installed");
-        redis = RedisServerProcess.start(work);
-        proxy = ProxyRunner.start(List.of(redis.port()), "kv.proxy.requirepass=s3cret");
-        proxy.awaitCoherent();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void names() {
+        redis = setup.redis(0);
+        proxy = setup.proxy();
     }
 
     @Test
