@@ -32,7 +32,7 @@ REDIS_IDLE=$(redis_info used_memory_rss)
 load() { # PORT -> seconds
     local start end
     start=$(date +%s.%N)
-    timeout 600 bash -c "$(declare -f preload); preload $1 $KEYS 100 random"
+    timeout 1200 bash -c "$(declare -f preload set_commands); preload $1 $KEYS 100 random"
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
 }
@@ -45,6 +45,10 @@ sleep 3
 
 KV_KEYS=$(redis-cli -p "$KV_PORT" DBSIZE)
 REDIS_KEYS=$(redis-cli -p "$REDIS_PORT" DBSIZE)
+if [ "$KV_KEYS" != "$KEYS" ] || [ "$REDIS_KEYS" != "$KEYS" ]; then
+    log "loading failed: kv-server holds $KV_KEYS keys, Redis $REDIS_KEYS, of $KEYS; nothing saved"
+    exit 1
+fi
 KV_RSS=$(( $(rss_kb "$KV_PID") * 1024 ))
 REDIS_RSS=$(redis_info used_memory_rss)
 REDIS_USED=$(redis_info used_memory)
