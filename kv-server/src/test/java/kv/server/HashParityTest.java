@@ -7,16 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 
-import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
-import kv.server.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -29,40 +22,7 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
 @DirtiesContext // its data directory goes with the class: no later class may reuse this context
-class HashParityTest extends RunningServerTest {
-
-    static RedisServerProcess redis;
-
-    @Autowired
-    RespServerConnectionFactory connectionFactory;
-
-    RawConnection kv;
-    RawConnection reference;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws InterruptedException {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws IOException {
-        kv = new RawConnection(connectionFactory.getPort());
-        reference = new RawConnection(redis.port());
-        same("FLUSHALL");
-    }
-
-    @AfterEach
-    void disconnect() throws IOException {
-        kv.close();
-        reference.close();
-    }
+class HashParityTest extends ParityTest {
 
     @Test
     void hsetHgetHmsetHsetnxAndTheirArityErrors() throws IOException {
@@ -380,25 +340,5 @@ class HashParityTest extends RunningServerTest {
                         .isEqualTo(new RespValue.Array(List.of(Replies.bulk("session:1"))));
             }
         }
-    }
-
-    private void script(String lines) throws IOException {
-        for (String line : lines.strip().split("\n")) {
-            same(line.strip());
-        }
-    }
-
-    private void same(String line) throws IOException {
-        byte[] command = encode(words(line));
-        RespValue expected = reference.send(command).read();
-        RespValue actual = kv.send(command).read();
-        if (line.matches("(?i)^P?(TTL|EXPIRETIME) .*") && expected instanceof RespValue.Integer e
-                && actual instanceof RespValue.Integer a && e.value() > 0) {
-            long tolerance = line.toUpperCase().startsWith("P") ? 250 : 1;
-            long upper = e.value() > Long.MAX_VALUE - tolerance ? Long.MAX_VALUE : e.value() + tolerance;
-            assertThat(a.value()).as(line).isBetween(e.value() - tolerance, upper);
-            return;
-        }
-        assertThat(actual).as(line).isEqualTo(expected);
     }
 }

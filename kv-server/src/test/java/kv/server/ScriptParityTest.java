@@ -7,16 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespValue;
 import kv.server.script.Sha1;
-import kv.server.testing.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -27,40 +21,11 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "kv.server.port=0")
 @DirtiesContext
-class ScriptParityTest extends RunningServerTest {
-
-    static RedisServerProcess redis;
-
-    @Autowired
-    RespServerConnectionFactory connectionFactory;
-
-    RawConnection kv;
-    RawConnection reference;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws InterruptedException {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class ScriptParityTest extends ParityTest {
 
     @BeforeEach
-    void connect() throws IOException {
-        kv = new RawConnection(connectionFactory.getPort());
-        reference = new RawConnection(redis.port());
-        same("FLUSHALL");
+    void flushScripts() throws IOException {
         same("SCRIPT", "FLUSH");
-    }
-
-    @AfterEach
-    void disconnect() throws IOException {
-        kv.close();
-        reference.close();
     }
 
     /** Lua values a script returns, as RESP (the conversions of Redis's luaReplyToRedisReply). */
