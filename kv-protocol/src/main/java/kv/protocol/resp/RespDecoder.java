@@ -577,7 +577,10 @@ public final class RespDecoder {
         if (bytes.length < 4 || bytes[3] != ':') {
             throw new RespProtocolException("invalid verbatim string");
         }
-        return new RespValue.Verbatim(new String(bytes, 0, 3, StandardCharsets.UTF_8),
+        // The format is three bytes, whatever they are: one char each (ISO-8859-1), so that it is
+        // written back as the same three bytes (as UTF-8, a byte over 0x7F became a 3-byte
+        // replacement character and the re-encoded reply lost its ':'; found by ReplyDecoderFuzzTest).
+        return new RespValue.Verbatim(new String(bytes, 0, 3, StandardCharsets.ISO_8859_1),
                 new String(bytes, 4, bytes.length - 4, StandardCharsets.UTF_8));
     }
 

@@ -91,9 +91,12 @@ public final class RespEncoder {
         }
         else if (value instanceof RespValue.Verbatim v) {
             if (resp3) {
-                byte[] body = (v.format() + ":" + v.text()).getBytes(StandardCharsets.UTF_8);
-                header(out, '=', body.length);
-                out.write(body);
+                byte[] format = v.format().getBytes(StandardCharsets.ISO_8859_1); // three bytes, as decoded
+                byte[] text = v.text().getBytes(StandardCharsets.UTF_8);
+                header(out, '=', format.length + 1 + text.length);
+                out.write(format);
+                out.write(':');
+                out.write(text);
                 out.write(CRLF);
             }
             else {

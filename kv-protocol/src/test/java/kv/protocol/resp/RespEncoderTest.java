@@ -32,6 +32,14 @@ class RespEncoderTest {
         assertThat(encode(new RespValue.Verbatim("txt", "hi"), 2)).isEqualTo("$2\r\nhi\r\n");
     }
 
+    /** Found by ReplyDecoderFuzzTest: a format byte over 0x7F came back as three bytes, and the reply lost its ':'. */
+    @Test
+    void aVerbatimStringIsWrittenBackAsTheBytesItWasReadFrom() throws IOException {
+        byte[] wire = "=7\r\nt\u00f8t:abc\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        RespValue decoded = new RespDecoder().readValue(new RespInput(new ByteArrayInputStream(wire)));
+        assertThat(encode(decoded, 3)).isEqualTo(new String(wire, StandardCharsets.ISO_8859_1));
+    }
+
     @Test
     void attributesReachOnlyResp3Clients() throws IOException {
         RespValue attributed = new RespValue.Attributed(
