@@ -53,14 +53,14 @@ class ExportImportTest {
         assertThat(original.values()).anyMatch(v -> v.startsWith("hash ")).anyMatch(v -> v.matches("string [0-9]{13} .*"));
 
         ClientProcess.Run export = ClientProcess.run(workDir, source.port(), "export", "all.kv");
-        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.exitCode()).as(export.toString()).isZero();
         assertThat(export.err()).contains("exported " + String.format("%,d", original.size()) + " keys");
         assertThat(Files.exists(workDir.resolve("all.kv.part"))).isFalse();
 
         try (Jedis jedis = new Jedis("127.0.0.1", target.port(), 20_000)) {
             jedis.flushAll();
             ClientProcess.Run imported = ClientProcess.run(workDir, target.port(), "import", "all.kv");
-            assertThat(imported.exitCode()).as(imported.err()).isZero();
+            assertThat(imported.exitCode()).as(imported.toString()).isZero();
             assertThat(imported.err()).contains("imported " + String.format("%,d", original.size()) + " keys", " 0 errors");
             assertThat(Keyspaces.read(jedis)).isEqualTo(original);
 
@@ -80,7 +80,7 @@ class ExportImportTest {
             jedis.set("order:1", "x");
         }
         ClientProcess.Run export = ClientProcess.run(workDir, source.port(), "export", "--match", "user:*", "users.kv");
-        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.exitCode()).as(export.toString()).isZero();
         assertThat(Files.readAllLines(workDir.resolve("users.kv")).stream().filter(l -> !l.startsWith("#")))
                 .containsExactlyInAnyOrder("2 string - user:1 Sayali", "2 string - user:2 Deshmukh");
     }
@@ -97,7 +97,7 @@ class ExportImportTest {
             jedis.select(7);
             jedis.flushDB();
             ClientProcess.Run run = ClientProcess.run(workDir, target.port(), "import", "bad.kv");
-            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
             assertThat(run.err()).contains("bad.kv line 3: the type 'strng' is neither string nor hash",
                     "aborted at line 3: every line before it is imported; nothing after line 2 is");
             assertThat(jedis.get("before")).isEqualTo("is imported");
@@ -119,7 +119,7 @@ class ExportImportTest {
             jedis.select(8);
             jedis.flushDB();
             ClientProcess.Run run = ClientProcess.run(workDir, target.port(), "import", "--on-error", "skip", "skip.kv");
-            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
             assertThat(run.err()).contains("skip.kv line 3: a hash's fields each need a value",
                     "skip.kv line 5: a quoted word is not closed", "imported 2 keys", "2 errors",
                     "1 keys left out as already expired");
@@ -133,7 +133,7 @@ class ExportImportTest {
     void aFileThatIsNotAnExportIsRefusedBeforeAnythingIsWritten() throws Exception {
         Files.writeString(workDir.resolve("notes.txt"), "SET a 1\n");
         ClientProcess.Run run = ClientProcess.run(workDir, target.port(), "import", "notes.txt");
-        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains("notes.txt line 1: not a kv export file");
     }
 }

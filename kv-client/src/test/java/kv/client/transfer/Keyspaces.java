@@ -81,7 +81,8 @@ final class Keyspaces {
                 ScanResult<byte[]> page = jedis.scan(cursor, new ScanParams().count(500));
                 for (byte[] key : page.getResult()) {
                     String type = jedis.type(key);
-                    String contents = type.equals("hash") ? text(jedis.hgetAll(key)) : text(jedis.get(key));
+                    String contents = type.equals("hash") ? text(jedis.hgetAll(key))
+                            : type.equals("string") ? text(jedis.get(key)) : "(a " + type + ")";
                     all.put(db + " " + text(key), type + " " + jedis.pexpireTime(key) + " " + contents);
                 }
                 cursor = page.getCursorAsBytes();

@@ -73,7 +73,7 @@ class MigrateTest {
 
             ClientProcess.Run second = ClientProcess.run(workDir, kv.port(), "migrate", "--from", from, "--checkpoint",
                     checkpoint.toString(), "--count", "100");
-            assertThat(second.exitCode()).as(second.err()).isZero();
+            assertThat(second.exitCode()).as(second.toString()).isZero();
             assertThat(second.err()).contains("resuming from " + checkpoint, "(", "in this run, resumed)",
                     "left out keys of types kv does not have: {list=1}");
             assertThat(Files.exists(checkpoint)).as("a complete migration removes its checkpoint").isFalse();
@@ -88,7 +88,7 @@ class MigrateTest {
             jedis.flushAll();
             ClientProcess.Run run = ClientProcess.run(workDir, kv.port(), "migrate", "--from",
                     "redis://127.0.0.1:" + redis.port());
-            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.err()).contains("migrated " + String.format("%,d", original.size()) + " keys", "0 errors");
             assertThat(Keyspaces.read(jedis)).isEqualTo(original);
         }
