@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import kv.client.KvServers;
 import kv.server.testing.KvServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,9 +22,6 @@ import redis.clients.jedis.Jedis;
  */
 class ExportImportTest {
 
-    private static final String WITHOUT_THE_SHELL =
-            "--spring.autoconfigure.exclude=org.springframework.shell.core.autoconfigure.SpringShellAutoConfiguration";
-
     @TempDir
     static Path workDir;
 
@@ -32,8 +30,8 @@ class ExportImportTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        source = KvServerProcess.start(workDir.resolve("source"), WITHOUT_THE_SHELL);
-        target = KvServerProcess.start(workDir.resolve("target"), WITHOUT_THE_SHELL);
+        source = KvServerProcess.start(workDir.resolve("source"), KvServers.WITHOUT_THE_SHELL);
+        target = KvServerProcess.start(workDir.resolve("target"), KvServers.WITHOUT_THE_SHELL);
     }
 
     @AfterAll

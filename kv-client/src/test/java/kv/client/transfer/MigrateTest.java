@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import kv.client.KvServers;
 import kv.server.testing.KvServerProcess;
 import kv.server.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -23,9 +24,6 @@ import redis.clients.jedis.Jedis;
  */
 class MigrateTest {
 
-    private static final String WITHOUT_THE_SHELL =
-            "--spring.autoconfigure.exclude=org.springframework.shell.core.autoconfigure.SpringShellAutoConfiguration";
-
     @TempDir
     static Path workDir;
 
@@ -36,7 +34,7 @@ class MigrateTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServerProcess.start();
-        kv = KvServerProcess.start(workDir.resolve("kv"), WITHOUT_THE_SHELL);
+        kv = KvServerProcess.start(workDir.resolve("kv"), KvServers.WITHOUT_THE_SHELL);
         try (Jedis jedis = new Jedis("127.0.0.1", redis.port(), 20_000)) {
             Keyspaces.load(jedis, 6000, 7);
             jedis.rpush("a-list", "kv has no lists"); // left out, and said so
