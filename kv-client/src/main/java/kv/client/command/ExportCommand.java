@@ -46,6 +46,21 @@ public class ExportCommand extends TransferCommand {
         this.connections = connections;
     }
 
+    /** Stdout, which the export's end flushes but must not close (the summary and the shell still write). */
+    private static java.io.OutputStream unclosable(java.io.OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
     @Override
     protected ExitStatus run(TransferOptions options, Console console) throws IOException {
         if (options.positional().size() != 1) {
@@ -57,7 +72,7 @@ public class ExportCommand extends TransferCommand {
         boolean toStdout = file.equals("-");
         Path target = toStdout ? null : Path.of(file).toAbsolutePath();
         Path part = toStdout ? null : target.resolveSibling(target.getFileName() + ".part");
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = progressOutput();
         long keys = 0;
         long bytes = 0;
         long scanned = 0;
@@ -65,7 +80,7 @@ public class ExportCommand extends TransferCommand {
         Map<String, Long> skipped = new TreeMap<>();
         Progress progress;
         try (RespPipe pipe = connections.kv();
-             Writer out = toStdout ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.ISO_8859_1), 1 << 16)
+             Writer out = toStdout ? new BufferedWriter(new OutputStreamWriter(unclosable(System.out), StandardCharsets.ISO_8859_1), 1 << 16)
                      : Files.newBufferedWriter(part, StandardCharsets.ISO_8859_1)) {
             KeyScanner scanner = new KeyScanner(pipe, match, count);
             Map<Integer, Long> databases = scanner.databases();

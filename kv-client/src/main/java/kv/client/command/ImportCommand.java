@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ public class ImportCommand extends TransferCommand {
             return Outcomes.USAGE;
         }
         Counting counted = new Counting(raw);
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = progressOutput();
         Progress progress = new Progress(err, "imported", Progress.onTerminal(), total, 5000, System::nanoTime);
         long line = 0;
         long badLines = 0;

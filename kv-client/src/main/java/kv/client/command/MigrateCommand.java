@@ -1,7 +1,6 @@
 package kv.client.command;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +73,7 @@ public class MigrateCommand extends TransferCommand {
             console.note(String.format(Locale.ROOT, "resuming from %s: database %d, SCAN cursor %s, %,d keys migrated before",
                     checkpointFile, resume.db(), resume.cursor(), resume.keys()));
         }
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        PrintWriter err = progressOutput();
         long before = resume == null ? 0 : resume.keys();
         long errors = resume == null ? 0 : resume.errors();
         long bytesBefore = resume == null ? 0 : resume.bytes();

@@ -52,6 +52,12 @@ abstract class TransferCommand extends KvCommand implements TakesOptions {
 
     protected abstract ExitStatus run(TransferOptions options, Console console) throws Exception;
 
+    /** Where progress goes: stderr, in every mode (it is never part of an answer). */
+    static java.io.PrintWriter progressOutput() {
+        return new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+                true);
+    }
+
     /** {@code 1234567} bytes as {@code 1.2 MB}. */
     static String size(long bytes) {
         if (bytes < 1024) {
