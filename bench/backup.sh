@@ -17,7 +17,7 @@ log "generating $KEYS keys"
 python3 "$ROOT/bench/bulk-data.py" "$KEYS" > "$WORK/data.resp"
 next_port KV; next_port KV_HTTP; next_port AGAIN; next_port AGAIN_HTTP
 start_kv_server "$KV" "$KV_HTTP" "$WORK/data"; KV_PID=$BG_PID
-wait_ping "$KV" "$KV_PID" 120 || { log "kv-server did not start"; exit 1; }
+wait_ping "$KV" "$KV_PID" 300 || { log "kv-server did not start"; exit 1; }
 redis-cli -p "$KV" --pipe < "$WORK/data.resp" > /dev/null
 [ "$(redis-cli -p "$KV" DBSIZE)" = "$KEYS" ] || { log "kv-server holds $(redis-cli -p "$KV" DBSIZE) keys"; exit 1; }
 

@@ -32,7 +32,7 @@ next_port SRC; next_port SRC_HTTP; next_port DST; next_port DST_HTTP; next_port 
 start_kv_server "$SRC" "$SRC_HTTP" "$WORK/src"; SRC_PID=$BG_PID
 start_kv_server "$DST" "$DST_HTTP" "$WORK/dst"; DST_PID=$BG_PID
 start_redis "$REDIS" "$WORK/redis"; REDIS_PID=$BG_PID
-wait_ping "$SRC" "$SRC_PID" 120 && wait_ping "$DST" "$DST_PID" 120 && wait_ping "$REDIS" "$REDIS_PID" 30 || {
+wait_ping "$SRC" "$SRC_PID" 300 && wait_ping "$DST" "$DST_PID" 300 && wait_ping "$REDIS" "$REDIS_PID" 30 || {
     log "a server did not start"; exit 1; }
 
 log "redis-cli --pipe into kv-server (the source)"

@@ -13,8 +13,8 @@ import kv.protocol.resp.Request;
 
 /**
  * Reads the keys of a live kv or Redis a batch at a time, in constant memory: {@code SCAN}
- * gives a batch of names, then two pipelined rounds fetch them (TYPE and PEXPIRETIME for each,
- * then GET or HGETALL by type). A key that is gone by the time it is fetched is left out; a key
+ * gives a batch of names, then two pipelined rounds fetch them (PEXPIRETIME and GET for each,
+ * then TYPE and HGETALL for those that are not strings). A key that is gone by the time it is fetched is left out; a key
  * of a type kv does not have (a Redis list, set...) is counted, by type, and left out.
  *
  * <p>This is not a snapshot: a key written during the scan may be read before or after the
@@ -90,6 +90,10 @@ public final class KeyScanner {
         return new Batch(db, next, fetch(db, keys, skipped), skipped);
     }
 
+    /**
+     * Two pipelined rounds: PEXPIRETIME and GET for every key (most keys are strings); then TYPE
+     * and HGETALL for those GET refused with WRONGTYPE (hashes, or types kv does not have).
+     */
     private List<KeyRecord> fetch(int db, List<byte[]> keys, Map<String, Long> skipped) throws IOException {
         if (keys.isEmpty()) {
             return List.of();
@@ -97,59 +101,72 @@ public final class KeyScanner {
         boolean absolute = hasExpireTime();
         long now = System.currentTimeMillis();
         for (byte[] key : keys) {
-            pipe.send(new Request(new byte[][] {bytes("TYPE"), key}));
             pipe.send(new Request(new byte[][] {bytes(absolute ? "PEXPIRETIME" : "PTTL"), key}));
+            pipe.send(new Request(new byte[][] {bytes("GET"), key}));
+        }
+        pipe.flush();
+        long[] expiries = new long[keys.size()];
+        RespValue[] values = new RespValue[keys.size()];
+        List<Integer> notStrings = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            RespValue expiry = expectOk(pipe.read(), absolute ? "PEXPIRETIME" : "PTTL");
+            long time = ((RespValue.Integer) expiry).value();
+            expiries[i] = time < 0 ? KeyRecord.NO_EXPIRY : absolute ? time : now + time;
+            values[i] = pipe.read();
+            if (values[i] instanceof RespValue.Error error && error.message().startsWith("WRONGTYPE")) {
+                notStrings.add(i);
+            }
+            else {
+                expectOk(values[i], "GET");
+            }
+        }
+        for (int i : notStrings) {
+            pipe.send(new Request(new byte[][] {bytes("TYPE"), keys.get(i)}));
+            pipe.send(new Request(new byte[][] {bytes("HGETALL"), keys.get(i)}));
         }
         pipe.flush();
         KeyRecord.Type[] types = new KeyRecord.Type[keys.size()];
-        long[] expiries = new long[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
-            RespValue type = expectOk(pipe.read(), "TYPE");
-            RespValue expiry = expectOk(pipe.read(), absolute ? "PEXPIRETIME" : "PTTL");
-            String name = ((RespValue.SimpleString) type).value();
+            types[i] = KeyRecord.Type.STRING;
+        }
+        for (int i : notStrings) {
+            String name = ((RespValue.SimpleString) expectOk(pipe.read(), "TYPE")).value();
             types[i] = KeyRecord.Type.of(name);
-            long time = ((RespValue.Integer) expiry).value();
-            expiries[i] = time < 0 ? KeyRecord.NO_EXPIRY : absolute ? time : now + time;
-            if (types[i] == null && !name.equals("none")) {
-                skipped.merge(name, 1L, Long::sum);
+            values[i] = pipe.read();
+            if (types[i] != KeyRecord.Type.HASH) {
+                types[i] = null; // a string again by now (the scan's fuzzy edge), or a type kv does not have
+                if (!name.equals("string") && !name.equals("none")) {
+                    skipped.merge(name, 1L, Long::sum);
+                }
             }
         }
-        for (int i = 0; i < keys.size(); i++) {
-            if (types[i] != null) {
-                pipe.send(new Request(new byte[][] {bytes(types[i] == KeyRecord.Type.STRING ? "GET" : "HGETALL"),
-                        keys.get(i)}));
-            }
-        }
-        pipe.flush();
         List<KeyRecord> records = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            if (types[i] == null) {
-                continue;
+            List<byte[]> contents = types[i] == null ? List.of() : contents(values[i]);
+            if (!contents.isEmpty()) { // empty: deleted since SCAN
+                records.add(new KeyRecord(db, types[i], keys.get(i), expiries[i], contents));
             }
-            RespValue value = pipe.read();
-            if (value instanceof RespValue.Error) {
-                continue; // its type changed between TYPE and the read: it is in the scan's fuzzy edge, left out
-            }
-            List<byte[]> contents = new ArrayList<>();
-            if (value instanceof RespValue.BulkString bulk) {
-                contents.add(bulk.bytes());
-            }
-            else if (value instanceof RespValue.Array array) {
-                for (RespValue part : array.elements()) {
-                    contents.add(((RespValue.BulkString) part).bytes());
-                }
-            }
-            else if (value instanceof RespValue.Map map) {
-                for (RespValue part : map.keysAndValues()) {
-                    contents.add(((RespValue.BulkString) part).bytes());
-                }
-            }
-            if (contents.isEmpty()) {
-                continue; // deleted since TYPE
-            }
-            records.add(new KeyRecord(db, types[i], keys.get(i), expiries[i], contents));
         }
         return records;
+    }
+
+    /** A GET's value as one part, an HGETALL's fields and values as many; none for nil or an error. */
+    private static List<byte[]> contents(RespValue value) {
+        List<byte[]> contents = new ArrayList<>();
+        if (value instanceof RespValue.BulkString bulk) {
+            contents.add(bulk.bytes());
+        }
+        else if (value instanceof RespValue.Array array) {
+            for (RespValue part : array.elements()) {
+                contents.add(((RespValue.BulkString) part).bytes());
+            }
+        }
+        else if (value instanceof RespValue.Map map) {
+            for (RespValue part : map.keysAndValues()) {
+                contents.add(((RespValue.BulkString) part).bytes());
+            }
+        }
+        return contents;
     }
 
     /** Whether the server has PEXPIRETIME (Redis 7.0+, kv): asked once. */
