@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -77,19 +76,21 @@ class PersistenceCommandsTest {
     @Test
     void insideMultiBgsaveIsScheduledAndSaveIsRefused() throws Exception {
         try (Jedis jedis = jedis()) {
-            Transaction multi = jedis.multi();
-            multi.set("in-multi", "1");
-            multi.bgsave();
-            List<Object> results = multi.exec();
-            assertThat(results).containsExactly("OK", "Background saving scheduled");
+            assertThat(send(jedis, "MULTI")).isEqualTo("OK");
+            assertThat(send(jedis, "SET", "in-multi", "1")).isEqualTo("QUEUED");
+            assertThat(send(jedis, "BGSAVE")).isEqualTo("QUEUED");
+            @SuppressWarnings("unchecked")
+            List<Object> results = (List<Object>) jedis.sendCommand(() -> bytes("EXEC"));
+            assertThat(results).map(reply -> new String((byte[]) reply, StandardCharsets.UTF_8))
+                    .containsExactly("OK", "Background saving scheduled");
             awaitIdle(jedis);
             Path last = Path.of(field(jedis.info("persistence"), "kv_last_backup_dir"));
             assertThat(Files.exists(last.resolve(BackupManifest.NAME))).isTrue();
 
-            jedis.multi();
-            assertThatThrownBy(() -> jedis.sendCommand(() -> bytes("SAVE")))
-                    .isInstanceOf(JedisDataException.class).hasMessageContaining("not allowed");
-            jedis.sendCommand(() -> bytes("DISCARD"));
+            assertThat(send(jedis, "MULTI")).isEqualTo("OK");
+            assertThatThrownBy(() -> send(jedis, "SAVE"))
+                    .isInstanceOf(JedisDataException.class).hasMessage("ERR Command not allowed inside a transaction");
+            assertThat(send(jedis, "DISCARD")).isEqualTo("OK");
         }
     }
 
@@ -131,6 +132,14 @@ class PersistenceCommandsTest {
 
     private static String backup(Jedis jedis, String dir) {
         return new String((byte[]) jedis.sendCommand(() -> bytes("BACKUP"), bytes(dir)), StandardCharsets.UTF_8);
+    }
+
+    private static String send(Jedis jedis, String... words) {
+        byte[][] args = new byte[words.length - 1][];
+        for (int i = 1; i < words.length; i++) {
+            args[i - 1] = bytes(words[i]);
+        }
+        return new String((byte[]) jedis.sendCommand(() -> bytes(words[0]), args), StandardCharsets.UTF_8);
     }
 
     private static void awaitIdle(Jedis jedis) throws InterruptedException {
