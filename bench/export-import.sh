@@ -33,7 +33,7 @@ start_kv_server "$SRC" "$SRC_HTTP" "$WORK/src"; SRC_PID=$BG_PID
 start_kv_server "$DST" "$DST_HTTP" "$WORK/dst"; DST_PID=$BG_PID
 start_redis "$REDIS" "$WORK/redis"; REDIS_PID=$BG_PID
 wait_ping "$SRC" "$SRC_PID" 300 && wait_ping "$DST" "$DST_PID" 300 && wait_ping "$REDIS" "$REDIS_PID" 30 || {
-    log "a server did not start"; exit 1; }
+    log "a server did not start"; tail -n 5 "$WORK"/*.log >&2; exit 1; }
 
 log "redis-cli --pipe into kv-server (the source)"
 timed kv-pipe redis-cli -p "$SRC" --pipe < "$WORK/data.resp"; KV_PIPE=$SECONDS_TAKEN
