@@ -6,7 +6,7 @@
 # `kv restore DIR NEW_DATA_DIR`, a second kv-server started on the restored data, and its keys
 # counted and compared (an export of each). Prints a Markdown table on stdout.
 source "$(dirname "$0")/lib.sh"
-parse_mode 2,8 "$@"
+parse_mode 2,7 "$@"
 ensure_tools
 ensure_jars kv-server/target/kv-server.jar kv-client/target/kv-client.jar
 KEYS=1000000

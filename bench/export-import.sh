@@ -7,7 +7,7 @@
 # next to redis-cli --pipe loading the same data into Redis (and into kv-server).
 # Prints a Markdown table on stdout.
 source "$(dirname "$0")/lib.sh"
-parse_mode 2,9 "$@"
+parse_mode 2,8 "$@"
 ensure_tools
 ensure_jars kv-server/target/kv-server.jar kv-client/target/kv-client.jar
 KEYS=1000000
