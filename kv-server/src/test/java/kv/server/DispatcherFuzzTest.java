@@ -48,7 +48,8 @@ import org.springframework.util.FileSystemUtils;
  *
  * <p>Left out, so that one reply per request holds and an input cannot stop the server: the
  * commands that answer more or less than once or change the server for every later input
- * ({@link #LEFT_OUT}: subscriptions, CLIENT, CONFIG SET, scripts, which may loop until killed),
+ * ({@link #LEFT_OUT}: subscriptions, CLIENT, CONFIG SET, scripts, which may loop until killed,
+ * and backups, which write directories wherever an input names),
  * and replies sized by an argument rather than by the input (SETRANGE far offsets, HRANDFIELD
  * huge counts), which Redis bounds with its output-buffer limits, not per request.
  */
@@ -56,7 +57,8 @@ class DispatcherFuzzTest {
 
     private static final int HANG = 10_000;
     private static final Set<String> LEFT_OUT = Set.of("subscribe", "psubscribe", "unsubscribe", "punsubscribe",
-            "client", "eval", "eval_ro", "evalsha", "evalsha_ro", "script");
+            "client", "eval", "eval_ro", "evalsha", "evalsha_ro", "script",
+            "bgsave", "save", "backup"); // backups write directories wherever an input names
     /** The limits kv-server decodes requests with by default (kv.server.limits.*). */
     private static final RespLimits SERVER_LIMITS = new RespLimits(512L * 1024 * 1024, 1024 * 1024, 64 * 1024, 1);
 
@@ -70,7 +72,8 @@ class DispatcherFuzzTest {
         dataDir = Files.createTempDirectory("kv-fuzz");
         server = new SpringApplicationBuilder(KvServerApplication.class).web(WebApplicationType.NONE)
                 .run("--kv.server.port=0", "--kv.server.data-dir=" + dataDir, "--kv.server.fsync=no",
-                        "--kv.server.min-free-disk=0", "--logging.level.kv=WARN");
+                        "--kv.server.min-free-disk=0", "--logging.level.kv=WARN",
+                        "--kv.server.backup-dir=" + dataDir.resolve("backups"));
         port = server.getBean(RespServerConnectionFactory.class).getPort();
     }
 

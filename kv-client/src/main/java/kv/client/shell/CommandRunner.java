@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.List;
 
 import kv.client.command.Outcomes;
+import kv.client.command.TakesOptions;
 import kv.client.render.Console;
 import org.springframework.shell.core.InputReader;
 import org.springframework.shell.core.command.Command;
@@ -46,6 +47,11 @@ public class CommandRunner {
             return Outcomes.USAGE;
         }
         return run(input, console);
+    }
+
+    /** Whether the command named {@code name} has options of its own (see {@link TakesOptions}). */
+    public boolean takesOptions(String name) {
+        return registry.getCommandByName(name) instanceof TakesOptions;
     }
 
     /** Runs words the operating system's shell has split already (one-shot mode). */

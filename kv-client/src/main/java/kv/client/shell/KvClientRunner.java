@@ -54,7 +54,7 @@ public class KvClientRunner implements ApplicationRunner, ExitCodeGenerator {
         if (!enabled) {
             return;
         }
-        List<String> words = arguments.getNonOptionArgs();
+        List<String> words = commandWords(arguments);
         if (words.isEmpty() && System.console() != null) {
             interactiveShell.getObject().run();
             exitCode = 0;
@@ -62,6 +62,22 @@ public class KvClientRunner implements ApplicationRunner, ExitCodeGenerator {
         }
         exitCode = run(words, standardConsole(), new BufferedReader(new InputStreamReader(System.in,
                 StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The command's words: Spring Boot's non-option arguments, or for a command with options of
+     * its own ({@code export --match 'user:*' users.kv}) the arguments as given from its name on,
+     * less the settings among them ({@code --kv.client.port=7379}, whose name has a dot).
+     */
+    private List<String> commandWords(ApplicationArguments arguments) {
+        List<String> words = arguments.getNonOptionArgs();
+        if (words.isEmpty() || !runner.takesOptions(words.get(0))) {
+            return words;
+        }
+        List<String> source = List.of(arguments.getSourceArgs());
+        return source.subList(source.indexOf(words.get(0)), source.size()).stream()
+                .filter(word -> !(word.startsWith("--") && word.substring(2).split("=", 2)[0].contains(".")))
+                .toList();
     }
 
     /** One-shot or script mode, with the streams given: what {@code main} does without a terminal. */

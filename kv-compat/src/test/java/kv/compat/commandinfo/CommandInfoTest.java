@@ -38,7 +38,8 @@ class CommandInfoTest {
 
     /** Commands kv has and Redis has not, and why. */
     private static final Map<String, String> KV_ONLY = Map.of(
-            "put", "the assignment's PUT key [=] value; SET is Redis's way to do the same");
+            "put", "the assignment's PUT key [=] value; SET is Redis's way to do the same",
+            "backup", "kv's BGSAVE into a directory named by the client (a backup is a directory, not dump.rdb)");
 
     /** Subcommands kv describes and Debian's Redis (7.0) does not, and why. */
     private static final Map<String, String> KV_ONLY_SUBCOMMANDS = Map.of(

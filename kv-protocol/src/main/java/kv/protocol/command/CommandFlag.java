@@ -28,6 +28,8 @@ public enum CommandFlag {
     NO_AUTH,
     MAY_REPLICATE,
     NO_MANDATORY_KEYS,
+    /** Not run while a replica loads its data in the background (Redis 7.0; kv has no such loading). */
+    NO_ASYNC_LOADING,
     NO_MULTI,
     ALLOW_BUSY,
     SENTINEL,

@@ -172,6 +172,11 @@ public class CommandDispatcher {
             command.stats().rejected();
             return refused;
         }
+        if (session.inMulti() && command.spec().is(CommandFlag.NO_MULTI)) { // SAVE, as Redis's processCommand
+            command.stats().rejected();
+            session.refuseQueue();
+            return Replies.error("ERR Command not allowed inside a transaction");
+        }
         if (session.inMulti() && !RUN_IN_MULTI.contains(name)) {
             session.queue(request);
             return TransactionCommands.QUEUED;

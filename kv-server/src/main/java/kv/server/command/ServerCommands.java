@@ -54,14 +54,16 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final KeyspaceEvents events;
     private final PubSubProperties pubSub;
     private final PubSub hub;
+    private final PersistenceCommands persistence;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub) {
+                          PubSub hub, PersistenceCommands persistence) {
         this.hub = hub;
+        this.persistence = persistence;
         this.events = events;
         this.pubSub = pubSub;
         this.expiry = expiry;
@@ -145,6 +147,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
             }
             case "persistence" -> {
                 fields.put("loading", 0);
+                persistence.persistenceInfo(fields);
                 fields.put("storage_engine", "rocksdb");
                 fields.put("data_dir", properties.dataDir().toAbsolutePath());
                 fields.put("aof_enabled", 1);

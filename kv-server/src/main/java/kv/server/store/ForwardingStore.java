@@ -147,6 +147,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public void checkpoint(java.nio.file.Path target) {
+        store.checkpoint(target);
+    }
+
+    @Override
     public String problem() {
         return store.problem();
     }

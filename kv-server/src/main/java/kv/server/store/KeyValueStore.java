@@ -158,6 +158,19 @@ public interface KeyValueStore extends AutoCloseable {
         return StoreCounters.NONE;
     }
 
+    /**
+     * Writes a consistent copy of every database, as of one moment, to {@code target} (which
+     * must not exist yet): an online backup, taken while clients go on reading and writing.
+     * Every write applied before the call is in the copy; an atomic unit is in it entirely or
+     * not at all (one open when the call starts is waited for, so it is in). The copy is a data
+     * directory a server can be started on.
+     *
+     * @throws StoreException if the copy cannot be written
+     */
+    default void checkpoint(java.nio.file.Path target) {
+        throw new UnsupportedOperationException("backups are not supported by " + getClass().getSimpleName());
+    }
+
     /** Null if healthy, otherwise why not. */
     String problem();
 

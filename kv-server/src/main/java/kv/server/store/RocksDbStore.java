@@ -843,6 +843,30 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     /**
+     * RocksDB's checkpoint: the memtables are flushed, and the table and blob files are hard
+     * linked into {@code target} where it is on the same file system (copied otherwise), with
+     * the manifest and the live part of the write-ahead log, so that the copy holds every
+     * column family as of one sequence number. Writers are not held up; taking the write order
+     * for an instant first lets an atomic unit that is open now (BGSAVE inside MULTI) finish,
+     * so that its writes are in the copy.
+     */
+    @Override
+    public void checkpoint(Path target) {
+        synchronized (writeOrder) {
+            counters.checkpoints.increment(); // the unit open before this call, if any, has ended
+        }
+        read(() -> {
+            try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+                checkpoint.createCheckpoint(target.toAbsolutePath().toString());
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("cannot write a checkpoint to " + target + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /**
      * Runs {@code body} as one atomic unit: no other write lands while it runs, its reads see
      * its own writes, and its writes reach the database as one batch when it returns (one
      * log write and, with {@code fsync always}, one fsync), or not at all if it throws. A

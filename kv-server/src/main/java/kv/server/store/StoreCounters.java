@@ -18,6 +18,7 @@ public final class StoreCounters {
     final LongAdder entriesWritten = new LongAdder();
     final LongAdder rangeDeletes = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
+    final LongAdder checkpoints = new LongAdder();
 
     public long keysRead() {
         return keysRead.sum();
@@ -33,5 +34,10 @@ public final class StoreCounters {
 
     public long bytesWritten() {
         return bytesWritten.sum();
+    }
+
+    /** Checkpoints (backups) taken. */
+    public long checkpoints() {
+        return checkpoints.sum();
     }
 }
