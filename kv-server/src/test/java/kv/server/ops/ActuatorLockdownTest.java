@@ -44,7 +44,7 @@ class ActuatorLockdownTest {
     @CsvSource({"GET,/actuator/env", "GET,/actuator/env/kv.server.port", "GET,/actuator/configprops",
             "GET,/actuator/heapdump", "GET,/actuator/threaddump", "GET,/actuator/loggers",
             "POST,/actuator/loggers/kv", "POST,/actuator/shutdown", "GET,/actuator/beans",
-            "GET,/actuator/mappings", "GET,/actuator", "GET,/"})
+            "GET,/actuator/mappings", "GET,/actuator", "POST,/", "POST,/dashboard/snapshot"})
     void sensitiveEndpointsAreRefusedWithoutCredentials(String method, String path) {
         int status = actuator().send(method, path, null).statusCode();
         assertThat(status).as(method + " " + path).isIn(401, 404);
