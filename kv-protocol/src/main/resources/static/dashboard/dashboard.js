@@ -118,7 +118,7 @@
         cursor: { drag: { x: false, y: false } },
         legend: { live: false },
         scales: { x: { time: true } },
-        axes: [axis, Object.assign({ size: 56 }, axis)].concat(series.length > 2 && series[2].scale === "right"
+        axes: [axis, Object.assign({ size: 64 }, axis)].concat(series.length > 2 && series[2].scale === "right"
           ? [Object.assign({ scale: "right", side: 1, size: 50 }, axis, { grid: { show: false } })] : []),
         series: [{}].concat(series.map(function (s) {
           return { label: s.label, stroke: s.color, width: 2, scale: s.scale || "y",
@@ -166,13 +166,21 @@
     var h = s.history;
     var time = h.time.map(function (t) { return t / 1000; });
     chart("chart-ops", [{ label: "ops/s", color: "#4fb3ff", fill: "rgba(79,179,255,.12)", format: rate }], [time, h.ops]);
-    // The unit in a span of its own: h2's uppercase would turn µs into ΜS.
-    $("latency-title").innerHTML = s.latency.of === "backends"
-      ? 'Backend round trip <span class="unit">(µs)</span>, slowest backend' : 'Command latency <span class="unit">(µs)</span>';
-    var us = function (v) { return v === null ? null : v * 1000; };
+    // µs while the last two minutes stayed under a millisecond, else ms. The unit in a span of
+    // its own: h2's uppercase would turn µs into ΜS.
+    var slowest = h.p99Ms.reduce(function (m, v) { return v === null ? m : Math.max(m, v); }, 0);
+    var unit = slowest < 1 ? "µs" : "ms";
+    var scale = function (v) { return v === null ? null : unit === "µs" ? v * 1000 : v; };
+    $("latency-title").innerHTML = (s.latency.of === "backends" ? "Backend round trip" : "Command latency")
+      + ' <span class="unit">(' + unit + ")</span>" + (s.latency.of === "backends" ? ", slowest backend" : "");
+    if (charts["chart-latency"] && charts["chart-latency"].unit !== unit) {
+      charts["chart-latency"].destroy();
+      delete charts["chart-latency"];
+    }
     chart("chart-latency", [
-      { label: "p50", color: "#3ecf6e", format: micros },
-      { label: "p99", color: "#ffb347", format: micros }], [time, h.p50Ms.map(us), h.p99Ms.map(us)]);
+      { label: "p50", color: "#3ecf6e", format: unit === "µs" ? micros : millis },
+      { label: "p99", color: "#ffb347", format: unit === "µs" ? micros : millis }], [time, h.p50Ms.map(scale), h.p99Ms.map(scale)]);
+    charts["chart-latency"].unit = unit;
     if (s.cache) {
       chart("chart-cache", [
         { label: "hit %", color: "#3ecf6e", format: function (v) { return number(v, 1) + " %"; } },
@@ -180,11 +188,13 @@
         [time, h.hitRatio.map(function (v) { return v === null ? null : v * 100; }), h.invalidations]);
     }
 
+    var timed = s.commands.some(function (c) { return c.meanMicros !== null; }) || !!s.databases;
+    show("#commands .timed", timed);
     fillTable("commands", s.commands, function (c) {
       var tr = document.createElement("tr");
       tr.dataset.command = c.name;
-      tr.append(cell(c.name), cell(rate(c.perSecond), "num"), cell(number(c.calls), "num"),
-        cell(c.meanMicros === null ? "–" : number(c.meanMicros, 1), "num"));
+      tr.append(cell(c.name), cell(rate(c.perSecond), "num"), cell(number(c.calls), "num"));
+      if (timed) tr.append(cell(c.meanMicros === null ? "–" : number(c.meanMicros, 1), "num"));
       return tr;
     }, "no commands yet");
 
@@ -206,7 +216,10 @@
         badge.className = "state " + (b.up ? "up" : "down");
         badge.textContent = b.up ? "up" : "DOWN";
         state.appendChild(badge);
-        tr.append(cell(b.name), state, cell(b.tracking ? "subscribed" : "not subscribed (uncached)"),
+        var tracking = cell(b.tracking ? "subscribed" : "none: uncached");
+        tracking.title = b.tracking ? "its invalidations arrive: its keys are cached"
+          : "no invalidation stream: its keys are read through, uncached";
+        tr.append(cell(b.name), state, tracking,
           cell(rate(b.requestsPerSecond), "num"), cell(millis(b.p50Ms), "num"), cell(millis(b.p99Ms), "num"));
         return tr;
       });
@@ -222,7 +235,13 @@
         badge.className = "state " + (g.status === "UP" ? "up" : "down");
         badge.textContent = g.status;
         state.appendChild(badge);
-        var details = Object.keys(g.details || {}).map(function (k) { return k + " " + g.details[k]; }).join(", ");
+        var d = g.details || {}, parts = [];
+        if (d.leader) parts.push("leader " + d.leader);
+        Object.keys(d.members || {}).forEach(function (name) {
+          var m = d.members[name];
+          parts.push(name + ": " + [m.status, m.role, m.lag === undefined ? "" : "lag " + m.lag].join(" ").trim());
+        });
+        var details = parts.join(" · ");
         tr.append(cell(g.name), state, cell(details));
         return tr;
       });

@@ -92,12 +92,16 @@ public final class DashboardSampler {
             long p99 = LatencyHistogram.quantile(last == null ? null : last.latency(), now.latency(), 0.99);
             return new DashboardSnapshot.Latency("commands", p50 < 0 ? null : p50 / 1e6, p99 < 0 ? null : p99 / 1e6);
         }
-        if (now.backends() != null) { // the slowest backend's figures: what a client waits for at worst
+        if (now.backends() != null) {
+            // The slowest reachable backend's: what a client waits for at worst. A backend that is
+            // down answers nothing, and its timer's window still holds the times from before.
             Double p50 = null;
             Double p99 = null;
             for (Reading.BackendTotals backend : now.backends()) {
-                p50 = max(p50, backend.p50Ms());
-                p99 = max(p99, backend.p99Ms());
+                if (backend.up()) {
+                    p50 = max(p50, backend.p50Ms());
+                    p99 = max(p99, backend.p99Ms());
+                }
             }
             return new DashboardSnapshot.Latency("backends", p50, p99);
         }

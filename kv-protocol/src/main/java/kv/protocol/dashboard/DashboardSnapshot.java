@@ -21,7 +21,7 @@ import java.util.List;
  * @param disk           the data directory's disk (kv-server)
  * @param cache          the read cache (kv-proxy)
  * @param backends       each backend's state (kv-proxy)
- * @param groups         each replication group's health, once a {@code groups} health component exists
+ * @param groups         each replicated group's health, leader and members (kv-proxy, once it has groups)
  * @param history        the last two minutes of the figures the charts draw
  */
 public record DashboardSnapshot(String service, long time, long uptimeSeconds, double opsPerSecond,

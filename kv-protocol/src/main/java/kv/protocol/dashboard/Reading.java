@@ -46,7 +46,7 @@ public record Reading(Map<String, CommandTotals> commands, long[] latency, long 
     public record BackendTotals(String name, boolean up, boolean tracking, long requests, Double p50Ms, Double p99Ms) {
     }
 
-    /** A replication group's health status and what its health details say of it. */
+    /** A replicated group's health status, and its leader and members as its health details say. */
     public record GroupState(String name, String status, Map<String, Object> details) {
     }
 }

@@ -34,13 +34,13 @@ import org.springframework.stereotype.Component;
  * kv-proxy's figures for the live dashboard, from what the proxy counts already: the
  * {@code kv.proxy.commands} meters ({@link CommandCounts}), the cache's {@link CacheStats}, each
  * backend's state and its {@code kv.proxy.backend.latency} timer (percentiles over Micrometer's
- * recent window), and, once replication groups exist, the {@code groups} health component.
+ * recent window), and each replicated group's leader and members as its health component reports them.
  */
 @Component
 class ProxyDashboard implements DashboardSource {
 
-    /** The health component the replication groups report under (issue 17); none yet: no groups shown. */
-    static final String GROUPS = "groups";
+    /** The health component of the backends ({@link BackendsHealthIndicator}), where a replicated group reports its leader. */
+    static final String BACKENDS = "backends";
 
     private final MeterRegistry meters;
     private final ClientRegistry<ClientSession> clients;
@@ -109,23 +109,31 @@ class ProxyDashboard implements DashboardSource {
     }
 
     /**
-     * Each replication group's status and details, if a {@code groups} health component exists
-     * (null otherwise). The hook for issue 17's groups: a composite component with one child per
-     * group, its details (leader, lag, ...) shown as they are.
+     * Each replicated group's state, or null while no backend is a group. The hook for issue 17:
+     * a group is a backend whose {@code backends} health component reports a {@code leader}
+     * (and its {@code members}: role, lag); only those two details are shown, never the others
+     * (an error message may say more than the page should).
      */
     private List<Reading.GroupState> groups() {
         HealthContributorRegistry registry = health.getIfAvailable();
-        HealthContributor groups = registry == null ? null : registry.getContributor(GROUPS);
-        if (!(groups instanceof CompositeHealthContributor composite)) {
+        HealthContributor backends = registry == null ? null : registry.getContributor(BACKENDS);
+        if (!(backends instanceof CompositeHealthContributor composite)) {
             return null;
         }
         List<Reading.GroupState> states = new ArrayList<>();
         composite.stream().forEach(entry -> {
             if (entry.contributor() instanceof HealthIndicator indicator) {
                 Health health = indicator.health(true);
-                states.add(new Reading.GroupState(entry.name(), health.getStatus().getCode(), health.getDetails()));
+                if (health.getDetails().containsKey("leader")) {
+                    Map<String, Object> shown = new LinkedHashMap<>();
+                    shown.put("leader", health.getDetails().get("leader"));
+                    if (health.getDetails().containsKey("members")) {
+                        shown.put("members", health.getDetails().get("members"));
+                    }
+                    states.add(new Reading.GroupState(entry.name(), health.getStatus().getCode(), shown));
+                }
             }
         });
-        return states;
+        return states.isEmpty() ? null : states;
     }
 }

@@ -302,13 +302,14 @@ public final class CachedStore extends ForwardingStore {
         store.close();
     }
 
-    @Override
-    public StoreMemory memory() {
-        return super.memory().withValueCache(cachedBytes(), maxBytes);
-    }
-
     /** Bytes the cached entries weigh, for metrics. */
     public long cachedBytes() {
         return values.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    /** The store's memory and this cache's: its entries' bytes of its bound. */
+    @Override
+    public StoreMemory memory() {
+        return super.memory().withValueCache(cachedBytes(), maxBytes);
     }
 }

@@ -87,6 +87,21 @@ class ActuatorLockdownTest {
     }
 
     @Test
+    void theDashboardIsOpenAndShowsNeitherThePathNorTheSettings() {
+        assertThat(actuator().get("/").statusCode()).isEqualTo(200);
+        assertThat(actuator().get("/").body()).contains("dashboard/dashboard.js");
+        assertThat(actuator().get("/dashboard/dashboard.js").statusCode()).isEqualTo(200);
+        assertThat(actuator().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode()).isEqualTo(200);
+        HttpResponse<String> snapshot = actuator().get("/dashboard/snapshot");
+        assertThat(snapshot.statusCode()).isEqualTo(200);
+        assertThat(snapshot.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(snapshot.body()).contains("\"service\":\"kv-server\"").contains("\"disk\"")
+                .doesNotContain(dataDir.toString()).doesNotContain(dataDir.getFileName().toString())
+                .doesNotContain(Actuator.PASSWORD).doesNotContain("data-dir");
+        assertThat(actuator().get("/webjars/other/x.js").statusCode()).as("other webjars stay closed").isEqualTo(401);
+    }
+
+    @Test
     void anUnknownHealthPathIsNotFoundRatherThanAServerError() {
         // Spring Boot 4.0 failed these with IllegalStateException: 'contributor' must not be null (500).
         for (String path : new String[] {"/actuator/health/nope/x", "/actuator/health/nope/x/y",

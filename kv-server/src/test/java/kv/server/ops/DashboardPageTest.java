@@ -2,9 +2,13 @@ package kv.server.ops;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
+import kv.server.testing.Actuator;
+import kv.server.testing.GrafanaDashboard;
 import kv.server.testing.HeadlessBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kv-server's live dashboard in a real browser (headless chromium): the page loads at {@code /}
  * without credentials, and its figures move while a client sends SET and GET. Leaves
- * {@code target/dashboard-under-load.png}.
+ * {@code target/dashboard-under-load.png}. With the same server: every metric the Grafana
+ * dashboard's kv-server panels query is on its {@code /actuator/prometheus}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "kv.server.port=0")
 class DashboardPageTest {
@@ -53,9 +58,9 @@ class DashboardPageTest {
             load.start();
             try {
                 String first = browser.await(Duration.ofSeconds(15), "operations per second above 0",
-                        driver -> positive(browser.text("ops")) ? browser.text("ops") : null);
+                        driver -> browser.figure("ops") > 0 ? browser.text("ops") : null);
                 browser.await(Duration.ofSeconds(10), "the keys, clients and latency shown",
-                        driver -> positive(browser.text("keys")) && browser.text("clients").equals("1")
+                        driver -> browser.figure("keys") > 0 && browser.text("clients").equals("1")
                                 && !browser.text("p99").equals("–"));
                 browser.await(Duration.ofSeconds(10), "a SET row in the commands table",
                         driver -> !driver.findElements(By.cssSelector("#commands tr[data-command='set']")).isEmpty()
@@ -65,7 +70,7 @@ class DashboardPageTest {
                 browser.await(Duration.ofSeconds(10), "the charts drawn",
                         driver -> driver.findElements(By.cssSelector("#chart-ops canvas")).size() == 1
                                 && driver.findElements(By.cssSelector("#chart-latency canvas")).size() == 1);
-                Thread.sleep(1500); // one more second of load in the chart, for the screenshot's sake
+                Thread.sleep(3000); // a few more seconds of load in the charts, for the screenshot's sake
                 browser.screenshot(Path.of("target", "dashboard-under-load.png"));
             }
             finally {
@@ -76,6 +81,23 @@ class DashboardPageTest {
         }
     }
 
+    @Test
+    void everyMetricTheGrafanaDashboardsServerPanelsQueryIsExported() {
+        Map<String, Set<String>> byJob = GrafanaDashboard.metricsByJob();
+        assertThat(byJob).as("every query selects the job of kv-server or kv-proxy").containsOnlyKeys("kv-server", "kv-proxy");
+        Set<String> exported = GrafanaDashboard.exported(new Actuator(httpPort).get("/actuator/prometheus").body());
+        assertThat(exported).containsAll(byJob.get("kv-server"));
+    }
+
+    @Test
+    void metricNamesAreReadFromAQueryWithoutItsFunctionsLabelsOrKeywords() {
+        assertThat(GrafanaDashboard.metrics("topk(10, sum by (command) (rate(kv_commands_seconds_count{job=\"kv-server\","
+                + "command=~\"get|set\"}[1m]))) / ignoring (x) kv_keys offset 5m > 0"))
+                .containsExactly("kv_commands_seconds_count", "kv_keys");
+        assertThat(GrafanaDashboard.metrics("sum(rate(a_total[5m])) / (sum(rate(b_total[5m])) + 1e3)"))
+                .containsExactly("a_total", "b_total");
+    }
+
     /** SET and GET of 1,000 keys, round after round, until stopped (at most 2 minutes). */
     private void sendSetsAndGets(AtomicBoolean stop) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -84,16 +106,6 @@ class DashboardPageTest {
                 client.set("dashboard:" + i % 1000, "value " + i);
                 client.get("dashboard:" + (i * 7) % 1000);
             }
-        }
-    }
-
-    private static boolean positive(String figure) {
-        String digits = figure.replace(",", "");
-        try {
-            return Double.parseDouble(digits) > 0;
-        }
-        catch (NumberFormatException e) {
-            return false;
         }
     }
 }

@@ -55,6 +55,16 @@ public final class HeadlessBrowser implements AutoCloseable {
         return driver.findElement(By.id(id)).getText();
     }
 
+    /** The number the element with this id shows ("12,345" is 12345), or NaN if it shows none ("–"). */
+    public double figure(String id) {
+        try {
+            return Double.parseDouble(text(id).replace(",", ""));
+        }
+        catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Waits up to {@code timeout} for {@code condition} to be true (or non-null), polling every 100 ms. */
     public <T> T await(Duration timeout, String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(what).until(condition);
