@@ -23,10 +23,6 @@ import kv.proxy.coherence.InvalidationListeners;
 import kv.proxy.config.ProxyProperties;
 import kv.proxy.session.ClientSession;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.stereotype.Component;
 
@@ -108,32 +104,9 @@ class ProxyDashboard implements DashboardSource {
         return backends;
     }
 
-    /**
-     * Each replicated group's state, or null while no backend is a group. The hook for issue 17:
-     * a group is a backend whose {@code backends} health component reports a {@code leader}
-     * (and its {@code members}: role, lag); only those two details are shown, never the others
-     * (an error message may say more than the page should).
-     */
+    /** Each replicated group's state (see {@link GroupStates}), or null while no backend is a group. */
     private List<Reading.GroupState> groups() {
         HealthContributorRegistry registry = health.getIfAvailable();
-        HealthContributor backends = registry == null ? null : registry.getContributor(BACKENDS);
-        if (!(backends instanceof CompositeHealthContributor composite)) {
-            return null;
-        }
-        List<Reading.GroupState> states = new ArrayList<>();
-        composite.stream().forEach(entry -> {
-            if (entry.contributor() instanceof HealthIndicator indicator) {
-                Health health = indicator.health(true);
-                if (health.getDetails().containsKey("leader")) {
-                    Map<String, Object> shown = new LinkedHashMap<>();
-                    shown.put("leader", health.getDetails().get("leader"));
-                    if (health.getDetails().containsKey("members")) {
-                        shown.put("members", health.getDetails().get("members"));
-                    }
-                    states.add(new Reading.GroupState(entry.name(), health.getStatus().getCode(), shown));
-                }
-            }
-        });
-        return states.isEmpty() ? null : states;
+        return registry == null ? null : GroupStates.of(registry.getContributor(BACKENDS));
     }
 }
