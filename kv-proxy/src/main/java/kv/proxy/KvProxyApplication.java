@@ -1,5 +1,6 @@
 package kv.proxy;
 
+import kv.protocol.dashboard.DashboardConfiguration;
 import kv.protocol.ops.ActuatorSecurityConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Import;
  * {@code backend} the outbound gateways and hash ring, {@code ops} health, metrics and INFO.
  */
 @SpringBootApplication
-@Import(ActuatorSecurityConfiguration.class)
+@Import({ActuatorSecurityConfiguration.class, DashboardConfiguration.class})
 public class KvProxyApplication {
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package kv.server;
 
+import kv.protocol.dashboard.DashboardConfiguration;
 import kv.protocol.ops.ActuatorSecurityConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -8,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** kv-server: a durable key-value server that speaks RESP. {@code java -jar kv-server.jar}. */
 @SpringBootApplication
-@Import(ActuatorSecurityConfiguration.class)
+@Import({ActuatorSecurityConfiguration.class, DashboardConfiguration.class})
 @ConfigurationPropertiesScan
 public class KvServerApplication {
 

@@ -19,6 +19,7 @@ import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -36,7 +37,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * authenticated caller, and any other endpoint an operator exposes ({@code env},
  * {@code configprops}, {@code heapdump}, {@code threaddump}, {@code loggers}, {@code shutdown})
  * needs HTTP basic authentication as the one Actuator user,
- * {@code spring.security.user.name}/{@code spring.security.user.password}.
+ * {@code spring.security.user.name}/{@code spring.security.user.password}. The live dashboard
+ * ({@code /}, {@code /dashboard/**}) is open as metrics and prometheus are, and shows no more.
  *
  * <p>Design note: without a password set there is no user at all, so nothing can authenticate
  * (and Spring Boot does not generate and log one). Values shown by {@code env} and
@@ -58,6 +60,9 @@ public class ActuatorSecurityConfiguration {
                     + "|(^|[._-])(pass|key|keys|auth|masterauth)([._-]|$)",
             Pattern.CASE_INSENSITIVE);
 
+    /** The dashboard's page, its JSON, its script and style, and the chart library's files. */
+    static final String[] DASHBOARD = {"/", "/index.html", "/dashboard/**", "/webjars/uplot/**"};
+
     private static final Pattern ENCODED = Pattern.compile("^\\{[^}]+}.*");
 
     @Bean
@@ -66,6 +71,9 @@ public class ActuatorSecurityConfiguration {
                         // Error pages of requests already let through (a 404 of an open endpoint's path).
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(EndpointRequest.to("health", "info", "metrics", "prometheus")).permitAll()
+                        // The live dashboard (kv.protocol.dashboard): it shows only what metrics and
+                        // prometheus already show to anyone, so it is as open (docs/dashboard.md).
+                        .requestMatchers(HttpMethod.GET, DASHBOARD).permitAll()
                         .anyRequest().hasRole(ROLE))
                 .httpBasic(Customizer.withDefaults())
                 // Basic credentials come with each request, never a session or cookie, so there is

@@ -11,6 +11,7 @@ import kv.proxy.cache.RoundMaintenance;
 import kv.proxy.command.PipelineForwarder;
 import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
+import kv.proxy.ops.CommandCounts;
 import kv.proxy.session.ClientSession;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,7 +73,16 @@ class ProxyTcpConfiguration {
     }
 
     @Bean
-    AbstractReplyProducingMessageHandler proxyCommandHandler(PipelineForwarder pipelines, DirectChannel proxyRequests) {
-        return RespEndpoint.handler(proxyRequests, ClientSession.class, pipelines::dispatch, pipelines::dispatch);
+    AbstractReplyProducingMessageHandler proxyCommandHandler(PipelineForwarder pipelines, DirectChannel proxyRequests,
+                                                             CommandCounts counts) {
+        return RespEndpoint.handler(proxyRequests, ClientSession.class,
+                (payload, session) -> {
+                    counts.received(payload);
+                    return pipelines.dispatch(payload, session);
+                },
+                (batch, session) -> {
+                    counts.received(batch);
+                    return pipelines.dispatch(batch, session);
+                });
     }
 }

@@ -47,6 +47,10 @@ class ActuatorLockdownTest {
                     .contains("127.0.0.1:" + redis.port());
             assertThat(actuator.get("/actuator/health/backends/nope/x").statusCode()).isEqualTo(404);
             assertThat(actuator.get("/actuator/prometheus").statusCode()).isEqualTo(200);
+            assertThat(actuator.get("/").statusCode()).as("the dashboard").isEqualTo(200);
+            assertThat(actuator.get("/dashboard/snapshot").body()).contains("\"service\":\"kv-proxy\"")
+                    .doesNotContain(Actuator.PASSWORD);
+            assertThat(actuator.send("POST", "/", null).statusCode()).isEqualTo(401);
             assertThat(Actuator.listeningAddresses(proxy.actuatorPort())).isNotEmpty()
                     .allMatch(address -> address.equals("127.0.0.1") || address.equals("::ffff:127.0.0.1"),
                             "a loopback address");

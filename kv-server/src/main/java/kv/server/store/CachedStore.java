@@ -58,6 +58,8 @@ public final class CachedStore extends ForwardingStore {
      * lock; volatile so that a reader can look at it without the lock.
      */
     private volatile long writes;
+    /** The cache's bound, bytes. */
+    private final long maxBytes;
 
     public CachedStore(KeyValueStore store, long maxBytes) {
         this(store, maxBytes, Clock.systemUTC());
@@ -66,6 +68,7 @@ public final class CachedStore extends ForwardingStore {
     public CachedStore(KeyValueStore store, long maxBytes, Clock clock) {
         super(store);
         this.clock = clock;
+        this.maxBytes = maxBytes;
         this.values = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((ByteKey key, Entry entry) -> key.bytes().length + entry.payload().length + ENTRY_OVERHEAD)
@@ -302,5 +305,11 @@ public final class CachedStore extends ForwardingStore {
     /** Bytes the cached entries weigh, for metrics. */
     public long cachedBytes() {
         return values.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    /** The store's memory and this cache's: its entries' bytes of its bound. */
+    @Override
+    public StoreMemory memory() {
+        return super.memory().withValueCache(cachedBytes(), maxBytes);
     }
 }

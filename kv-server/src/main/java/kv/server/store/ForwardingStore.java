@@ -107,6 +107,11 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public StoreMemory memory() {
+        return store.memory();
+    }
+
+    @Override
     public StoreCounters counters() {
         return store.counters();
     }

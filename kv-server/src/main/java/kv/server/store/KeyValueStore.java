@@ -153,6 +153,11 @@ public interface KeyValueStore extends AutoCloseable {
      */
     List<Field> hashUpdate(byte[] key, List<byte[]> fields, Function<List<byte[]>, List<Field>> change);
 
+    /** The memory it holds in memtables and caches, for the dashboard and meters. */
+    default StoreMemory memory() {
+        return StoreMemory.NONE;
+    }
+
     /** Counters of the store's work (for tests and INFO: what a command read and wrote). */
     default StoreCounters counters() {
         return StoreCounters.NONE;

@@ -110,6 +110,8 @@ public final class RocksDbStore implements KeyValueStore {
     private final ColumnFamilyOptions valueOptions;
     private final ColumnFamilyOptions indexOptions;
     private final LRUCache blockCache;
+    /** The block cache's capacity. */
+    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final RocksDB db;
@@ -148,7 +150,7 @@ public final class RocksDbStore implements KeyValueStore {
         catch (IOException e) {
             throw new StoreException("cannot create data directory " + this.directory + ": " + e.getMessage(), e);
         }
-        this.blockCache = new LRUCache(64L * 1024 * 1024);
+        this.blockCache = new LRUCache(BLOCK_CACHE_BYTES);
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(blockCache)
                 .setFilterPolicy(new BloomFilter(10, false)) // point lookups skip files without the key
@@ -665,6 +667,15 @@ public final class RocksDbStore implements KeyValueStore {
     public long expiring(byte[] prefix) {
         Unit open = currentUnit();
         return counts.expiring(prefix[0] & 0xFF) + (open == null ? 0 : open.delta[256 + (prefix[0] & 0xFF)]);
+    }
+
+    @Override
+    public StoreMemory memory() {
+        long memtables = 0;
+        for (ColumnFamilyHandle family : List.of(values, expires, hashes.family())) {
+            memtables += Math.max(0, property(family, "rocksdb.cur-size-all-mem-tables"));
+        }
+        return new StoreMemory(memtables, read(blockCache::getUsage), BLOCK_CACHE_BYTES, 0, 0);
     }
 
     @Override

@@ -44,7 +44,7 @@ class ActuatorLockdownTest {
     @CsvSource({"GET,/actuator/env", "GET,/actuator/env/kv.server.port", "GET,/actuator/configprops",
             "GET,/actuator/heapdump", "GET,/actuator/threaddump", "GET,/actuator/loggers",
             "POST,/actuator/loggers/kv", "POST,/actuator/shutdown", "GET,/actuator/beans",
-            "GET,/actuator/mappings", "GET,/actuator", "GET,/"})
+            "GET,/actuator/mappings", "GET,/actuator", "POST,/", "POST,/dashboard/snapshot"})
     void sensitiveEndpointsAreRefusedWithoutCredentials(String method, String path) {
         int status = actuator().send(method, path, null).statusCode();
         assertThat(status).as(method + " " + path).isIn(401, 404);
@@ -84,6 +84,21 @@ class ActuatorLockdownTest {
         assertThat(actuator().get("/actuator/metrics/kv.clients.connected").statusCode()).isEqualTo(200);
         assertThat(actuator().get("/actuator/prometheus").body()).contains("kv_clients_connected");
         assertThat(actuator().get("/actuator/info").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theDashboardIsOpenAndShowsNeitherThePathNorTheSettings() {
+        assertThat(actuator().get("/").statusCode()).isEqualTo(200);
+        assertThat(actuator().get("/").body()).contains("dashboard/dashboard.js");
+        assertThat(actuator().get("/dashboard/dashboard.js").statusCode()).isEqualTo(200);
+        assertThat(actuator().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode()).isEqualTo(200);
+        HttpResponse<String> snapshot = actuator().get("/dashboard/snapshot");
+        assertThat(snapshot.statusCode()).isEqualTo(200);
+        assertThat(snapshot.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(snapshot.body()).contains("\"service\":\"kv-server\"").contains("\"disk\"")
+                .doesNotContain(dataDir.toString()).doesNotContain(dataDir.getFileName().toString())
+                .doesNotContain(Actuator.PASSWORD).doesNotContain("data-dir");
+        assertThat(actuator().get("/webjars/other/x.js").statusCode()).as("other webjars stay closed").isEqualTo(401);
     }
 
     @Test
