@@ -67,6 +67,15 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IOException("redis-server did not listen on " + port + "; see " + log);
     }
 
+    /** The process id (of the last start). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
