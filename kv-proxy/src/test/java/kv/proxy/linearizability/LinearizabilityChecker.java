@@ -233,8 +233,10 @@ public final class LinearizabilityChecker {
         String explanation() {
             List<String> order = new ArrayList<>();
             deepest.descendingIterator().forEachRemaining(frame -> order.add(frame.call().op.toString()));
-            return "linearized at most " + order + "; then " + Objects.toString(stuckAt == null ? null : stuckAt.op)
-                    + " completed and fits nowhere";
+            int shown = Math.min(order.size(), 12);
+            return "linearized at most " + order.size() + " operations, the last " + shown + ": "
+                    + order.subList(order.size() - shown, order.size()) + "; then "
+                    + Objects.toString(stuckAt == null ? null : stuckAt.op) + " completed and fits nowhere";
         }
     }
 }

@@ -17,7 +17,7 @@ import kv.protocol.resp.RespValue;
  * lost) is not what these tests look at: they test how the proxy follows the leader, and its
  * cache across a change.
  */
-public final class ReplicatedRedisGroup implements AutoCloseable {
+public final class ReplicatedRedisGroup implements TestGroup {
 
     private final List<RedisServerProcess> members = new ArrayList<>();
     private int leader;
@@ -42,12 +42,54 @@ public final class ReplicatedRedisGroup implements AutoCloseable {
         }
     }
 
-    public int leader() {
+    /** The member made leader last. */
+    public int madeLeader() {
         return leader;
     }
 
+    @Override
+    public int size() {
+        return members.size();
+    }
+
+    @Override
     public int port(int member) {
         return members.get(member).port();
+    }
+
+    @Override
+    public boolean isAlive(int member) {
+        return members.get(member).isAlive();
+    }
+
+    @Override
+    public long pid(int member) {
+        return members.get(member).pid();
+    }
+
+    @Override
+    public void kill(int member) throws InterruptedException {
+        members.get(member).kill();
+    }
+
+    /** Starts a killed member again (empty: no persistence) as a replica of the leader. */
+    @Override
+    public void restart(int member) throws IOException {
+        members.get(member).start();
+        if (member != leader) {
+            call(member, "REPLICAOF", "127.0.0.1", Integer.toString(port(leader)));
+        }
+    }
+
+    /** No elections among redis-servers: the first live member becomes the leader. */
+    @Override
+    public void afterLeaderKilled(int killed) throws IOException {
+        for (int i = 0; i < members.size(); i++) {
+            if (i != killed && isAlive(i)) {
+                makeLeader(i);
+                return;
+            }
+        }
     }
 
     public RedisServerProcess member(int member) {
@@ -55,6 +97,7 @@ public final class ReplicatedRedisGroup implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:p1|127.0.0.1:p2|127.0.0.1:p3}, as {@code kv.proxy.backends} takes a group. */
+    @Override
     public String backendsSetting() {
         return String.join("|", members.stream().map(m -> "127.0.0.1:" + m.port()).toList());
     }
