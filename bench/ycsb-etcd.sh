@@ -75,14 +75,17 @@ SINGLE_PID=$BG_PID
 UP[kvsingle]=0; wait_ping "$SINGLE_PORT" "$SINGLE_PID" 120 && UP[kvsingle]=1
 UP[kvgroup]=0; LEADER_PORT=""
 for i in 1 2 3; do wait_ping "${KV_PORT[$i]}" "${KV_PID[$i]}" 120 || true; done
-for _ in $(seq 1 120); do
+for _ in $(seq 1 60); do
     for i in 1 2 3; do
         if [ "$(redis-cli -p "${KV_PORT[$i]}" ROLE 2>/dev/null | head -1)" = master ]; then LEADER_PORT=${KV_PORT[$i]}; fi
     done
     [ -n "$LEADER_PORT" ] && break
     sleep 0.5
 done
-if [ -n "$LEADER_PORT" ]; then UP[kvgroup]=1; else log "no kv node answers ROLE as the leader (no cluster mode in this build?): its rows are n/a"; fi
+if [ -n "$LEADER_PORT" ]; then UP[kvgroup]=1; else
+    log "no kv node answers ROLE as the leader (no cluster mode in this build?): its rows are n/a"
+    for i in 1 2 3; do kill "${KV_PID[$i]}" 2>/dev/null; done # not to load the machine for the others
+fi
 
 ycsb() { # PHASE WORKLOAD TARGET EXTRA...
     local phase=$1 workload=$2 target=$3 binding

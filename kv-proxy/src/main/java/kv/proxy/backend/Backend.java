@@ -239,13 +239,17 @@ public final class Backend {
     }
 
     private CompletableFuture<List<RespValue>> callFollowingLeader(List<Request> requests, long deadline) {
-        return awaitLeader().thenCompose(member -> callLeader(requests)).handle((replies, error) -> {
+        GroupMember[] sentTo = new GroupMember[1];
+        return awaitLeader().thenCompose(member -> {
+            sentTo[0] = member;
+            return callLeader(requests);
+        }).handle((replies, error) -> {
             boolean late = System.nanoTime() - deadline > 0;
             if (error == null) {
                 if (!FailoverRetry.refusedByFollower(replies)) {
                     return CompletableFuture.completedFuture(replies);
                 }
-                suspect(leader);
+                suspect(sentTo[0]); // nothing if another request has already found the new leader
                 // Late: the -READONLY itself is the client's answer (nothing was written; it may retry).
                 return late ? CompletableFuture.completedFuture(replies) : callFollowingLeader(requests, deadline);
             }
@@ -253,7 +257,7 @@ public final class Backend {
             if (late || !(cause instanceof BackendUnavailableException unavailable) || unavailable.outcomeIsUnknown()) {
                 return CompletableFuture.<List<RespValue>>failedFuture(cause);
             }
-            if (FailoverRetry.neverSent(cause) || FailoverRetry.safeToRepeat(requests) || !up) {
+            if (FailoverRetry.neverSent(cause) || FailoverRetry.safeToRepeat(requests)) {
                 return callFollowingLeader(requests, deadline);
             }
             return CompletableFuture.<List<RespValue>>failedFuture(BackendUnavailableException.outcomeUnknown(this, cause));
@@ -504,8 +508,8 @@ public final class Backend {
     /**
      * Starts a search for the leader unless one is under way, and returns it. The search asks
      * every member ROLE until the answers show a leader, for at most {@code timeouts.failover}
-     * (the group is DOWN if none shows by then: requests fail at once, while the invalidation
-     * listener keeps searching).
+     * (the group is DOWN if none shows by then, and the requests waiting fail; the invalidation
+     * listener keeps starting searches, and later requests wait for those).
      */
     public synchronized CompletableFuture<GroupMember> findLeader() {
         if (search != null && !search.isDone()) {

@@ -49,8 +49,16 @@ final class FailoverRetry {
         return true;
     }
 
-    /** True if the failure was opening the connection, so nothing reached the member. */
+    /**
+     * True if nothing reached the member: opening the connection failed, or the request was
+     * refused before sending (a {@link BackendUnavailableException} without a cause: no leader,
+     * or the backend DOWN).
+     */
     static boolean neverSent(Throwable error) {
+        if (error instanceof BackendUnavailableException unavailable && unavailable.getCause() == null
+                && !unavailable.outcomeIsUnknown()) {
+            return true;
+        }
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
                 return true;

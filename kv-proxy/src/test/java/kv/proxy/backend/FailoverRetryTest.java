@@ -35,5 +35,13 @@ class FailoverRetryTest {
         assertThat(FailoverRetry.neverSent(new CompletionException(new IOException(new ConnectException("refused")))))
                 .isTrue();
         assertThat(FailoverRetry.neverSent(new IOException("Connection reset"))).isFalse();
+        Backend single = new Backend("127.0.0.1:1", List.of(new GroupMember(
+                new kv.proxy.config.BackendAddress("127.0.0.1", 1), null, null, null)), 1,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry().timer("t"),
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1));
+        // Refused before sending (no leader, DOWN): nothing reached a member.
+        assertThat(FailoverRetry.neverSent(new BackendUnavailableException(single, null))).isTrue();
+        assertThat(FailoverRetry.neverSent(BackendUnavailableException.outcomeUnknown(single, null))).isFalse();
+        assertThat(FailoverRetry.neverSent(new BackendUnavailableException(single, new IOException("reset")))).isFalse();
     }
 }
