@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
 public class ServerCommands implements CommandGroup<ClientSession> {
 
     private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "memory", "stats", "cpu",
-            "persistence", "keyspace");
+            "persistence", "replication", "keyspace");
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
@@ -54,13 +54,15 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final KeyspaceEvents events;
     private final PubSubProperties pubSub;
     private final PubSub hub;
+    private final ObjectProvider<Replication> replication;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub) {
+                          PubSub hub, ObjectProvider<Replication> replication) {
+        this.replication = replication;
         this.hub = hub;
         this.events = events;
         this.pubSub = pubSub;
@@ -92,8 +94,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
             wanted.addAll(DEFAULT_SECTIONS);
         }
         StringBuilder text = new StringBuilder();
-        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "keyspace",
-                "commandstats")) {
+        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "replication",
+                "keyspace", "commandstats")) {
             if (all || wanted.contains(section)) {
                 if (text.length() > 0) {
                     text.append("\r\n");
@@ -154,6 +156,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("disk_free_bytes", properties.dataDir().toFile().getUsableSpace());
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
+            case "replication" -> replication.getObject().info(fields);
             case "keyspace" -> {
                 for (int db = 0; db < properties.databases(); db++) {
                     byte[] prefix = databases.prefix(db);
