@@ -565,6 +565,29 @@ public final class Backend {
         markUp();
     }
 
+    /** Guards against overlapping {@link #probeMembers} rounds. */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Asks every member ROLE in the background (one round at a time) and records who answers,
+     * their roles and lag, for health and INFO; follows nothing (a search does that). The
+     * invalidation listener calls it each heartbeat.
+     */
+    public void probeMembers() {
+        if (!replicated() || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        int timeout = (int) Math.max(50, Math.min(connectTimeoutMillis, Math.min(500, replyTimeoutMillis)));
+        LeaderFinder.THREADS.execute(() -> {
+            try {
+                report(LeaderFinder.ask(members, timeout));
+            }
+            finally {
+                probing.set(false);
+            }
+        });
+    }
+
     /** The leader last found, for telling a change from finding the same one again. */
     private GroupMember lastLeader;
 
@@ -583,7 +606,8 @@ public final class Backend {
 
     /**
      * The leader's ROLE (a search's, or the invalidation listener's heartbeat): its followers'
-     * lag; a member it does not list is not following it.
+     * lag; a member it does not list is not following it (lag unknown). Whether a member is up is
+     * what its own answer to ROLE says ({@link #probeMembers}, a search).
      */
     public void leaderReported(GroupMember from, RoleReply reply) {
         java.util.Map<String, RoleReply.Follower> following = new java.util.HashMap<>();
@@ -597,7 +621,7 @@ public final class Backend {
                 member.followsAt(follower.appliedIndex(), reply.appliedIndex());
             }
             else {
-                member.unreachable();
+                member.notFollowing();
             }
         }
     }

@@ -45,7 +45,7 @@ public final class GroupMember {
         return sockets.open(connectTimeoutMillis, readTimeoutMillis);
     }
 
-    /** True if it answered the last time the proxy asked it (ROLE, or the leader listed it as following). */
+    /** True if it answered ROLE the last time the proxy asked it (every heartbeat, and in each search for the leader). */
     public boolean reachable() {
         return reachable;
     }
@@ -74,11 +74,16 @@ public final class GroupMember {
         }
     }
 
+    /** The leader's view of this follower (its match index); whether it answers is what its own ROLE said. */
     void followsAt(long index, long leaderIndex) {
-        reachable = true;
         role = "follower";
         appliedIndex = index;
         lag = index < 0 || leaderIndex < 0 ? -1 : Math.max(0, leaderIndex - index);
+    }
+
+    /** The leader does not list it among its followers: its lag is unknown. */
+    void notFollowing() {
+        lag = -1;
     }
 
     void unreachable() {

@@ -278,6 +278,7 @@ public final class InvalidationListener implements Runnable {
 
     /** Sends a PING on the subscription connection; called by the heartbeat timer. */
     void heartbeat() {
+        backend.probeMembers(); // a group's members' health (nothing for a single server)
         RespOutput out = output;
         if (out == null) {
             return;

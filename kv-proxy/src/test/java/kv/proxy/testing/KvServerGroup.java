@@ -3,130 +3,89 @@ package kv.proxy.testing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
-import kv.protocol.resp.RespValue;
-import kv.server.testing.KvServerProcess;
+import kv.server.testing.ClusterProcess;
 
 /**
- * Three (or more) kv-servers in cluster mode ({@code kv.server.raft.id}, {@code kv.server.raft.peers}),
- * each its own JVM with its own data directory and Raft port, for tests that kill, pause and
- * restart members. Until kv-server's test jar has its own group helper this one stands in
- * (same settings as {@code ./kv up --cluster}).
+ * kv-server's cluster mode as a {@link TestGroup}: a thin adapter over kv-server's own test
+ * helper {@link ClusterProcess} (real kv-server processes in cluster mode, each with its data
+ * directory and Raft port, kept across restarts).
  */
 public final class KvServerGroup implements TestGroup {
 
-    private final List<KvServerProcess> members;
+    private final ClusterProcess cluster;
 
-    private KvServerGroup(List<KvServerProcess> members) {
-        this.members = members;
+    private KvServerGroup(ClusterProcess cluster) {
+        this.cluster = cluster;
     }
 
     /** Starts {@code size} members at once and waits until one of them leads. */
-    public static KvServerGroup start(Path workDir, int size, String... extraArgs) throws IOException {
-        List<Integer> raftPorts = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            raftPorts.add(KvServerProcess.freePort());
-        }
-        List<String> peers = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            peers.add("n" + (i + 1) + "@127.0.0.1:" + raftPorts.get(i));
-        }
-        List<CompletableFuture<KvServerProcess>> starting = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            List<String> args = new ArrayList<>(List.of("--kv.server.raft.id=n" + (i + 1),
-                    "--kv.server.raft.peers=" + String.join(",", peers), "--kv.server.fsync=always"));
-            args.addAll(List.of(extraArgs));
-            Path dir = workDir.resolve("n" + (i + 1));
-            starting.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return KvServerProcess.start(dir, args.toArray(String[]::new));
-                }
-                catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        List<KvServerProcess> members = new ArrayList<>();
+    public static KvServerGroup start(Path workDir, int size, String... extraArgs) throws IOException,
+            InterruptedException {
+        ClusterProcess cluster = ClusterProcess.start(workDir, size, extraArgs);
         try {
-            for (CompletableFuture<KvServerProcess> member : starting) {
-                members.add(member.join());
-            }
+            cluster.awaitLeader(Duration.ofSeconds(60));
         }
-        catch (RuntimeException e) {
-            starting.forEach(s -> s.thenAccept(KvServerGroup::closeQuietly));
-            throw new IOException("a member did not start", e);
-        }
-        KvServerGroup group = new KvServerGroup(members);
-        try {
-            Await.until("a leader to be elected", Duration.ofSeconds(60), () -> group.leader() >= 0);
-        }
-        catch (AssertionError e) {
-            group.close();
+        catch (RuntimeException | AssertionError | InterruptedException e) {
+            cluster.close();
             throw e;
         }
-        return group;
-    }
-
-    /** True if a server answers ROLE as a group member does (cluster mode is in this build). */
-    public static boolean clusterModeAnswers(int port) {
-        try (RespClient client = new RespClient(port, 2000)) {
-            return client.call("ROLE") instanceof RespValue.Array role && !role.elements().isEmpty();
-        }
-        catch (IOException e) {
-            return false;
-        }
-    }
-
-    public KvServerProcess member(int member) {
-        return members.get(member);
+        return new KvServerGroup(cluster);
     }
 
     @Override
     public int size() {
-        return members.size();
+        return cluster.size();
     }
 
     @Override
     public int port(int member) {
-        return members.get(member).port();
+        return cluster.node(member).port();
     }
 
     @Override
     public boolean isAlive(int member) {
-        return members.get(member).isAlive();
+        return cluster.node(member).isAlive();
     }
 
     @Override
     public long pid(int member) {
-        return members.get(member).pid();
+        return cluster.node(member).pid();
     }
 
     @Override
     public void kill(int member) throws InterruptedException {
-        members.get(member).kill();
+        cluster.kill(member);
     }
 
     @Override
     public void restart(int member) throws IOException {
-        members.get(member).start();
+        cluster.restart(member);
+    }
+
+    @Override
+    public void pause(int member) throws IOException, InterruptedException {
+        cluster.pause(member);
+    }
+
+    @Override
+    public void resume(int member) throws IOException, InterruptedException {
+        cluster.resume(member);
     }
 
     @Override
     public String backendsSetting() {
-        return String.join("|", members.stream().map(m -> "127.0.0.1:" + m.port()).toList());
+        StringBuilder setting = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            setting.append(i == 0 ? "" : "|").append("127.0.0.1:").append(port(i));
+        }
+        return setting.toString();
     }
 
     @Override
     public void close() {
-        members.forEach(KvServerGroup::closeQuietly);
-    }
-
-    private static void closeQuietly(KvServerProcess member) {
         try {
-            member.close();
+            cluster.close();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
