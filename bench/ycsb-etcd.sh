@@ -8,7 +8,7 @@
 #
 #   bench/ycsb-etcd.sh [--quick]    (--quick: 1 repetition of 20k operations; else 3 of 100k)
 #
-# Environment: RECORDS (20000), THREADS (16). The kv group goes straight to its leader (found
+# Environment: RECORDS (20000), THREADS (16), OPS (operations per run). The kv group goes straight to its leader (found
 # by ROLE), as etcd's clients go to any member (etcd forwards to its leader).
 set -uo pipefail
 
@@ -18,7 +18,7 @@ parse_mode 2,13 "$@"
 
 RECORDS=${RECORDS:-20000}
 THREADS=${THREADS:-16}
-if [ "$MODE" = quick ]; then REPEAT=1; OPS=20000; else REPEAT=3; OPS=100000; fi
+if [ "$MODE" = quick ]; then REPEAT=1; OPS=${OPS:-20000}; else REPEAT=3; OPS=${OPS:-100000}; fi
 JAR="$ROOT/bench/target/benchmarks.jar"
 command -v etcd >/dev/null || { log "etcd not found: apt-get install -y etcd-server"; exit 1; }
 ensure_jars kv-server/target/kv-server.jar bench/target/benchmarks.jar
