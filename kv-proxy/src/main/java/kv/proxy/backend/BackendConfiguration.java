@@ -10,6 +10,7 @@ import kv.protocol.tcp.RespSerializer;
 import kv.protocol.tls.TlsEngines;
 import kv.protocol.tls.TlsSettings;
 import kv.proxy.config.BackendAddress;
+import kv.proxy.config.BackendGroupAddress;
 import kv.proxy.config.ProxyProperties;
 import kv.protocol.endpoint.RespClientConnectionFactory;
 import kv.protocol.endpoint.RespServerConnectionFactory;
@@ -23,10 +24,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
 
 /**
- * Builds one {@link Backend} per entry of {@code kv.proxy.backends}: a client connection factory
- * speaking RESP2 whose connections are driven by the proxy's own event loops
- * ({@link RespClientConnectionFactory}), pooled by a {@link CachingClientConnectionFactory},
- * behind a TCP outbound gateway in async mode.
+ * Builds one {@link Backend} per entry of {@code kv.proxy.backends} (a server, or a group's
+ * members joined by {@code |}), and for each member a client connection factory speaking RESP2
+ * whose connections are driven by the proxy's own event loops ({@link RespClientConnectionFactory}),
+ * pooled by a {@link CachingClientConnectionFactory}, behind a TCP outbound gateway in async mode.
  */
 @Configuration(proxyBeanMethods = false)
 class BackendConfiguration {
@@ -39,19 +40,31 @@ class BackendConfiguration {
         BackendCredentials credentials = BackendCredentials.bind(environment);
         TlsSettings tls = TlsSettings.bind(environment, "kv.proxy");
         List<Backend> backends = new ArrayList<>();
-        for (BackendAddress configured : properties.backends()) {
-            BackendAddress address = configured.withDefaultCredentials(credentials.backendUser(), credentials.backendPassword());
-            TlsEngines engines = address.tls() ? tls.client(address.host(), address.port(), "kv.proxy") : null;
-            backends.add(create(address, new BackendSockets(address, engines), engines, properties, beanFactory,
-                    publisher, meters, listener::getObject));
+        for (BackendGroupAddress configured : properties.backends()) {
+            BackendGroupAddress group = configured.withDefaultCredentials(credentials.backendUser(),
+                    credentials.backendPassword());
+            List<GroupMember> members = new ArrayList<>();
+            for (BackendAddress address : group.members()) {
+                TlsEngines engines = address.tls() ? tls.client(address.host(), address.port(), "kv.proxy") : null;
+                members.add(member(address, new BackendSockets(address, engines), engines, properties, beanFactory,
+                        publisher, listener::getObject));
+            }
+            ProxyProperties.Timeouts timeouts = properties.timeouts();
+            Timer latency = Timer.builder("kv.proxy.backend.latency")
+                    .description("Time from sending a request to a backend to its reply")
+                    .tag("backend", group.toString())
+                    .publishPercentiles(0.5, 0.99)
+                    .register(meters);
+            backends.add(new Backend(group.toString(), members, properties.poolSize(), latency, timeouts.reply(),
+                    timeouts.connect(), timeouts.failover()));
         }
         return new Backends(backends);
     }
 
-    private static Backend create(BackendAddress address, BackendSockets sockets, TlsEngines tls,
-                                  ProxyProperties properties, BeanFactory beanFactory,
-                                  ApplicationEventPublisher publisher, MeterRegistry meters,
-                                  Supplier<RespServerConnectionFactory> loops) {
+    private static GroupMember member(BackendAddress address, BackendSockets sockets, TlsEngines tls,
+                                      ProxyProperties properties, BeanFactory beanFactory,
+                                      ApplicationEventPublisher publisher,
+                                      Supplier<RespServerConnectionFactory> loops) {
         ProxyProperties.Timeouts timeouts = properties.timeouts();
         RespClientConnectionFactory target = new RespClientConnectionFactory(address.host(), address.port(), loops);
         if (tls != null) {
@@ -92,13 +105,6 @@ class BackendConfiguration {
         gateway.setBeanName("backend-gateway-" + address);
         gateway.afterPropertiesSet();
         gateway.start();
-
-        Timer latency = Timer.builder("kv.proxy.backend.latency")
-                .description("Time from sending a request to a backend to its reply")
-                .tag("backend", address.toString())
-                .publishPercentiles(0.5, 0.99)
-                .register(meters);
-        return new Backend(address, gateway, pool, properties.poolSize(), latency, timeouts.reply(),
-                timeouts.connect(), sockets);
+        return new GroupMember(address, sockets, gateway, pool);
     }
 }

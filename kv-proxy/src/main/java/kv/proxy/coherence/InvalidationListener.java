@@ -34,11 +34,18 @@ import org.slf4j.LoggerFactory;
  * nothing of it is cached until a new subscription is in place; reconnection backs off up to
  * {@code kv.proxy.timeouts.reconnect-max}. A backend that answers but refuses tracking (an old
  * server) is served uncached.
+ *
+ * <p>For a replicated group the stream is on the group's leader, and the heartbeat is
+ * {@code ROLE} rather than {@code PING}: its answer tells the group's followers' lag, and a
+ * leader that has become a follower breaks the stream (its entries are dropped, the group looks
+ * for its leader, and the listener subscribes on the new one before anything is cached again).
  */
 public final class InvalidationListener implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
     private static final long FIRST_BACKOFF_MILLIS = 50;
+    private static final Request PING = Request.of("PING");
+    private static final Request ROLE = Request.of("ROLE");
 
     private final Backend backend;
     private final CoherentCache cache;
@@ -46,6 +53,8 @@ public final class InvalidationListener implements Runnable {
     private final RespDecoder decoder = new RespDecoder();
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Socket socket;
+    /** The member of the backend's group the stream is on (for a single server, that server). */
+    private volatile kv.proxy.backend.GroupMember member;
     private volatile RespOutput output;
     private volatile boolean running = true;
     private volatile boolean tracking;
@@ -98,13 +107,16 @@ public final class InvalidationListener implements Runnable {
         while (running) {
             boolean connected = false;
             try (Socket s = backend.openSocket((int) timeouts.connect().toMillis(),
-                    (int) timeouts.heartbeat().toMillis() * 3)) { // over TLS, logged in, as configured
+                    (int) timeouts.heartbeat().toMillis() * 3, opened -> member = opened)) { // TLS, AUTH as configured
                 connected = true;
                 RespInput in = new RespInput(s.getInputStream(), 8 * 1024);
                 RespOutput out = new RespOutput(s.getOutputStream(), 1024);
                 subscribe(in, out);
                 socket = s;
                 output = out;
+                if (backend.replicated() && backend.leader() != member) {
+                    throw new IOException("the leader of " + backend.name() + " changed while subscribing");
+                }
                 backend.markUp();
                 if (wasDown) {
                     log.info("Backend " + backend.name() + " is back" + (tracking ? "; invalidations subscribed" : ""));
@@ -122,11 +134,14 @@ public final class InvalidationListener implements Runnable {
                 output = null;
                 socket = null;
                 cache.lost(backend);
+                backend.suspect(member); // a group looks for its leader again (nothing for a single server)
                 if (!connected) {
                     if (backend.isUp() || !wasDown) {
                         log.warn("Backend " + backend.name() + " unavailable: " + e);
                     }
-                    backend.markDown(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    if (!backend.replicated()) { // a group is DOWN when a search finds no leader
+                        backend.markDown(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
                     wasDown = true;
                 }
                 else if (wasTracking) {
@@ -207,8 +222,24 @@ public final class InvalidationListener implements Runnable {
             if (value instanceof RespValue.Push push) {
                 onPush(push);
             }
+            else if (backend.replicated()) {
+                heardRole(value);
+            }
             // Anything else answers a heartbeat PING: the stream is alive, which the read proved.
         }
+    }
+
+    /** A group's heartbeat answer: the leader's ROLE, or a deposed leader's (which ends the stream). */
+    private void heardRole(RespValue value) throws IOException {
+        kv.proxy.backend.RoleReply role = kv.proxy.backend.RoleReply.parse(value);
+        if (role == null) {
+            return;
+        }
+        if (!role.leader()) {
+            throw new IOException(member + " is no longer the leader of " + backend.name()
+                    + (role.leaderName() == null ? "" : " (it follows " + role.leaderName() + ")"));
+        }
+        backend.leaderReported(member, role);
     }
 
     private RespValue read(RespInput in) throws IOException {
@@ -247,6 +278,7 @@ public final class InvalidationListener implements Runnable {
 
     /** Sends a PING on the subscription connection; called by the heartbeat timer. */
     void heartbeat() {
+        backend.probeMembers(); // a group's members' health (nothing for a single server)
         RespOutput out = output;
         if (out == null) {
             return;
@@ -255,7 +287,7 @@ public final class InvalidationListener implements Runnable {
             return;
         }
         try {
-            RespEncoder.write(Request.of("PING"), out);
+            RespEncoder.write(backend.replicated() ? ROLE : PING, out);
             out.flush();
         }
         catch (IOException e) {

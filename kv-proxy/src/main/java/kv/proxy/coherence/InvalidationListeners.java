@@ -35,6 +35,12 @@ public class InvalidationListeners implements SmartLifecycle {
         for (Backend backend : backends.all()) {
             InvalidationListener listener = new InvalidationListener(backend, cache, properties.timeouts());
             backend.onFailure(listener::reconnect);
+            // A new leader: what was cached may have been replaced through it without this stream
+            // hearing; nothing is cached until the listener has subscribed on the new leader.
+            backend.onLeaderChange(() -> {
+                cache.lost(backend);
+                listener.reconnect();
+            });
             listeners.add(listener);
         }
         this.heartbeatMillis = properties.timeouts().heartbeat().toMillis();

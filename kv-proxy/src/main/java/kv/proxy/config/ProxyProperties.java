@@ -20,8 +20,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param port RESP port clients connect to; 0 picks a free one
  * @param bind address to listen on; 0.0.0.0 for every interface
- * @param backends the servers behind the proxy, {@code host:port} each; keys are spread over them
- *                 by consistent hashing, so the order does not matter but the set does
+ * @param backends the servers behind the proxy, {@code host:port} each, or a replicated group's
+ *                 members joined by {@code |} (see {@link BackendGroupAddress}); keys are spread
+ *                 over them by consistent hashing, so the order does not matter but the set does
  * @param cache the read cache
  * @param timeouts how long the proxy waits for a backend
  * @param poolSize requests in flight per backend, each on a pooled connection; also the worker threads for
@@ -36,7 +37,7 @@ import org.springframework.validation.annotation.Validated;
 public record ProxyProperties(
         @DefaultValue("7380") @Min(0) @Max(65535) int port,
         @DefaultValue("127.0.0.1") String bind,
-        @DefaultValue("127.0.0.1:7379") @NotEmpty List<BackendAddress> backends,
+        @DefaultValue("127.0.0.1:7379") @NotEmpty List<BackendGroupAddress> backends,
         @DefaultValue Cache cache,
         @DefaultValue Timeouts timeouts,
         @DefaultValue("32") @Min(1) int poolSize,
@@ -105,11 +106,15 @@ public record ProxyProperties(
      * @param heartbeat the invalidation connection is pinged this often and declared broken after
      *                  three silent intervals
      * @param reconnectMax longest pause between attempts to reach a lost backend
+     * @param failover how long a request to a replicated group waits for the group to have a
+     *                 leader again (after {@code -READONLY}, a lost leader or a leader change)
+     *                 before it fails; the leader is looked for again every 50 ms meanwhile
      */
     public record Timeouts(
             @DefaultValue("1s") Duration connect,
             @DefaultValue("2s") Duration reply,
             @DefaultValue("1s") Duration heartbeat,
-            @DefaultValue("1s") Duration reconnectMax) {
+            @DefaultValue("1s") Duration reconnectMax,
+            @DefaultValue("5s") Duration failover) {
     }
 }

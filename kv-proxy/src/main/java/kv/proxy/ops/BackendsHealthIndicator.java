@@ -14,9 +14,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/health/backends}: one component per backend ({@code backends/127.0.0.1:7379}),
- * DOWN while it cannot be reached, with whether its invalidations are subscribed (its keys are
- * cached only then).
+ * {@code /actuator/health/backends}: one component per backend ({@code backends/127.0.0.1:7379},
+ * or a group's {@code backends/a:1|b:2|c:3}), DOWN while it cannot be reached (a group: while it
+ * has no leader), with whether its invalidations are subscribed (its keys are cached only then).
+ * A group's also shows its leader and each member: up or down, role, applied index and lag
+ * behind the leader, as the members' {@code ROLE} answers last said.
  */
 @Component("backends")
 class BackendsHealthIndicator implements CompositeHealthContributor {
@@ -37,6 +39,20 @@ class BackendsHealthIndicator implements CompositeHealthContributor {
                 .withDetail("invalidationMessages", listener.invalidationsReceived())
                 .withDetail("activeConnections", backend.activeConnections())
                 .withDetail("idleConnections", backend.idleConnections());
+        if (backend.replicated()) {
+            kv.proxy.backend.GroupMember leader = backend.leader();
+            health.withDetail("leader", leader == null ? "none (looking for it)" : leader.name());
+            Map<String, Object> members = new LinkedHashMap<>();
+            for (kv.proxy.backend.GroupMember member : backend.members()) {
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("status", member.reachable() ? "UP" : "DOWN");
+                state.put("role", member.role());
+                state.put("appliedIndex", member.appliedIndex());
+                state.put("lag", member.lag());
+                members.put(member.name(), state);
+            }
+            health.withDetail("members", members);
+        }
         if (backend.lastError() != null) {
             health.withDetail("error", backend.lastError());
         }

@@ -135,5 +135,31 @@ public class ProxyInfo {
                             : Math.round(latency.mean(TimeUnit.MICROSECONDS)))
                     .append("\r\n");
         }
+        groups(text);
+    }
+
+    /**
+     * One line per replicated group: its leader and each member's state, as
+     * {@code group0:addr=a|b|c,leader=a,member0=a:up:leader:lag=0,member1=b:up:follower:lag=3,...}.
+     */
+    private void groups(StringBuilder text) {
+        int i = 0;
+        for (InvalidationListener listener : listeners.all()) {
+            Backend backend = listener.backend();
+            if (!backend.replicated()) {
+                continue;
+            }
+            kv.proxy.backend.GroupMember leader = backend.leader();
+            text.append("group").append(i++).append(":addr=").append(backend.name())
+                    .append(",leader=").append(leader == null ? "none" : leader.name());
+            int m = 0;
+            for (kv.proxy.backend.GroupMember member : backend.members()) {
+                text.append(",member").append(m++).append('=').append(member.name())
+                        .append(':').append(member.reachable() ? "up" : "down")
+                        .append(':').append(member.role())
+                        .append(":lag=").append(member.lag());
+            }
+            text.append("\r\n");
+        }
     }
 }

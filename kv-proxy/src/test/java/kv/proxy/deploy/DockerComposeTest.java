@@ -98,6 +98,26 @@ class DockerComposeTest {
     }
 
     @Test
+    void theClusterProfileRunsThreeMembersOfOneGroupAndAProxyThatFollowsItsLeader() throws IOException {
+        for (int i = 1; i <= 3; i++) {
+            String name = "kv-node" + i;
+            assertThat(service(name).get("profiles")).asList().containsExactly("cluster");
+            KvServerProperties node = bind(name, "kv.server", KvServerProperties.class);
+            assertThat(node.port()).isEqualTo(7379);
+            assertThat(environment(name)).containsEntry("KV_SERVER_RAFT_ID", "n" + i)
+                    .containsEntry("KV_SERVER_RAFT_PEERS", "n1@kv-node1:9001,n2@kv-node2:9001,n3@kv-node3:9001")
+                    .containsEntry("KV_SERVER_RAFT_ADVERTISE_HOST", name);
+            assertThat(service(name).get("volumes")).asList().contains(name + "-data:/data");
+        }
+        ProxyProperties proxy = bind("kv-proxy-cluster", "kv.proxy", ProxyProperties.class);
+        assertThat(service("kv-proxy-cluster").get("profiles")).asList().containsExactly("cluster");
+        assertThat(proxy.backends()).hasSize(1);
+        assertThat(proxy.backends().get(0).members()).hasSize(3);
+        assertThat(proxy.backends().get(0).toString()).isEqualTo("kv-node1:7379|kv-node2:7379|kv-node3:7379");
+        assertThat(service("kv-proxy-cluster").get("ports")).asList().contains("7381:7380", "127.0.0.1:8086:8082");
+    }
+
+    @Test
     void theShellTalksToTheProxy() throws IOException {
         assertThat(environment("kv-client")).containsEntry("KV_CLIENT_HOST", "kv-proxy")
                 .containsEntry("KV_CLIENT_PORT", "7380");

@@ -49,8 +49,12 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        // A directory of its own: a replica (ReplicatedRedisGroup) writes the RDB of its full sync
+        // there, which any redis-server started in the same directory would load at start.
+        java.nio.file.Path dir = log.resolveSibling("redis-" + port);
+        java.nio.file.Files.createDirectories(dir);
         List<String> command = new java.util.ArrayList<>(List.of(BINARY, "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -65,6 +69,15 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         throw new IOException("redis-server did not listen on " + port + "; see " + log);
+    }
+
+    /** The process id (of the last start). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** SIGKILL. */

@@ -19,8 +19,14 @@ public final class RespClient implements AutoCloseable {
     private final RespDecoder decoder = new RespDecoder();
 
     public RespClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
+        this(port, 10_000);
+    }
+
+    /** With {@code timeoutMillis} for connecting and for each reply. */
+    public RespClient(int port, int timeoutMillis) throws IOException {
+        socket = new Socket();
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), timeoutMillis);
+        socket.setSoTimeout(timeoutMillis);
         in = new RespInput(socket.getInputStream());
         out = new RespOutput(socket.getOutputStream(), 8192);
     }

@@ -78,13 +78,16 @@ public class CommandDispatcher {
     private final ExpiryCycle expiry;
     /** NOAUTH and NOPERM, before anything runs or is queued. */
     private final AccessControl access;
+    /** A follower refuses writes (READONLY); reads may wait for the read barrier (cluster mode). */
+    private final Replication replication;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
                              WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
-                             ScriptGate gate, ExpiryCycle expiry, AccessControl access) {
+                             ScriptGate gate, ExpiryCycle expiry, AccessControl access, Replication replication) {
+        this.replication = replication;
         this.expiry = expiry;
         this.access = access;
         this.background = background;
@@ -180,9 +183,21 @@ public class CommandDispatcher {
             session.refuseQueue();
             return Replies.error("ERR Command not allowed inside a transaction");
         }
+        RespValue replica = replicaRefusal(command.spec());
+        if (replica != null) {
+            command.stats().rejected();
+            if (session.inMulti()) {
+                session.refuseQueue();
+            }
+            return replica;
+        }
         if (session.inMulti() && !RUN_IN_MULTI.contains(name)) {
             session.queue(request);
             return TransactionCommands.QUEUED;
+        }
+        if (command.spec().is(CommandFlag.READONLY) && !replication.beforeRead()) {
+            command.stats().rejected();
+            return Replies.error(replication.readRefusal());
         }
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
@@ -201,6 +216,15 @@ public class CommandDispatcher {
             }
         }
         return waitForScript(command, request, session);
+    }
+
+    /**
+     * A write on a follower of a Raft group: Redis's read-only replica error, before it runs or
+     * is queued (as Redis's {@code processCommand} checks a replica's writes).
+     */
+    private RespValue replicaRefusal(CommandSpec spec) {
+        return spec.is(CommandFlag.WRITE) && replication.refusesWrites()
+                ? Replies.error(kv.server.store.ReadOnlyReplicaException.READONLY) : null;
     }
 
     /**
@@ -337,6 +361,15 @@ public class CommandDispatcher {
             command.stats().rejected();
             return Replies.error(unitDenial(denial, aclContext));
         }
+        RespValue replica = replicaRefusal(command.spec());
+        if (replica != null) { // a script's redis.call of a write on a follower, as Redis answers it
+            command.stats().rejected();
+            return replica;
+        }
+        if (command.spec().is(CommandFlag.READONLY) && !replication.beforeRead()) {
+            command.stats().rejected();
+            return Replies.error(replication.readRefusal());
+        }
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
@@ -396,6 +429,9 @@ public class CommandDispatcher {
     }
 
     private static RespValue failure(String name, Throwable e) {
+        if (e instanceof kv.server.store.ReadOnlyReplicaException) { // leadership lost while the write was on its way
+            return Replies.error(e.getMessage());
+        }
         if (e instanceof StoreException) {
             return Replies.error("ERR " + e.getMessage());
         }

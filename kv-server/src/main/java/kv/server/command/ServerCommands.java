@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
 public class ServerCommands implements CommandGroup<ClientSession> {
 
     private static final Set<String> DEFAULT_SECTIONS = Set.of("server", "clients", "memory", "stats", "cpu",
-            "persistence", "keyspace");
+            "persistence", "replication", "keyspace");
 
     private final KvServerProperties properties;
     private final KeyValueStore store;
@@ -55,13 +55,15 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final PubSubProperties pubSub;
     private final PubSub hub;
     private final PersistenceCommands persistence;
+    private final ObjectProvider<Replication> replication;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub, PersistenceCommands persistence) {
+                          PubSub hub, PersistenceCommands persistence, ObjectProvider<Replication> replication) {
+        this.replication = replication;
         this.hub = hub;
         this.persistence = persistence;
         this.events = events;
@@ -94,8 +96,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
             wanted.addAll(DEFAULT_SECTIONS);
         }
         StringBuilder text = new StringBuilder();
-        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "keyspace",
-                "commandstats")) {
+        for (String section : List.of("server", "clients", "memory", "stats", "cpu", "persistence", "replication",
+                "keyspace", "commandstats")) {
             if (all || wanted.contains(section)) {
                 if (text.length() > 0) {
                     text.append("\r\n");
@@ -157,6 +159,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("disk_free_bytes", properties.dataDir().toFile().getUsableSpace());
                 fields.put("min_free_disk_bytes", properties.minFreeDisk().toBytes());
             }
+            case "replication" -> replication.getObject().info(fields);
             case "keyspace" -> {
                 for (int db = 0; db < properties.databases(); db++) {
                     byte[] prefix = databases.prefix(db);

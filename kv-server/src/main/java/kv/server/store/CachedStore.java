@@ -34,7 +34,7 @@ import kv.protocol.ByteKey;
  * no reader fills the cache meanwhile, and one that fetched before the unit does not fill it after
  * ({@link #writes} has moved).
  */
-public final class CachedStore extends ForwardingStore {
+public final class CachedStore extends ForwardingStore implements ReplicatedWrites {
 
     /** Marks a key known to be absent (compared by identity). */
     private static final Entry ABSENT = new Entry(new byte[0], new byte[0]);
@@ -300,6 +300,27 @@ public final class CachedStore extends ForwardingStore {
     public void close() {
         values.invalidateAll();
         store.close();
+    }
+
+    /**
+     * Keys a replicated entry changed behind this cache's back (cluster mode: another node
+     * computed the write). Not under {@link #lock}: a writer of this node may hold it while it
+     * waits for Raft to apply its own entry, which comes after this one. The count moves before
+     * the keys go, so a reader that fetched an old value either sees the count moved and does not
+     * cache it, or cached it before the keys go and loses it with them.
+     */
+    @Override
+    public void written(List<byte[]> keys) {
+        writes++; // only Raft's one apply thread writes without the lock: any change of the count is enough
+        for (byte[] key : keys) {
+            values.invalidate(new ByteKey(key));
+        }
+    }
+
+    @Override
+    public void flushed() {
+        writes++;
+        values.invalidateAll();
     }
 
     /** Bytes the cached entries weigh, for metrics. */

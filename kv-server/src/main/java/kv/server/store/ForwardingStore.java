@@ -147,6 +147,16 @@ public abstract class ForwardingStore implements KeyValueStore {
     }
 
     @Override
+    public boolean acceptsWrites() {
+        return store.acceptsWrites();
+    }
+
+    /** The store this one forwards to. */
+    public KeyValueStore delegate() {
+        return store;
+    }
+
+    @Override
     public void observe(WriteObserver observer) {
         store.observe(observer);
     }

@@ -115,6 +115,14 @@ public interface KeyValueStore extends AutoCloseable {
     default void announceNewKeys(java.util.function.Consumer<byte[]> listener) {
     }
 
+    /**
+     * False on a node of a replicated group that is not its leader (cluster mode): writes there
+     * are refused with Redis's {@code READONLY} error. True on a single server.
+     */
+    default boolean acceptsWrites() {
+        return true;
+    }
+
     /** Tells {@code observer} of every key that changes from now on (one observer: WATCH's registry). */
     default void observe(WriteObserver observer) {
         throw new UnsupportedOperationException("observing writes is not supported by " + getClass().getSimpleName());

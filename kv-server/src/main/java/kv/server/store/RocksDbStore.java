@@ -136,6 +136,9 @@ public final class RocksDbStore implements KeyValueStore {
     private volatile Unit unit;
     private volatile WriteObserver observer = WriteObserver.NONE;
     private volatile java.util.function.Consumer<byte[]> newKeys;
+    /** Cluster mode: where writes go instead of the database (see {@link #replicateThrough}); null on a single server. */
+    private volatile ReplicatedLog replication;
+    private final List<ReplicatedWrites> replicatedWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RocksDbStore(Path directory, Fsync fsync) {
         this(directory, fsync, Clock.systemUTC());
@@ -573,6 +576,9 @@ public final class RocksDbStore implements KeyValueStore {
         if (currentUnit() != null) {
             return List.of(); // the cycle's deletions are their own writes, after the unit
         }
+        if (!acceptsWrites()) {
+            return List.of(); // cluster mode: the leader's cycle deletes, its log entries tell the followers
+        }
         for (int attempt = 0; attempt < 4; attempt++) { // a slice of leftovers only: go on a little
             boolean[] leftoversOnly = {false};
             List<byte[]> deleted = expireSlice(now, limit, leftoversOnly);
@@ -949,7 +955,15 @@ public final class RocksDbStore implements KeyValueStore {
         write(() -> {
             counters.entriesWritten.add(done.batch.count());
             // (a WriteBatchWithIndex does not tell its data size: the unit's bytes are not counted)
-            db.write(writeOptions, done.batch);
+            ReplicatedLog log = replication;
+            if (log == null) {
+                db.write(writeOptions, done.batch);
+            }
+            else {
+                try (WriteBatch plain = plainCopy(done.batch)) {
+                    log.append(plain.data());
+                }
+            }
         });
         dropAfterUnit(done.drops);
         counts.add(done.delta);
@@ -1066,11 +1080,252 @@ public final class RocksDbStore implements KeyValueStore {
         }
     }
 
-    /** Writes {@code batch} through the log, counting what it holds. */
+    /**
+     * Writes {@code batch} through the log, counting what it holds; in cluster mode through the
+     * Raft log instead, returning once this node has applied it ({@link #applyReplicated}).
+     */
     private void commit(WriteBatch batch) throws RocksDBException {
         counters.entriesWritten.add(batch.count());
         counters.bytesWritten.add(batch.getDataSize());
+        ReplicatedLog log = replication;
+        if (log != null) {
+            log.append(batch.data());
+            return;
+        }
         db.write(writeOptions, batch);
+    }
+
+    /** The unit's batch as a plain one (a WriteBatchWithIndex does not give its bytes): each key's last write. */
+    private WriteBatch plainCopy(WriteBatchWithIndex indexed) throws RocksDBException {
+        WriteBatch plain = new WriteBatch();
+        for (ColumnFamilyHandle family : List.of(values, expires, hashes.family())) {
+            try (org.rocksdb.WBWIRocksIterator each = indexed.newIterator(family)) {
+                for (each.seekToFirst(); each.isValid(); each.next()) {
+                    org.rocksdb.WBWIRocksIterator.WriteEntry entry = each.entry();
+                    byte[] key = bytes(entry.getKey().data());
+                    switch (entry.getType()) {
+                        case PUT -> plain.put(family, key, bytes(entry.getValue().data()));
+                        case DELETE, SINGLE_DELETE -> plain.delete(family, key);
+                        default -> throw new StoreException("unexpected " + entry.getType() + " in an atomic unit", null);
+                    }
+                }
+            }
+        }
+        return plain;
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(copy);
+        return copy;
+    }
+
+    // Cluster mode (kv.server.raft): the write path ends in a Raft log entry, applied here.
+
+    /**
+     * From now on every write becomes a log entry of {@code log}, applied by
+     * {@link #applyReplicated} on every member; the writer's in-memory bookkeeping (counts,
+     * changed keys) happens as before, once its entry is applied here.
+     */
+    public void replicateThrough(ReplicatedLog log) {
+        this.replication = log;
+    }
+
+    /** Tells {@code listener} of the keys entries this node did not compute change (see {@link ReplicatedWrites}). */
+    public void onReplicatedWrites(ReplicatedWrites listener) {
+        replicatedWrites.add(listener);
+    }
+
+    @Override
+    public boolean acceptsWrites() {
+        ReplicatedLog log = replication;
+        return log == null || log.leads();
+    }
+
+    /**
+     * Applies a committed log entry: {@code batch} (a write batch's bytes, may be empty) plus
+     * {@code serverKeys} (the server's own keys, 0xFF..., such as the applied index) in one
+     * RocksDB write, so that the entry and the record of having applied it land together. A
+     * {@code foreign} entry is one no writer of this process waits for: what that writer would
+     * have kept in memory is derived from the batch here (see {@link ForeignBatch}). Runs on
+     * Raft's apply thread, without {@link #writeOrder} (the leader's writer holds it while it
+     * waits for this).
+     */
+    public void applyReplicated(byte[] batch, Map<byte[], byte[]> serverKeys, boolean foreign) {
+        read(() -> {
+            try (WriteBatch write = batch.length == 0 ? new WriteBatch() : new WriteBatch(batch)) {
+                ForeignBatch seen = foreign ? ForeignBatch.of(write, values.getID()) : null;
+                List<byte[]> keys = seen == null ? List.of() : seen.keys();
+                List<byte[]> before = keys.isEmpty() ? List.of()
+                        : db.multiGetAsList(readOptions, java.util.Collections.nCopies(keys.size(), values), keys);
+                List<byte[]> flushed = new ArrayList<>();
+                if (seen != null) {
+                    for (byte[][] range : seen.ranges) {
+                        flushed.addAll(liveObserved(rangePrefix(range[0], range[1])));
+                    }
+                }
+                for (Map.Entry<byte[], byte[]> server : serverKeys.entrySet()) {
+                    write.put(values, server.getKey(), server.getValue());
+                }
+                db.write(writeOptions, write);
+                lastWriteError = null;
+                if (seen != null) {
+                    keepForeign(seen, keys, before, flushed);
+                }
+            }
+            catch (RocksDBException e) {
+                lastWriteError = e.getMessage();
+                throw new StoreException("applying a log entry failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /** The prefix a deleted range covers: a database's, or every database's. */
+    private static byte[] rangePrefix(byte[] from, byte[] to) {
+        return Arrays.equals(to, successor(from)) ? from : new byte[0];
+    }
+
+    /** What a writer keeps in memory after a write, derived from a batch another node computed. */
+    private void keepForeign(ForeignBatch seen, List<byte[]> keys, List<byte[]> before, List<byte[]> flushed) {
+        long now = clock.millis();
+        for (byte[][] range : seen.ranges) {
+            byte[] from = range[0];
+            byte[] to = range[1];
+            if (from.length <= 1 && to.length <= 1) { // whole databases
+                int last = to.length == 0 ? 255 : (to[0] & 0xFF) - 1;
+                for (int database = from.length == 0 ? 0 : from[0] & 0xFF; database <= last; database++) {
+                    counts.clear(database);
+                }
+            }
+            else {
+                counts.recount(db, values);
+            }
+        }
+        long[] delta = new long[2 * 256];
+        List<byte[]> changedKeys = new ArrayList<>();
+        java.util.function.Consumer<byte[]> announce = newKeys;
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            Entry was = StoredValue.decode(key, before.get(i));
+            byte[] stored = seen.after.get(new ByteKey(key));
+            Entry is = stored == null ? null : StoredValue.decode(key, stored);
+            count(delta, key, was, is);
+            if (key.length > 0 && key[0] == (byte) 0xFF) {
+                continue; // the server's own keys
+            }
+            if (was != null || is != null) {
+                changedKeys.add(key);
+                if (observer.observing()) {
+                    observer.changed(key, is != null && !is.expiredAt(now));
+                }
+            }
+            if (announce != null && is != null && (was == null || was.expiredAt(now))) {
+                announceNew(announce, key);
+            }
+        }
+        counts.add(delta);
+        for (byte[] key : flushed) {
+            observer.changed(key, false);
+        }
+        for (ReplicatedWrites listener : replicatedWrites) {
+            if (!seen.ranges.isEmpty()) {
+                listener.flushed();
+            }
+            if (!changedKeys.isEmpty()) {
+                listener.written(changedKeys);
+            }
+        }
+    }
+
+    /** The stored bytes of one of the server's own keys (0xFF...), or null. */
+    public byte[] serverValue(byte[] key) {
+        return fetch(values, key);
+    }
+
+    /** The server's own keys starting with {@code prefix} and their values. */
+    public Map<ByteKey, byte[]> serverValues(byte[] prefix) {
+        return read(() -> {
+            Map<ByteKey, byte[]> found = new java.util.LinkedHashMap<>();
+            try (RocksIterator each = db.newIterator(values, readOptions)) {
+                for (each.seek(prefix); each.isValid() && startsWith(each.key(), prefix); each.next()) {
+                    found.put(new ByteKey(each.key()), each.value());
+                }
+            }
+            return found;
+        });
+    }
+
+    /**
+     * Writes a RocksDB checkpoint of the whole store (every column family, the applied index
+     * with the data) into {@code target}, which must not exist: hard links to the table files,
+     * so it costs little space until compaction replaces them.
+     */
+    public void checkpoint(Path target) {
+        read(() -> {
+            try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+                checkpoint.createCheckpoint(target.toString());
+            }
+            catch (RocksDBException e) {
+                throw new StoreException("checkpoint failed: " + e.getMessage(), e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Replaces everything the store holds by the contents of the checkpoint in {@code source}
+     * (a snapshot installed from the leader): every column family emptied, then filled from the
+     * checkpoint in batches; counts recounted, every listener told to forget all. Not atomic: a
+     * crash in between leaves a partial copy, which the next start replaces again (the snapshot
+     * stays on disk until a newer one, and its index is above what the partial copy records).
+     */
+    public void replaceWith(Path source) {
+        synchronized (writeOrder) {
+            read(() -> {
+                List<ColumnFamilyHandle> handles = new ArrayList<>();
+                try (DBOptions readOnly = new DBOptions();
+                     RocksDB snapshot = RocksDB.openReadOnly(readOnly, source.toString(), List.of(
+                             new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, valueOptions),
+                             new ColumnFamilyDescriptor(EXPIRES_FAMILY, indexOptions),
+                             new ColumnFamilyDescriptor(HashStorage.FAMILY, valueOptions)), handles)) {
+                    List<ColumnFamilyHandle> mine = List.of(values, expires, hashes.family());
+                    try (WriteBatch wipe = new WriteBatch()) {
+                        for (ColumnFamilyHandle family : mine) {
+                            wipe.deleteRange(family, new byte[0], END);
+                        }
+                        db.write(writeOptions, wipe);
+                    }
+                    for (int f = 0; f < mine.size(); f++) {
+                        try (RocksIterator each = snapshot.newIterator(handles.get(f))) {
+                            WriteBatch batch = new WriteBatch();
+                            try {
+                                for (each.seekToFirst(); each.isValid(); each.next()) {
+                                    batch.put(mine.get(f), each.key(), each.value());
+                                    if (batch.count() >= 10_000) {
+                                        db.write(writeOptions, batch);
+                                        batch.close();
+                                        batch = new WriteBatch();
+                                    }
+                                }
+                                db.write(writeOptions, batch);
+                            }
+                            finally {
+                                batch.close();
+                            }
+                        }
+                    }
+                    handles.forEach(ColumnFamilyHandle::close);
+                }
+                catch (RocksDBException e) {
+                    throw new StoreException("installing the snapshot in " + source + " failed: " + e.getMessage(), e);
+                }
+                counts.recount(db, values);
+                expiryCursor = new byte[0];
+                replicatedWrites.forEach(ReplicatedWrites::flushed);
+                return null;
+            });
+        }
     }
 
     @Override

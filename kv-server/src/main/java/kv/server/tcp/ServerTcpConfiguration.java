@@ -36,7 +36,8 @@ class ServerTcpConfiguration {
     @Bean
     RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry<ClientSession> registry,
                                                     WriteBatcher batcher, PubSubProperties pubSub, Environment environment,
-                                                    kv.protocol.endpoint.AccessControl access) {
+                                                    kv.protocol.endpoint.AccessControl access,
+                                                    kv.server.command.Replication replication) {
         KvServerProperties.Limits limits = properties.limits();
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit(),
@@ -47,7 +48,14 @@ class ServerTcpConfiguration {
         factory.setOutputLimit(limits.clientOutputBuffer().toBytes());
         // The writes of a whole round of requests, from every client, become one logged batch
         // before any of the round's replies leave.
-        factory.setBeforeFlush(connections -> batcher.commitAll(ClientSession.of(connections)));
+        // In cluster mode a leader's round with reads then confirms it still leads (the read
+        // barrier, see RaftNode); if it cannot, the round's replies never leave.
+        factory.setBeforeFlush(connections -> {
+            batcher.commitAll(ClientSession.of(connections));
+            if (!replication.confirmRound()) {
+                ClientSession.of(connections).forEach(ClientSession::abort);
+            }
+        });
         // TLS (kv.server.tls-port and the other tls-* settings, as Redis names them): a second
         // listener on the same event loops.
         TlsSettings tls = TlsSettings.bind(environment, "kv.server");
