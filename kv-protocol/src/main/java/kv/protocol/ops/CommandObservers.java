@@ -61,19 +61,31 @@ public final class CommandObservers {
 
     /** Before a command runs: shows a {@code skip_monitor} command (a script) ahead of what it runs. */
     public void starting(CommandSpec effective, Request request, Client client, int db) {
-        if (effective.is(CommandFlag.SKIP_MONITOR) && monitors.active()) {
-            monitors.feed(db, client.address(), request);
+        if (effective.is(CommandFlag.SKIP_MONITOR)) {
+            show(effective, request, client.address(), db);
         }
     }
 
     /**
      * After a command ran for {@code client} ({@code null}: a script's {@code redis.call}), in
-     * database {@code db}, for {@code nanos}.
+     * database {@code db}, for {@code nanos}: the monitors, the slow log, the latency monitor.
      */
     public void ran(CommandSpec effective, Request request, Client client, int db, long nanos) {
-        if (monitors.active() && !effective.is(CommandFlag.SKIP_MONITOR) && Monitors.shown(effective)) {
-            monitors.feed(db, client == null ? SCRIPT_SOURCE : client.address(), request);
+        if (!effective.is(CommandFlag.SKIP_MONITOR)) {
+            show(effective, request, client == null ? SCRIPT_SOURCE : client.address(), db);
         }
+        timed(effective, request, client, nanos);
+    }
+
+    /** Shows {@code request} from {@code source} to the monitors, unless it is administrative. */
+    public void show(CommandSpec effective, Request request, String source, int db) {
+        if (monitors.active() && Monitors.shown(effective)) {
+            monitors.feed(db, source, request);
+        }
+    }
+
+    /** The slow log and the latency monitor: {@code request} took {@code nanos} ({@code client} null: a script's). */
+    public void timed(CommandSpec effective, Request request, Client client, long nanos) {
         long micros = nanos / 1000;
         if (!effective.is(CommandFlag.SKIP_SLOWLOG) && slowLog.logs(micros)) {
             // A script's commands: Redis logs its fake client, "?:0" without a name.

@@ -1,0 +1,80 @@
+package kv.proxy.ops;
+
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Policy;
+import kv.protocol.command.CommandGroup;
+import kv.protocol.config.RuntimeSetting;
+import kv.protocol.config.RuntimeSettings;
+import kv.protocol.endpoint.ClientRegistry;
+import kv.protocol.ops.CommandObservers;
+import kv.protocol.ops.ObserverSettings;
+import kv.protocol.ops.OpsCommandGroup;
+import kv.proxy.session.ClientSession;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The proxy's MONITOR (what its clients send), SLOWLOG and LATENCY (a command's time includes
+ * its backend round trip), and its table of CONFIG SET parameters, one {@link RuntimeSetting}
+ * bean per row: slowlog-*, latency-monitor-threshold, maxclients, and the cache's size
+ * ({@code maxmemory}, also under its own name {@code kv.proxy.cache.max-bytes}).
+ */
+@Configuration(proxyBeanMethods = false)
+class OperatorCommandsConfiguration {
+
+    @Bean
+    CommandObservers commandObservers(Environment environment) {
+        return ObserverSettings.bind(environment, "kv.proxy").observers();
+    }
+
+    @Bean
+    CommandGroup<ClientSession> operatorCommands(CommandObservers observers) {
+        return new OpsCommandGroup<>(observers);
+    }
+
+    @Bean
+    RuntimeSettings runtimeSettings(List<RuntimeSetting> rows) {
+        return new RuntimeSettings(rows);
+    }
+
+    @Bean
+    RuntimeSetting slowlogLogSlowerThan(CommandObservers observers) {
+        return ObserverSettings.settable(observers).get(0);
+    }
+
+    @Bean
+    RuntimeSetting slowlogMaxLen(CommandObservers observers) {
+        return ObserverSettings.settable(observers).get(1);
+    }
+
+    @Bean
+    RuntimeSetting latencyMonitorThreshold(CommandObservers observers) {
+        return ObserverSettings.settable(observers).get(2);
+    }
+
+    @Bean
+    RuntimeSetting maxclients(ClientRegistry<ClientSession> clients) {
+        return RuntimeSetting.integer("maxclients", 1, 4294967295L, clients::maxClients,
+                max -> clients.maxClients((int) Math.min(max, Integer.MAX_VALUE)));
+    }
+
+    /** The read cache's bound in bytes: Caffeine evicts down to a smaller one at once (W-TinyLFU). */
+    @Bean
+    RuntimeSetting maxmemory(AsyncCache<Object, Object> proxyValueCache) {
+        return cacheSize("maxmemory", proxyValueCache);
+    }
+
+    @Bean
+    RuntimeSetting cacheMaxBytes(AsyncCache<Object, Object> proxyValueCache) {
+        return cacheSize("kv.proxy.cache.max-bytes", proxyValueCache);
+    }
+
+    private static RuntimeSetting cacheSize(String name, AsyncCache<Object, Object> cache) {
+        Policy.Eviction<Object, Object> eviction = cache.synchronous().policy().eviction()
+                .orElseThrow(() -> new IllegalStateException("the proxy's cache has no size bound"));
+        return RuntimeSetting.memory(name, 1, eviction::getMaximum, eviction::setMaximum);
+    }
+}
