@@ -104,7 +104,7 @@ public final class RuntimeSettings {
 
     /** CONFIG HELP, Redis 7.0's text. */
     public static RespValue help() {
-        return kv.protocol.ops.OpsCommandGroup.help("CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        return Replies.help("CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>",
                 "    Return parameters matching the glob-like <pattern> and their values.",
                 "SET <directive> <value>",

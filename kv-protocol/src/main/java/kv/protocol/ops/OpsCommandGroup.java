@@ -92,7 +92,7 @@ public class OpsCommandGroup<C extends Client> implements CommandGroup<C> {
                 slowLog.reset();
                 return Replies.OK;
             case "help":
-                return help("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                return Replies.help("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                         "GET [<count>]",
                         "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                         "    Entries are made of:",
@@ -144,7 +144,7 @@ public class OpsCommandGroup<C extends Client> implements CommandGroup<C> {
                 return Replies.integer(latency.reset(events));
             }
             case "help":
-                return help("LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                return Replies.help("LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                         "HISTORY <event>",
                         "    Return time-latency samples for the <event> class.",
                         "LATEST",
@@ -157,15 +157,6 @@ public class OpsCommandGroup<C extends Client> implements CommandGroup<C> {
             default:
                 return unknownSubcommand(request, "LATENCY");
         }
-    }
-
-    /** Redis's answer to a HELP subcommand: one simple string per line. */
-    public static RespValue help(String... lines) {
-        List<RespValue> reply = new ArrayList<>(lines.length);
-        for (String line : lines) {
-            reply.add(new RespValue.SimpleString(line));
-        }
-        return new RespValue.Array(reply);
     }
 
     /** Redis's error for a subcommand the container does not have. */

@@ -55,7 +55,7 @@ public class MemoryCommands implements CommandGroup<ClientSession> {
             return arity;
         }
         if (request.argIs(1, "help")) {
-            return OpsCommandGroup.help("MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            return Replies.help("MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "USAGE <key> [SAMPLES <count>]",
                     "    Return memory in bytes used by <key> and its value. Nested values are",
                     "    sampled up to <count> times (default: 5, 0 means sample all).",
