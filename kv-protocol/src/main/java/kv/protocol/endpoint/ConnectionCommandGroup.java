@@ -200,7 +200,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 return Replies.error("ERR Unknown client type '" + request.argString(3) + "'");
             }
             for (C each : clients.all()) {
-                if (type.equals(each.subscriptions().active() ? "pubsub" : "normal")) { // kv has no masters or replicas
+                if (type.equals(each.subscribed() ? "pubsub" : "normal")) { // kv has no masters or replicas
                     list.append(line(each)).append('\n');
                 }
             }
@@ -329,7 +329,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         }
         long killed = 0;
         for (C each : clients.all()) {
-            boolean pubsub = each.subscriptions().active();
+            boolean pubsub = each.subscribed(); // kv-proxy keeps its subscriptions in its own hub
             if ("none".equals(type) || "normal".equals(type) && pubsub || "pubsub".equals(type) && !pubsub || id != 0 && each.id() != id || address != null && !each.address().equals(address)
                     || localAddress != null && !each.localAddress().equals(localAddress) || skipMe && each == self
                     || user != null && !each.user().equals(user)) {

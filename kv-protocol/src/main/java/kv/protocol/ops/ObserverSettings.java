@@ -1,5 +1,11 @@
 package kv.protocol.ops;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import kv.protocol.config.RuntimeSetting;
+import kv.protocol.config.RuntimeSettings;
+import kv.protocol.endpoint.ClientRegistry;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -38,18 +44,30 @@ public record ObserverSettings(@DefaultValue("10000") long slowlogLogSlowerThan,
     }
 
     /**
-     * The CONFIG SET rows of {@code observers}: {@code slowlog-log-slower-than},
-     * {@code slowlog-max-len}, {@code latency-monitor-threshold}, with Redis's ranges.
+     * The CONFIG SET rows every service has, with Redis's ranges: {@code slowlog-log-slower-than},
+     * {@code slowlog-max-len}, {@code latency-monitor-threshold} of {@code observers}, and
+     * {@code maxclients} of {@code clients} (a lower limit leaves the clients already connected
+     * as they are, as in Redis). A service adds its own rows beside them.
      */
-    public static java.util.List<kv.protocol.config.RuntimeSetting> settable(CommandObservers observers) {
+    public static List<RuntimeSetting> settable(CommandObservers observers, ClientRegistry<?> clients) {
         SlowLog slowLog = observers.slowLog();
         LatencyMonitor latency = observers.latency();
-        return java.util.List.of(
-                kv.protocol.config.RuntimeSetting.integer("slowlog-log-slower-than", -1, Long.MAX_VALUE,
-                        slowLog::slowerThanMicros, slowLog::slowerThanMicros),
-                kv.protocol.config.RuntimeSetting.integer("slowlog-max-len", 0, Long.MAX_VALUE, slowLog::maxLength,
+        return List.of(
+                RuntimeSetting.integer("slowlog-log-slower-than", -1, Long.MAX_VALUE, slowLog::slowerThanMicros,
+                        slowLog::slowerThanMicros),
+                RuntimeSetting.integer("slowlog-max-len", 0, Long.MAX_VALUE, slowLog::maxLength,
                         length -> slowLog.maxLength((int) Math.min(length, Integer.MAX_VALUE))),
-                kv.protocol.config.RuntimeSetting.integer("latency-monitor-threshold", 0, Long.MAX_VALUE,
-                        latency::thresholdMillis, latency::thresholdMillis));
+                RuntimeSetting.integer("latency-monitor-threshold", 0, Long.MAX_VALUE, latency::thresholdMillis,
+                        latency::thresholdMillis),
+                RuntimeSetting.integer("maxclients", 1, 4294967295L, clients::maxClients,
+                        max -> clients.maxClients((int) Math.min(max, Integer.MAX_VALUE))));
+    }
+
+    /** CONFIG SET's table of a service: the rows of {@link #settable} and the service's own. */
+    public static RuntimeSettings runtimeSettings(CommandObservers observers, ClientRegistry<?> clients,
+                                                  List<RuntimeSetting> own) {
+        List<RuntimeSetting> rows = new ArrayList<>(settable(observers, clients));
+        rows.addAll(own);
+        return new RuntimeSettings(rows);
     }
 }

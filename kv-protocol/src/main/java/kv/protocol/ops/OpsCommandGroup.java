@@ -62,7 +62,8 @@ public class OpsCommandGroup<C extends Client> implements CommandGroup<C> {
         switch (sub) {
             case "get": {
                 if (request.size() > 3) {
-                    return Replies.error("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+                    return Replies.error("ERR unknown subcommand or wrong number of arguments for '"
+                            + request.argString(1) + "'. Try SLOWLOG HELP.");
                 }
                 long count = 10;
                 if (request.size() == 3) {

@@ -1,7 +1,5 @@
 package kv.proxy.ops;
 
-import java.util.List;
-
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Policy;
 import kv.protocol.command.CommandGroup;
@@ -12,6 +10,7 @@ import kv.protocol.ops.CommandObservers;
 import kv.protocol.ops.ObserverSettings;
 import kv.protocol.ops.OpsCommandGroup;
 import kv.proxy.session.ClientSession;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -35,33 +34,13 @@ class OperatorCommandsConfiguration {
         return new OpsCommandGroup<>(observers);
     }
 
+    /** The rows every service has (slowlog-*, latency-monitor-threshold, maxclients), and the beans of this one. */
     @Bean
-    RuntimeSettings runtimeSettings(List<RuntimeSetting> rows) {
-        return new RuntimeSettings(rows);
+    RuntimeSettings runtimeSettings(CommandObservers observers, ClientRegistry<ClientSession> clients,
+                                    ObjectProvider<RuntimeSetting> own) {
+        return ObserverSettings.runtimeSettings(observers, clients, own.orderedStream().toList());
     }
 
-    @Bean
-    RuntimeSetting slowlogLogSlowerThan(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(0);
-    }
-
-    @Bean
-    RuntimeSetting slowlogMaxLen(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(1);
-    }
-
-    @Bean
-    RuntimeSetting latencyMonitorThreshold(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(2);
-    }
-
-    @Bean
-    RuntimeSetting maxclients(ClientRegistry<ClientSession> clients) {
-        return RuntimeSetting.integer("maxclients", 1, 4294967295L, clients::maxClients,
-                max -> clients.maxClients((int) Math.min(max, Integer.MAX_VALUE)));
-    }
-
-    /** The read cache's bound in bytes: Caffeine evicts down to a smaller one at once (W-TinyLFU). */
     @Bean
     RuntimeSetting maxmemory(AsyncCache<Object, Object> proxyValueCache) {
         return cacheSize("maxmemory", proxyValueCache);

@@ -1,7 +1,5 @@
 package kv.server.ops;
 
-import java.util.List;
-
 import kv.protocol.command.CommandGroup;
 import kv.protocol.config.RuntimeSetting;
 import kv.protocol.config.RuntimeSettings;
@@ -11,6 +9,7 @@ import kv.protocol.ops.ObserverSettings;
 import kv.protocol.ops.OpsCommandGroup;
 import kv.server.pubsub.KeyspaceEvents;
 import kv.server.session.ClientSession;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -33,31 +32,11 @@ class OperatorCommandsConfiguration {
         return new OpsCommandGroup<>(observers);
     }
 
+    /** The rows every service has (slowlog-*, latency-monitor-threshold, maxclients), and the beans of this one. */
     @Bean
-    RuntimeSettings runtimeSettings(List<RuntimeSetting> rows) {
-        return new RuntimeSettings(rows);
-    }
-
-    @Bean
-    RuntimeSetting slowlogLogSlowerThan(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(0);
-    }
-
-    @Bean
-    RuntimeSetting slowlogMaxLen(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(1);
-    }
-
-    @Bean
-    RuntimeSetting latencyMonitorThreshold(CommandObservers observers) {
-        return ObserverSettings.settable(observers).get(2);
-    }
-
-    /** Redis's range; a lower limit leaves the clients already connected as they are, as in Redis. */
-    @Bean
-    RuntimeSetting maxclients(ClientRegistry<ClientSession> clients) {
-        return RuntimeSetting.integer("maxclients", 1, 4294967295L, clients::maxClients,
-                max -> clients.maxClients((int) Math.min(max, Integer.MAX_VALUE)));
+    RuntimeSettings runtimeSettings(CommandObservers observers, ClientRegistry<ClientSession> clients,
+                                    ObjectProvider<RuntimeSetting> own) {
+        return ObserverSettings.runtimeSettings(observers, clients, own.orderedStream().toList());
     }
 
     @Bean
