@@ -84,6 +84,15 @@ public final class CommandObservers {
         }
     }
 
+    /**
+     * True if a command of {@code nanos} is for the slow log or the latency monitor: a caller that
+     * must look its command's spec up first asks this before (two volatile reads).
+     */
+    public boolean noteworthy(long nanos) {
+        long micros = nanos / 1000;
+        return slowLog.logs(micros) || latency.records(micros / 1000);
+    }
+
     /** The slow log and the latency monitor: {@code request} took {@code nanos} ({@code client} null: a script's). */
     public void timed(CommandSpec effective, Request request, Client client, long nanos) {
         long micros = nanos / 1000;

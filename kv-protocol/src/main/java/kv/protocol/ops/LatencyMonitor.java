@@ -38,10 +38,15 @@ public final class LatencyMonitor {
         this.thresholdMillis = millis;
     }
 
+    /** True if the monitor is on and {@code millis} reaches its threshold. */
+    public boolean records(long millis) {
+        long threshold = thresholdMillis;
+        return threshold > 0 && millis >= threshold;
+    }
+
     /** Adds a sample of {@code event} if the monitor is on and {@code millis} reaches its threshold. */
     public void record(String event, long millis) {
-        long threshold = thresholdMillis;
-        if (threshold <= 0 || millis < threshold) {
+        if (!records(millis)) {
             return;
         }
         long now = System.currentTimeMillis() / 1000;

@@ -25,8 +25,8 @@ public final class MonitorLine {
      */
     public static byte[] encode(long micros, int db, String source, Request request) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(64 + 16 * request.size());
-        ascii(line, "+" + micros / 1_000_000 + "." + String.format("%06d", micros % 1_000_000) + " [" + db + " "
-                + source + "]");
+        String fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1); // six digits, leading zeros
+        ascii(line, "+" + micros / 1_000_000 + "." + fraction + " [" + db + " " + source + "]");
         for (int i = 0; i < request.size(); i++) {
             line.write(' ');
             quote(line, Redaction.shown(request, i));

@@ -200,8 +200,10 @@ public class PipelineForwarder {
                 out.add(new Reply(answer(i, firstReads), session.protocol(), false));
             }
             long nanos = System.nanoTime() - startedNanos;
-            for (Request request : requests) {
-                observers.timed(CommandTable.lookup(request.arg(0)), request, session, nanos);
+            if (observers.noteworthy(nanos)) {
+                for (Request request : requests) {
+                    observers.timed(CommandTable.lookup(request.arg(0)), request, session, nanos);
+                }
             }
             return single ? out.get(0) : new ReplyBatch(out);
         }

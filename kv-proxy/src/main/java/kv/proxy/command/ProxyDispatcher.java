@@ -134,7 +134,7 @@ public class ProxyDispatcher {
 
     /** The slow log and latency monitor: a command the proxy ran took {@code nanos}, backend round trips included. */
     private void timed(Request request, ClientSession session, long nanos) {
-        CommandSpec spec = CommandTable.get(request.name());
+        CommandSpec spec = observers.noteworthy(nanos) ? CommandTable.get(request.name()) : null;
         if (spec != null) {
             observers.timed(CommandObservers.effective(spec, request), request, session, nanos);
         }
