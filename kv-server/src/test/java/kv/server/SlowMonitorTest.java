@@ -32,7 +32,7 @@ class SlowMonitorTest extends RunningServerTest {
     @Test
     void aMonitorThatNeverReadsIsClosedAtItsLimitWhileTheWriterIsServed() throws Exception {
         int port = connectionFactory.getPort();
-        String value = "x".repeat(64 * 1024);
+        String value = "x".repeat(8 * 1024); // a line the test's decoder reads whole
         Socket stalled = new Socket();
         stalled.setReceiveBufferSize(4096); // a small window, so the server's output backs up
         stalled.connect(new InetSocketAddress("127.0.0.1", port));
@@ -59,8 +59,8 @@ class SlowMonitorTest extends RunningServerTest {
             });
             reader.start();
 
-            // 300 SETs of 64 KB are 19 MB of monitor lines: far past 1 MB and the kernel's buffers.
-            int sets = 300;
+            // 600 SETs of 8 KB are 4.8 MB of monitor lines: far past 1 MB and the kernel's buffers.
+            int sets = 600;
             for (int i = 0; i < sets; i++) {
                 assertThat(writer.set("k" + i, value)).isEqualTo("OK");
             }
