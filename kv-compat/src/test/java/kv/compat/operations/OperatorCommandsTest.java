@@ -31,7 +31,7 @@ class OperatorCommandsTest {
     private static final List<String[]> SAME_REPLIES = List.of(
             words("SLOWLOG HELP"), words("SLOWLOG LEN x"), words("SLOWLOG GET x"), words("SLOWLOG GET -2"),
             words("SLOWLOG GET 1 2"), words("SLOWLOG FOO"), words("SLOWLOG"),
-            words("LATENCY HELP"), words("LATENCY LATEST x"), words("LATENCY HISTORY"), words("LATENCY FOO"),
+            words("LATENCY LATEST x"), words("LATENCY HISTORY"), words("LATENCY FOO"),
             words("LATENCY HISTORY no-such-event"), words("LATENCY RESET no-such-event"),
             words("CONFIG HELP"), words("CONFIG HELP x"), words("CONFIG REWRITE x"),
             words("CONFIG SET nosuch 1"), words("CONFIG SET maxclients x"), words("CONFIG SET maxclients 0"),
@@ -79,6 +79,17 @@ class OperatorCommandsTest {
                 Reply expected = redis.call(request);
                 assertThat(kv.call(request)).as("%s: %s", target, String.join(" ", request)).isEqualTo(expected);
             }
+        }
+    }
+
+    /** A deliberate difference: kv's LATENCY HELP lists only the subcommands kv has (no DOCTOR, GRAPH, HISTOGRAM). */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Target.class, names = {"KV_SERVER", "KV_PROXY"})
+    void latencyHelpListsTheSubcommandsKvHas(Target target) throws IOException {
+        try (WireConnection kv = new WireConnection(target.port())) {
+            List<String> lines = kv.call("LATENCY", "HELP").elements().stream().map(Reply::text).toList();
+            assertThat(lines).contains("LATEST", "HISTORY <event>", "RESET [<event> ...]", "HELP")
+                    .doesNotContain("DOCTOR", "GRAPH <event>");
         }
     }
 
