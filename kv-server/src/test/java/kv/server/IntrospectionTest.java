@@ -183,4 +183,30 @@ class IntrospectionTest extends RunningServerTest {
             return e.getMessage();
         }
     }
+
+    /**
+     * MEMORY USAGE is what the key's records cost in RocksDB: key (with its database byte) and
+     * value as stored, the value's header, 8 bytes per record, and an expiring key's index record.
+     */
+    @Test
+    void memoryUsageCountsTheKeysRecordsAsStored() throws IOException {
+        try (RawConnection client = connect()) {
+            String value = "v".repeat(100);
+            client.send("SET mem:s " + value + "\r\n").read();
+            // key 1 + 5, header 1, value 100, record 8
+            assertThat(client.send("MEMORY USAGE mem:s\r\n").read()).isEqualTo(Replies.integer(115));
+            client.send("SET mem:t " + value + " EX 100\r\n").read();
+            // + the expiry in the header (8) + the expiry index's record (8 + key 6 + record 8)
+            assertThat(client.send("MEMORY USAGE mem:t\r\n").read()).isEqualTo(Replies.integer(115 + 8 + 22));
+            client.send("HSET mem:h f1 v1 f2 v2 f3 v3\r\n").read();
+            // metadata: key 6, header 1, 17, record 8; each field: 1 + 4 + name 5 + version 8 + f 2 + v 2 + record 8
+            assertThat(client.send("MEMORY USAGE mem:h\r\n").read()).isEqualTo(Replies.integer(32 + 3 * 30));
+            client.send("HSET mem:big a " + value + " b x c x\r\n").read();
+            long sampled = ((RespValue.Integer) client.send("MEMORY USAGE mem:big SAMPLES 1\r\n").read()).value();
+            long all = ((RespValue.Integer) client.send("MEMORY USAGE mem:big SAMPLES 0\r\n").read()).value();
+            assertThat(all).isEqualTo(34 + (29 + 100) + 2 * (29 + 1));
+            assertThat(sampled).as("one field sampled, times three").isEqualTo(34 + 3 * (29 + 100));
+            assertThat(client.send("MEMORY USAGE mem:none\r\n").read()).isEqualTo(Replies.NULL);
+        }
+    }
 }

@@ -88,7 +88,7 @@ class SlowSubscriberTest extends RunningServerTest {
     }
 
     /** Reads (and drops) what the server sent until it closes; true if it did within the bound. */
-    private static boolean closedByServer(InputStream in) throws IOException {
+    static boolean closedByServer(InputStream in) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         for (long read = 0; read < 64L * 1024 * 1024; ) {
             int n;

@@ -26,6 +26,10 @@ public class Client {
     private volatile boolean authenticated;
     private volatile java.util.function.BooleanSupplier authRequired = () -> false;
     private final Subscriptions subscriptions = new Subscriptions(this::protocol);
+    /** Where {@link #push} goes: the connection's queue of outgoing pushes (set by the connection). */
+    private volatile kv.protocol.pubsub.PushTarget pushTarget = kv.protocol.pubsub.PushTarget.NONE;
+    /** MONITOR was sent: every command the service runs is streamed to this client. */
+    private volatile boolean monitoring;
     // CLIENT REPLY: read and written by the thread running the client's current command (one
     // at a time, handed over with the request), so plain fields; replyControl is false unless one is set.
     private boolean replyControl;
@@ -151,6 +155,28 @@ public class Client {
      */
     public boolean subscribed() {
         return subscriptions.active();
+    }
+
+    /** Set by the connection that carries this client: where {@link #push} queues its bytes. */
+    public void pushTarget(kv.protocol.pubsub.PushTarget target) {
+        this.pushTarget = target;
+    }
+
+    /**
+     * Queues one encoded RESP value for this client from any thread, never waiting (a MONITOR
+     * line); false if dropped (closed, or over the output buffer limit that bounds pushes).
+     */
+    public boolean push(byte[] encoded) {
+        return pushTarget.offer(encoded);
+    }
+
+    /** True once the client sent MONITOR (CLIENT LIST flag {@code O}); until RESET or it closes. */
+    public boolean monitoring() {
+        return monitoring;
+    }
+
+    public void monitoring(boolean monitoring) {
+        this.monitoring = monitoring;
     }
 
     /** The connection closes once the current reply is written (QUIT). */

@@ -18,6 +18,8 @@ public class ClientRegistry<C extends Client> {
     private final AtomicLong rejectedConnections = new AtomicLong();
     private final BiFunction<Long, String, C> factory;
     private volatile java.util.function.BooleanSupplier authRequired = () -> false;
+    /** Redis's {@code maxclients}: set at start, changed by CONFIG SET. */
+    private volatile int maxClients = Integer.MAX_VALUE;
 
     /** @param factory makes a client from its id and address */
     public ClientRegistry(BiFunction<Long, String, C> factory) {
@@ -39,6 +41,20 @@ public class ClientRegistry<C extends Client> {
 
     public void close(C client) {
         connected.remove(client.id());
+    }
+
+    /** Connections beyond this many are refused ({@code maxclients}). */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    public void maxClients(int maxClients) {
+        this.maxClients = maxClients;
+    }
+
+    /** True if a new connection must be refused: {@link #maxClients} are connected. */
+    public boolean full() {
+        return connected.size() >= maxClients;
     }
 
     public void rejected() {

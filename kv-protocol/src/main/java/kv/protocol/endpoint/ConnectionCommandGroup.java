@@ -81,6 +81,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         client.name("");
         client.repliesOn();
         client.subscriptions().clear();
+        client.monitoring(false); // the Monitors drop it at their next line
         reset(client);
         return RESET;
     }
@@ -177,19 +178,59 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 // Accepted as Redis does; kv evicts no clients.
                 return request.size() == 3 && (request.argIs(2, "on") || request.argIs(2, "off")) ? Replies.OK
                         : Replies.SYNTAX_ERROR;
-            case "list": {
-                StringBuilder list = new StringBuilder();
-                for (C each : clients.all()) {
-                    list.append(line(each)).append('\n');
-                }
-                return Replies.bulk(list.toString());
-            }
+            case "list":
+                return list(request);
             default: {
                 RespValue own = client(sub, request, client);
                 return own != null ? own : Replies.error("ERR unknown subcommand '" + request.argString(1)
                         + "'. Try CLIENT HELP.");
             }
         }
+    }
+
+    /**
+     * {@code CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id [id ...]]}, as Redis 7.0: one
+     * filter at most; the ids' clients in the order given (a missing one left out).
+     */
+    RespValue list(Request request) {
+        StringBuilder list = new StringBuilder();
+        if (request.size() == 4 && request.argIs(2, "type")) {
+            String type = request.argString(3).toLowerCase(Locale.ROOT);
+            if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                return Replies.error("ERR Unknown client type '" + request.argString(3) + "'");
+            }
+            for (C each : clients.all()) {
+                if (type.equals(each.subscribed() ? "pubsub" : "normal")) { // kv has no masters or replicas
+                    list.append(line(each)).append('\n');
+                }
+            }
+        }
+        else if (request.size() > 3 && request.argIs(2, "id")) {
+            List<C> chosen = new java.util.ArrayList<>();
+            for (int i = 3; i < request.size(); i++) {
+                long id;
+                try {
+                    id = Long.parseLong(request.argString(i));
+                }
+                catch (NumberFormatException e) {
+                    return Replies.error("ERR Invalid client ID");
+                }
+                C each = clients.find(id);
+                if (each != null) {
+                    chosen.add(each);
+                }
+            }
+            chosen.forEach(each -> list.append(line(each)).append('\n'));
+        }
+        else if (request.size() != 2) {
+            return Replies.SYNTAX_ERROR;
+        }
+        else {
+            for (C each : clients.all()) {
+                list.append(line(each)).append('\n');
+            }
+        }
+        return Replies.bulk(list.toString());
     }
 
     /** {@code CLIENT REPLY ON|OFF|SKIP}: OFF and SKIP are not answered (see {@link Client#withholdReply}). */
@@ -288,7 +329,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
         }
         long killed = 0;
         for (C each : clients.all()) {
-            boolean pubsub = each.subscriptions().active();
+            boolean pubsub = each.subscribed(); // kv-proxy keeps its subscriptions in its own hub
             if ("none".equals(type) || "normal".equals(type) && pubsub || "pubsub".equals(type) && !pubsub || id != 0 && each.id() != id || address != null && !each.address().equals(address)
                     || localAddress != null && !each.localAddress().equals(localAddress) || skipMe && each == self
                     || user != null && !each.user().equals(user)) {
@@ -334,7 +375,7 @@ public abstract class ConnectionCommandGroup<C extends Client> implements Comman
                 .append(" name=").append(client.name())
                 .append(" age=").append(age)
                 .append(" idle=").append(client.idleSeconds())
-                .append(" flags=").append(flags(client))
+                .append(" flags=").append(client.monitoring() ? "O" + flags(client).replace("N", "") : flags(client))
                 .append(" db=").append(db(client))
                 .append(" sub=").append(client.subscriptions().channelCount())
                 .append(" psub=").append(client.subscriptions().patternCount())

@@ -102,6 +102,7 @@ public class RespConnection<S> extends LoopConnection {
         this.address = addressOf(channel.socket());
         if (session instanceof Client client) {
             client.subscriptions().target(this::offerPush);
+            client.pushTarget(this::offerPush);
             input.unauthenticatedWhile(client::mustAuthenticate);
         }
     }
@@ -429,9 +430,13 @@ public class RespConnection<S> extends LoopConnection {
         requestFlush();
     }
 
-    /** True if the pub/sub output limit applies: the client is subscribed (Redis's pubsub class). */
+    /**
+     * True if the pub/sub output limit applies: the client is subscribed (Redis's pubsub class),
+     * or a MONITOR (Redis leaves a monitor unbounded in its normal class by default; kv bounds
+     * what it queues for one, so a monitor that does not read never grows the server's memory).
+     */
     private boolean limited() {
-        return session instanceof Client client && client.subscribed();
+        return session instanceof Client client && (client.subscribed() || client.monitoring());
     }
 
     /** Moves queued pushes to the output (writeLock held) until {@code limit} bytes wait there. */

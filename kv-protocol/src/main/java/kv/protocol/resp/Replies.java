@@ -46,4 +46,13 @@ public final class Replies {
     public static RespValue protocolError(String detail) {
         return error("ERR Protocol error: " + detail);
     }
+
+    /** A HELP subcommand's answer, as Redis writes it: one simple string per line. */
+    public static RespValue help(String... lines) {
+        List<RespValue> reply = new java.util.ArrayList<>(lines.length);
+        for (String line : lines) {
+            reply.add(new RespValue.SimpleString(line));
+        }
+        return new RespValue.Array(reply);
+    }
 }

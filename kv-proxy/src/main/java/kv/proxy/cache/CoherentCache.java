@@ -496,4 +496,9 @@ public class CoherentCache {
         return cache.synchronous().policy().eviction()
                 .map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
+
+    /** The bound on {@link #weightedBytes}: kv.proxy.cache.max-bytes, or what CONFIG SET maxmemory made it. */
+    public long maximumBytes() {
+        return cache.synchronous().policy().eviction().map(eviction -> eviction.getMaximum()).orElse(0L);
+    }
 }

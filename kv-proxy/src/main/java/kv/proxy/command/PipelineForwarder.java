@@ -20,6 +20,8 @@ import java.util.function.Supplier;
 import kv.protocol.command.KvTraits;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
+import kv.protocol.ops.CommandObservers;
+import kv.protocol.ops.Monitors;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -84,8 +86,12 @@ public class PipelineForwarder {
     /** The runs waiting for the end of the round, one list per event loop thread. */
     private final ThreadLocal<List<Run>> rounds = ThreadLocal.withInitial(ArrayList::new);
 
+    /** MONITOR (fed here, as requests arrive), SLOWLOG and LATENCY (a forwarded run's time, in {@link Run#reply}). */
+    private final CommandObservers observers;
+
     public PipelineForwarder(ProxyDispatcher dispatcher, CoherentCache cache, Backends backends,
-                             @Qualifier("proxyWorkers") Executor workers) {
+                             @Qualifier("proxyWorkers") Executor workers, CommandObservers observers) {
+        this.observers = observers;
         this.dispatcher = dispatcher;
         this.cache = cache;
         this.backends = backends;
@@ -105,6 +111,8 @@ public class PipelineForwarder {
         /** GETs of a key written earlier in the run: sent behind that write, answered uncached. */
         final boolean[] behindWrite;
         DeferredReply deferred;
+        /** When the run began: its requests' time in the slow log is the run's, backend round trip included. */
+        final long startedNanos = System.nanoTime();
 
         Run(ClientSession session, List<Request> requests, boolean single) {
             this.session = session;
@@ -191,6 +199,12 @@ public class PipelineForwarder {
             for (int i = 0; i < requests.size(); i++) {
                 out.add(new Reply(answer(i, firstReads), session.protocol(), false));
             }
+            long nanos = System.nanoTime() - startedNanos;
+            if (observers.noteworthy(nanos)) {
+                for (Request request : requests) {
+                    observers.timed(CommandTable.lookup(request.arg(0)), request, session, nanos);
+                }
+            }
             return single ? out.get(0) : new ReplyBatch(out);
         }
 
@@ -216,6 +230,9 @@ public class PipelineForwarder {
 
     /** A single request from a client. */
     public Response dispatch(Object payload, ClientSession session) {
+        if (payload instanceof Request request && observers.monitors().active()) {
+            show(request, session);
+        }
         if ((session.pinned() || session.subscriberMode()) && payload instanceof Request) {
             // A transaction is open: everything goes through it, on a worker (its connection blocks).
             return offload(session, () -> dispatcher.dispatch(payload, session));
@@ -233,6 +250,9 @@ public class PipelineForwarder {
 
     /** A client's pipelined batch. */
     public Response dispatch(RequestBatch batch, ClientSession session) {
+        if (observers.monitors().active()) {
+            batch.requests().forEach(request -> show(request, session));
+        }
         if (batch.malformed() == null && !session.controlsReplies() && !session.pinned() && !session.subscriberMode()
                 && runEnd(batch.requests(), 0, Integer.MAX_VALUE) == batch.requests().size()
                 && dispatcher.admits(batch.requests(), session)) {
@@ -245,6 +265,23 @@ public class PipelineForwarder {
             return offload(session, () -> dispatchInOrder(batch, session));
         }
         return dispatchInOrder(batch, session);
+    }
+
+    /**
+     * Shows a request to the monitors as the proxy receives it: what its clients send, not what
+     * it forwards to the backends (each backend's own MONITOR shows that, from the proxy's address).
+     * Not shown, as in Redis: an unknown command, a wrong number of arguments, a monitor's
+     * keyspace command (refused by the dispatcher).
+     */
+    private void show(Request request, ClientSession session) {
+        CommandSpec spec = CommandTable.lookup(request.arg(0));
+        if (spec == null || !spec.acceptsArity(request.size())) {
+            return;
+        }
+        CommandSpec effective = CommandObservers.effective(spec, request);
+        if (Monitors.refusal(session, effective) == null) {
+            observers.show(effective, request, session.address(), session.db());
+        }
     }
 
     /**

@@ -11,6 +11,8 @@ import kv.protocol.command.CommandTable;
 import kv.protocol.command.KvTraits;
 import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ConnectionCommandGroup;
+import kv.protocol.ops.CommandObservers;
+import kv.protocol.ops.Monitors;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -40,12 +42,15 @@ public class ProxyDispatcher {
     private final PubSubCommands pubsub;
     /** NOAUTH and NOPERM, before the cache, a backend or a transaction sees the request. */
     private final AccessControl access;
+    /** SLOWLOG and LATENCY of what the proxy answers here (forwarded runs: see PipelineForwarder). */
+    private final CommandObservers observers;
 
     /**
      * Fails, as kv-server does, if a command of the table has neither a handler here nor the spec's
      * explicit {@code "proxy": "none"}, or if a handler is for a command the table does not have.
      */
-    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups, AccessControl access) {
+    public ProxyDispatcher(List<CommandGroup<ClientSession>> groups, AccessControl access, CommandObservers observers) {
+        this.observers = observers;
         this.access = access;
         this.transactions = groups.stream().filter(TransactionCommands.class::isInstance)
                 .map(TransactionCommands.class::cast).findFirst().orElse(null);
@@ -117,12 +122,22 @@ public class ProxyDispatcher {
                 return decided;
             }
         }
+        long start = System.nanoTime();
         RespValue value = execute((Request) payload, session);
+        timed((Request) payload, session, System.nanoTime() - start);
         boolean close = session.closeRequested();
         if (session.withholdReply() && !close) {
             return ReplyBatch.NONE; // CLIENT REPLY OFF or SKIP
         }
         return new Reply(value, session.protocol(), close);
+    }
+
+    /** The slow log and latency monitor: a command the proxy ran took {@code nanos}, backend round trips included. */
+    private void timed(Request request, ClientSession session, long nanos) {
+        CommandSpec spec = observers.noteworthy(nanos) ? CommandTable.get(request.name()) : null;
+        if (spec != null) {
+            observers.timed(CommandObservers.effective(spec, request), request, session, nanos);
+        }
     }
 
     /**
@@ -146,6 +161,10 @@ public class ProxyDispatcher {
             return null;
         }
         RespValue denied = access.refusal(session, spec, request, session.pinned() ? "multi" : "toplevel");
+        if (denied == null && session.monitoring()) {
+            String refusal = Monitors.refusal(session, CommandObservers.effective(spec, request));
+            denied = refusal == null ? null : Replies.error(refusal);
+        }
         if (denied != null) {
             session.lastCommand(ConnectionCommandGroup.commandName(spec, request));
             if (transactions != null && "exec".equals(spec.name()) && denied instanceof RespValue.Error error) {
@@ -163,6 +182,9 @@ public class ProxyDispatcher {
      * (the cache, a backend pipeline) takes only those; the others come here and are refused.
      */
     public boolean admits(List<Request> requests, ClientSession session) {
+        if (session.monitoring()) {
+            return false; // through the dispatcher, which refuses a monitor's keyspace commands
+        }
         for (Request request : requests) {
             CommandSpec spec = CommandTable.get(request.name());
             if (spec != null && !access.allows(session, spec, request)) {

@@ -9,6 +9,7 @@ import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
 import kv.protocol.Glob;
+import kv.protocol.config.RuntimeSettings;
 import kv.proxy.ops.ProxyConfig;
 import kv.proxy.ops.ProxyInfo;
 import kv.proxy.session.ClientSession;
@@ -23,10 +24,12 @@ public class ServerCommands implements CommandGroup<ClientSession> {
 
     private final ProxyInfo info;
     private final ProxyConfig config;
+    private final RuntimeSettings settable;
 
-    public ServerCommands(ProxyInfo info, ProxyConfig config) {
+    public ServerCommands(ProxyInfo info, ProxyConfig config, RuntimeSettings settable) {
         this.info = info;
         this.config = config;
+        this.settable = settable;
     }
 
     @Override
@@ -45,8 +48,9 @@ public class ServerCommands implements CommandGroup<ClientSession> {
 
     /**
      * {@code CONFIG GET parameter [parameter ...]}: glob patterns, matched without regard to case
-     * as Redis does, over {@link ProxyConfig}'s parameters; each parameter at most once. The
-     * proxy is configured by its {@code kv.proxy.*} settings, so CONFIG SET is refused.
+     * as Redis does, over {@link ProxyConfig}'s parameters; each parameter at most once. CONFIG SET
+     * changes those of {@link RuntimeSettings} until restart (the others come from the
+     * {@code kv.proxy.*} settings); CONFIG REWRITE is refused as Redis refuses it without a file.
      */
     RespValue config(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(java.util.Locale.ROOT);
@@ -71,18 +75,14 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 return new RespValue.Map(reply);
             }
             case "set":
-                return Replies.error("ERR CONFIG SET is not supported by kv-proxy: it is configured by its"
-                        + " kv.proxy.* settings (application.yml, --kv.proxy.* flags, KV_PROXY_* variables)");
+                return settable.set(request, config.values().keySet());
+            case "rewrite":
+                return request.size() == 2 ? RuntimeSettings.rewrite() : Replies.wrongArity("config|rewrite");
             case "resetstat":
                 return Replies.error("ERR CONFIG RESETSTAT is not supported by kv-proxy: its counters are"
                         + " monotonic meters (/actuator/metrics)");
             case "help":
-                return new RespValue.Array(java.util.stream.Stream.of(
-                        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                        "GET <pattern>",
-                        "    Return parameters matching the glob-like <pattern> and their values.",
-                        "HELP",
-                        "    Print this help.").map(line -> (RespValue) new RespValue.SimpleString(line)).toList());
+                return request.size() == 2 ? RuntimeSettings.help() : Replies.wrongArity("config|help");
             default:
                 return Replies.error("ERR unknown subcommand '" + request.argString(1) + "'. Try CONFIG HELP.");
         }

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
+import kv.protocol.config.RuntimeSettings;
 import kv.protocol.config.Secrets;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
@@ -26,9 +27,12 @@ public class ProxyConfig {
     private final ProxyProperties properties;
     private final Backends backends;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
+    private final ObjectProvider<RuntimeSettings> settable;
 
     public ProxyConfig(ProxyProperties properties, Backends backends,
-                       ObjectProvider<RespServerConnectionFactory> connectionFactory) {
+                       ObjectProvider<RespServerConnectionFactory> connectionFactory,
+                       ObjectProvider<RuntimeSettings> settable) {
+        this.settable = settable;
         this.properties = properties;
         this.backends = backends;
         this.connectionFactory = connectionFactory;
@@ -62,6 +66,13 @@ public class ProxyConfig {
         values.put("kv.proxy.timeouts.reply", seconds(properties.timeouts().reply()));
         values.put("kv.proxy.timeouts.heartbeat", seconds(properties.timeouts().heartbeat()));
         values.put("kv.proxy.timeouts.reconnect-max", seconds(properties.timeouts().reconnectMax()));
+        values.put("slowlog-log-slower-than", "");
+        values.put("slowlog-max-len", "");
+        values.put("latency-monitor-threshold", "");
+        RuntimeSettings runtime = settable.getIfAvailable();
+        if (runtime != null) {
+            runtime.current(values); // as CONFIG SET left them: maxclients, maxmemory, slowlog-*, ...
+        }
         values.replaceAll(Secrets::shown); // a password never leaves the process (see Secrets)
         return values;
     }

@@ -106,7 +106,7 @@ public class ProxyInfo {
                 .append("cache_enabled:").append(cache.enabled() ? 1 : 0).append("\r\n")
                 .append("cache_entries:").append(cache.entries()).append("\r\n")
                 .append("cache_bytes:").append(cache.weightedBytes()).append("\r\n")
-                .append("cache_max_bytes:").append(properties.cache().maxBytesOrDefault()).append("\r\n")
+                .append("cache_max_bytes:").append(cache.maximumBytes()).append("\r\n")
                 .append("cache_ttl_seconds:").append(properties.cache().ttl().toSeconds()).append("\r\n")
                 .append("cache_hits:").append(stats.hits()).append("\r\n")
                 .append("cache_misses:").append(stats.misses()).append("\r\n")

@@ -17,7 +17,6 @@ import org.springframework.context.ApplicationEventPublisher;
 final class ProxyConnectionSupport implements RespServerConnectionFactory.ConnectionCreator {
 
     private final ClientRegistry<ClientSession> registry;
-    private final int maxClients;
     private final OutputBufferLimit pubSubLimit;
 
     /** Protected mode's refusal of a new connection, or null (see AccessControl#refusalAtConnect). */
@@ -27,14 +26,14 @@ final class ProxyConnectionSupport implements RespServerConnectionFactory.Connec
                            java.util.function.Function<java.net.Socket, String> gate) {
         this.gate = gate;
         this.registry = registry;
-        this.maxClients = maxClients;
+        registry.maxClients(maxClients); // CONFIG SET maxclients changes it there
         this.pubSubLimit = pubSubLimit;
     }
 
     @Override
     public RespConnection<ClientSession> create(SocketChannel channel, ApplicationEventPublisher publisher,
                                                 String factoryName) {
-        boolean full = registry.connected() >= maxClients;
+        boolean full = registry.full();
         ClientSession session = registry.open(RespConnection.addressOf(channel.socket()));
         RespConnection<ClientSession> connection = new RespConnection<>(channel, publisher, factoryName, session,
                 () -> {

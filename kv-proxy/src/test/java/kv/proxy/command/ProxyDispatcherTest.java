@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import kv.protocol.ops.CommandObservers;
+
 import kv.protocol.command.CommandGroup;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.CommandTable;
@@ -33,7 +35,7 @@ class ProxyDispatcherTest {
     private static final kv.protocol.endpoint.AccessControl ACCESS = new kv.protocol.endpoint.AccessControl(
             kv.protocol.acl.Users.open(), CLIENTS);
     private final ClientSession session = CLIENTS.open("127.0.0.1:1");
-    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND), ACCESS);
+    private final ProxyDispatcher dispatcher = new ProxyDispatcher(List.of(EVERY_ROUTED_COMMAND), ACCESS, new CommandObservers());
 
     @Test
     void aCommandOutsideTheTableIsRefusedNamingTheProxy() {
@@ -47,7 +49,7 @@ class ProxyDispatcherTest {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.remove("get");
         };
-        assertThatThrownBy(() -> new ProxyDispatcher(List.of(withoutGet), ACCESS))
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(withoutGet), ACCESS, new CommandObservers()))
                 .hasMessageContaining("'get'").hasMessageContaining("no handler in kv-proxy");
     }
 
@@ -57,7 +59,7 @@ class ProxyDispatcherTest {
             EVERY_ROUTED_COMMAND.register(handlers);
             handlers.put("nosuchcmd", (request, s) -> Replies.OK);
         };
-        assertThatThrownBy(() -> new ProxyDispatcher(List.of(extra), ACCESS)).hasMessageContaining("nosuchcmd");
+        assertThatThrownBy(() -> new ProxyDispatcher(List.of(extra), ACCESS, new CommandObservers())).hasMessageContaining("nosuchcmd");
     }
 
     @Test
@@ -80,7 +82,7 @@ class ProxyDispatcherTest {
     @Test
     void clientReplyOffWithholdsEveryReplyUntilOnAndSkipOnlyTheNextOne() {
         ProxyDispatcher dispatcher = new ProxyDispatcher(
-                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(CLIENTS, ACCESS)), ACCESS);
+                List.of(EVERY_ROUTED_COMMAND, new ConnectionCommands(CLIENTS, ACCESS)), ACCESS, new CommandObservers());
         assertThat(dispatcher.dispatch(Request.of("CLIENT", "REPLY", "OFF"), session)).isSameAs(ReplyBatch.NONE);
         assertThat(dispatcher.dispatch(Request.of("PING"), session)).isSameAs(ReplyBatch.NONE);
         assertThat(dispatcher.dispatch(Request.of("NOSUCHCMD"), session)).as("errors too").isSameAs(ReplyBatch.NONE);

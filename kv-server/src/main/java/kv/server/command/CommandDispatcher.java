@@ -24,6 +24,8 @@ import kv.protocol.dashboard.LatencyHistogram;
 import kv.protocol.endpoint.AccessControl;
 import kv.protocol.endpoint.ConnectionCommandGroup;
 import kv.protocol.endpoint.PubSubCommandGroup;
+import kv.protocol.ops.CommandObservers;
+import kv.protocol.ops.Monitors;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -80,14 +82,18 @@ public class CommandDispatcher {
     private final AccessControl access;
     /** A follower refuses writes (READONLY); reads may wait for the read barrier (cluster mode). */
     private final Replication replication;
+    /** MONITOR, SLOWLOG and LATENCY: fed once per command run. */
+    private final CommandObservers observers;
 
     private record Command(CommandSpec spec, CommandHandler<ClientSession> handler, CommandStats stats) {
     }
 
     public CommandDispatcher(List<CommandGroup<ClientSession>> groups, MeterRegistry meters, InvalidationHub invalidations,
                              WriteBatcher batcher, @Qualifier("kvBackground") ThreadPoolTaskExecutor background,
-                             ScriptGate gate, ExpiryCycle expiry, AccessControl access, Replication replication) {
+                             ScriptGate gate, ExpiryCycle expiry, AccessControl access, Replication replication,
+                             CommandObservers observers) {
         this.replication = replication;
+        this.observers = observers;
         this.expiry = expiry;
         this.access = access;
         this.background = background;
@@ -174,6 +180,10 @@ public class CommandDispatcher {
             return refuseAccess(name, denied, session);
         }
         RespValue refused = PubSubCommandGroup.refusal(name, fullName, session); // RESP2 subscriber mode
+        if (refused == null && session.monitoring()) {
+            String monitorRefusal = Monitors.refusal(session, CommandObservers.effective(command.spec(), request));
+            refused = monitorRefusal == null ? null : Replies.error(monitorRefusal);
+        }
         if (refused != null) {
             command.stats().rejected();
             return refused;
@@ -302,6 +312,7 @@ public class CommandDispatcher {
     private Object invoke(Command command, Request request, ClientSession session) {
         String name = command.spec().name();
         inFlight.incrementAndGet();
+        observers.starting(CommandObservers.effective(command.spec(), request), request, session, session.db());
         long start = System.nanoTime();
         RespValue reply;
         try {
@@ -315,7 +326,7 @@ public class CommandDispatcher {
             if (command.handler() instanceof BackgroundCommand background) {
                 Callable<RespValue> work = background.prepare(request, session);
                 inFlight.incrementAndGet(); // until the work is done
-                return new DeferredValue(runInBackground(command, work, start, background.executor()));
+                return new DeferredValue(runInBackground(command, request, session, work, start, background.executor()));
             }
             reply = command.handler().handle(request, session);
         }
@@ -325,7 +336,7 @@ public class CommandDispatcher {
         finally {
             inFlight.decrementAndGet();
         }
-        return counted(command, start, reply);
+        return counted(command, request, session, start, reply);
     }
 
     /**
@@ -373,6 +384,10 @@ public class CommandDispatcher {
         if (session.tracking() != null && command.spec().is(CommandFlag.READONLY) && command.spec().hasKeys()) {
             invalidations.willRead(session, command.spec().keys(request));
         }
+        boolean script = aclContext.equals("lua"); // shown as Redis shows a script's redis.call: from "lua"
+        if (!script) {
+            observers.starting(CommandObservers.effective(command.spec(), request), request, session, session.db());
+        }
         long start = System.nanoTime();
         RespValue reply;
         try {
@@ -381,7 +396,10 @@ public class CommandDispatcher {
         catch (RuntimeException e) {
             reply = failure(name, e);
         }
-        return counted(command, start, reply);
+        command.stats().called(System.nanoTime() - start, reply instanceof RespValue.Error);
+        observers.ran(CommandObservers.effective(command.spec(), request), request, script ? null : session, session.db(),
+                System.nanoTime() - start);
+        return reply;
     }
 
     /** Redis's texts for a command refused inside EXEC ({@code multi}) or a script ({@code lua}). */
@@ -403,8 +421,8 @@ public class CommandDispatcher {
         };
     }
 
-    private CompletableFuture<RespValue> runInBackground(Command command, Callable<RespValue> work, long start,
-                                                         Executor executor) {
+    private CompletableFuture<RespValue> runInBackground(Command command, Request request, ClientSession session,
+                                                         Callable<RespValue> work, long start, Executor executor) {
         CompletableFuture<RespValue> answer = new CompletableFuture<>();
         Runnable task = () -> {
             RespValue reply;
@@ -417,7 +435,7 @@ public class CommandDispatcher {
             finally {
                 inFlight.decrementAndGet();
             }
-            answer.complete(counted(command, start, reply));
+            answer.complete(counted(command, request, session, start, reply));
         };
         try {
             (executor != null ? executor : background).execute(task);
@@ -442,8 +460,11 @@ public class CommandDispatcher {
         return Replies.error("ERR internal error in '" + name + "': " + e);
     }
 
-    private static RespValue counted(Command command, long start, RespValue reply) {
-        command.stats().called(System.nanoTime() - start, reply instanceof RespValue.Error);
+    /** Counts and times a command that ran, and shows it to the monitors, the slow log and the latency monitor. */
+    private RespValue counted(Command command, Request request, ClientSession session, long start, RespValue reply) {
+        long nanos = System.nanoTime() - start;
+        command.stats().called(nanos, reply instanceof RespValue.Error);
+        observers.ran(CommandObservers.effective(command.spec(), request), request, session, session.db(), nanos);
         return reply;
     }
 

@@ -21,6 +21,7 @@ import kv.protocol.ops.ProcessFigures;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.protocol.config.RuntimeSettings;
 import kv.protocol.config.Secrets;
 import kv.server.config.KvServerProperties;
 import kv.server.config.PubSubProperties;
@@ -56,14 +57,18 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final PubSub hub;
     private final PersistenceCommands persistence;
     private final ObjectProvider<Replication> replication;
+    /** CONFIG SET's table of parameters that change at run time. */
+    private final RuntimeSettings settable;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub, PersistenceCommands persistence, ObjectProvider<Replication> replication) {
+                          PubSub hub, PersistenceCommands persistence, ObjectProvider<Replication> replication,
+                          RuntimeSettings settable) {
         this.replication = replication;
+        this.settable = settable;
         this.hub = hub;
         this.persistence = persistence;
         this.events = events;
@@ -127,7 +132,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
             }
             case "clients" -> {
                 fields.put("connected_clients", clients.connected());
-                fields.put("maxclients", properties.maxClients());
+                fields.put("maxclients", clients.maxClients());
                 fields.put("blocked_clients", 0);
             }
             case "memory" -> ProcessFigures.memory(fields);
@@ -194,9 +199,10 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     }
 
     /**
-     * {@code CONFIG GET pattern...} over the settings clients ask about; {@code CONFIG SET} of
-     * {@code notify-keyspace-events} (which applications such as Spring Session set at start), any
-     * other CONFIG SET refused clearly.
+     * {@code CONFIG GET pattern...} over the settings clients ask about; {@code CONFIG SET} of the
+     * parameters in {@link RuntimeSettings} (slowlog-*, latency-monitor-threshold, maxclients,
+     * notify-keyspace-events, ...), until restart; {@code CONFIG REWRITE} refused as Redis refuses
+     * it without a config file.
      */
     RespValue config(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(Locale.ROOT);
@@ -222,19 +228,13 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 dispatcher.getObject().resetStats();
                 return Replies.OK;
             case "set":
-                if (request.size() == 4 && request.argIs(2, "notify-keyspace-events")) {
-                    return events.set(request.argString(3)) ? Replies.OK
-                            : Replies.error("ERR CONFIG SET failed (possibly related to argument "
-                                    + "'notify-keyspace-events') - " + KeyspaceEvents.INVALID);
-                }
-                if (request.size() < 4 || request.size() % 2 != 0) {
-                    return Replies.error("ERR wrong number of arguments for 'config|set' command");
-                }
-                return Replies.error("ERR CONFIG SET is not supported but for notify-keyspace-events: configure kv with application.yml, "
-                        + "--kv.server.* flags or KV_SERVER_* environment variables, then restart");
+                return settable.set(request, configValues().keySet());
+            case "rewrite":
+                return request.size() == 2 ? RuntimeSettings.rewrite() : Replies.wrongArity("config|rewrite");
+            case "help":
+                return request.size() == 2 ? RuntimeSettings.help() : Replies.wrongArity("config|help");
             default:
-                return Replies.error("ERR unknown subcommand '" + request.argString(1)
-                        + "'. Try CONFIG GET, CONFIG RESETSTAT.");
+                return Replies.error("ERR unknown subcommand '" + request.argString(1) + "'. Try CONFIG HELP.");
         }
     }
 
@@ -281,6 +281,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         long outputHard = properties.limits().clientOutputBuffer().toBytes(); // kv's normal class: a hard limit only
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         values.put("notify-keyspace-events", events.classes());
+        settable.current(values); // slowlog-*, latency-monitor-threshold, maxclients as CONFIG SET left them
         values.put("client-output-buffer-limit", "normal " + outputHard + " 0 0 slave 268435456 67108864 60 pubsub "
                 + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default
         // Unlike Redis, a password is never answered (requirepass, masterauth, tls-key-file-pass):

@@ -152,6 +152,11 @@ public class KeyspaceEvents {
         return true;
     }
 
+    /** True if every letter of {@code classes} is one Redis knows (CONFIG SET checks before it changes anything). */
+    public static boolean valid(String classes) {
+        return parse(classes) >= 0;
+    }
+
     /** {@code CONFIG GET notify-keyspace-events}: the classes as Redis prints them. */
     public String classes() {
         return format(flags);
