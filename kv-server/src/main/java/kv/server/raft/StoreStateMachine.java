@@ -182,7 +182,7 @@ final class StoreStateMachine extends BaseStateMachine {
             store.applyReplicated(new byte[0], Map.of(APPLIED_KEY, encode(last)), false);
             Path partial = target.resolveSibling(target.getFileName() + ".tmp");
             CheckpointStorage.deleteTree(partial);
-            store.checkpoint(partial);
+            store.checkpointApplied(partial);
             Files.move(partial, target);
             storage.deleteAllBut(target);
             log.info("Snapshot {} taken ({} ms)", last, (System.nanoTime() - start) / 1_000_000);

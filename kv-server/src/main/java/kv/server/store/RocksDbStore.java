@@ -1259,9 +1259,11 @@ public final class RocksDbStore implements KeyValueStore {
     /**
      * Writes a RocksDB checkpoint of the whole store (every column family, the applied index
      * with the data) into {@code target}, which must not exist: hard links to the table files,
-     * so it costs little space until compaction replaces them.
+     * so it costs little space until compaction replaces them. Unlike {@link #checkpoint}, it
+     * does not wait for the write order: a Raft snapshot is taken on the thread that applies the
+     * log, which a writer holding the write order waits for (cluster mode).
      */
-    public void checkpoint(Path target) {
+    public void checkpointApplied(Path target) {
         read(() -> {
             try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
                 checkpoint.createCheckpoint(target.toString());
