@@ -129,8 +129,7 @@ final class StoreStateMachine extends BaseStateMachine {
         TermIndex at = TermIndex.valueOf(entry);
         try {
             if (at.getIndex() <= restoredIndex) {
-                updateLastAppliedTermIndex(at); // already in the data (applied before a restart)
-                return CompletableFuture.completedFuture(Message.EMPTY);
+                return CompletableFuture.completedFuture(Message.EMPTY); // already in the data (applied before a restart)
             }
             LogEntries.Entry decoded = LogEntries.Entry.decode(entry.getStateMachineLogEntry().getLogData());
             Map<byte[], byte[]> serverKeys = new LinkedHashMap<>();
@@ -150,6 +149,18 @@ final class StoreStateMachine extends BaseStateMachine {
         catch (RuntimeException | Error e) {
             log.error("Applying log entry {} failed", at, e);
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Ratis replays its log from its latest snapshot, not from the index the store records: an
+     * entry (configuration, metadata) at or below what the store already holds changes nothing.
+     */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || index > last.getIndex()) {
+            super.notifyTermIndexUpdated(term, index);
         }
     }
 
