@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import kv.server.testing.ClusterProcess;
+import kv.server.testing.KvServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -269,5 +270,44 @@ class RaftClusterTest {
                 return "yes".equals(jedis.get("after-failover"));
             }
         }, "the former leader to follow the new one");
+    }
+
+    @Test
+    @Order(7)
+    void transferLeaderMakesTheNamedFollowerTheLeader() throws Exception {
+        int leader = leader();
+        int follower = follower(leader);
+        try (Jedis jedis = client(leader)) {
+            assertThat(jedis.sendCommand(() -> "RAFT".getBytes(), "TRANSFERLEADER", "n" + (follower + 1)))
+                    .isEqualTo("OK".getBytes());
+        }
+        await(() -> "master".equals(group.role(follower)), "n" + (follower + 1) + " to lead");
+        onLeader(jedis -> jedis.set("after-transfer", "yes"));
+        try (Jedis jedis = client(follower)) {
+            assertThat(jedis.get("after-transfer")).isEqualTo("yes");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aNodeAddedToTheRunningGroupCatchesUpAndServesLinearizableReads() throws Exception {
+        String raftAddress = "127.0.0.1:" + KvServerProcess.freePort();
+        try (KvServerProcess added = KvServerProcess.start(work.resolve("n4"), "--kv.server.raft.id=n4",
+                "--kv.server.raft.peers=" + group.peers() + ",n4@" + raftAddress,
+                "--kv.server.raft.election-timeout-min=500ms", "--kv.server.raft.election-timeout-max=1000ms")) {
+            try (Jedis jedis = client(leader())) {
+                assertThat(jedis.sendCommand(() -> "RAFT".getBytes(), "ADDNODE", "n4", raftAddress))
+                        .isEqualTo("OK".getBytes());
+                assertThat(jedis.info("replication")).contains("n4@" + raftAddress);
+            }
+            onLeader(jedis -> jedis.set("after-add", "yes"));
+            try (Jedis jedis = new Jedis("127.0.0.1", added.port(), 10_000)) {
+                await(() -> "yes".equals(jedis.get("after-add")), "the added node to read the latest write");
+                assertThat(jedis.get("bulk:599")).isEqualTo("v".repeat(1000) + 599); // from before it joined
+            }
+            try (Jedis jedis = client(leader())) {
+                assertThat(jedis.sendCommand(() -> "RAFT".getBytes(), "REMOVENODE", "n4")).isEqualTo("OK".getBytes());
+            }
+        }
     }
 }
