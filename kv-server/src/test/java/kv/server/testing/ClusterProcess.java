@@ -49,8 +49,25 @@ public final class ClusterProcess implements AutoCloseable {
             }));
         }
         List<KvServerProcess> nodes = new ArrayList<>();
+        RuntimeException failed = null;
         for (CompletableFuture<KvServerProcess> node : starting) {
-            nodes.add(node.join());
+            try {
+                nodes.add(node.join());
+            }
+            catch (RuntimeException e) {
+                failed = e;
+            }
+        }
+        if (failed != null) { // no member outlives a group that did not start
+            for (KvServerProcess node : nodes) {
+                try {
+                    node.close();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw failed;
         }
         return new ClusterProcess(nodes, peers);
     }
