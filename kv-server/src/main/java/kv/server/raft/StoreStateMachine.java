@@ -21,6 +21,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,16 +70,28 @@ final class StoreStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        restore();
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            restore();
+        });
     }
 
+    /** Before a snapshot from the leader is installed: Ratis expects the state machine PAUSED. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** After a snapshot from the leader was moved into place: copies it into the store. */
     @Override
     public void reinitialize() throws IOException {
-        storage.refresh();
-        restore();
-        listener.reloaded();
+        getLifeCycle().startAndTransition(() -> {
+            storage.refresh();
+            restore();
+            listener.reloaded();
+        });
     }
 
     /** Installs the latest snapshot if the store is behind it; takes the applied index from the store. */
@@ -129,8 +142,7 @@ final class StoreStateMachine extends BaseStateMachine {
         TermIndex at = TermIndex.valueOf(entry);
         try {
             if (at.getIndex() <= restoredIndex) {
-                updateLastAppliedTermIndex(at); // already in the data (applied before a restart)
-                return CompletableFuture.completedFuture(Message.EMPTY);
+                return CompletableFuture.completedFuture(Message.EMPTY); // already in the data (applied before a restart)
             }
             LogEntries.Entry decoded = LogEntries.Entry.decode(entry.getStateMachineLogEntry().getLogData());
             Map<byte[], byte[]> serverKeys = new LinkedHashMap<>();
@@ -150,6 +162,18 @@ final class StoreStateMachine extends BaseStateMachine {
         catch (RuntimeException | Error e) {
             log.error("Applying log entry {} failed", at, e);
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Ratis replays its log from its latest snapshot, not from the index the store records: an
+     * entry (configuration, metadata) at or below what the store already holds changes nothing.
+     */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || index > last.getIndex()) {
+            super.notifyTermIndexUpdated(term, index);
         }
     }
 

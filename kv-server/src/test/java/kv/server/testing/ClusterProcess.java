@@ -14,7 +14,7 @@ import redis.clients.jedis.Jedis;
  * A Raft group of real kv-server processes on free ports (cluster mode: {@code kv.server.raft.*}),
  * for tests that kill, pause and restart its members. Node {@code i} (0-based) has id
  * {@code n<i+1>}, its own data directory under the work directory, and keeps its RESP and Raft
- * ports across restarts. Election timeouts are 300-600 ms unless the extra arguments say otherwise.
+ * ports across restarts. Election timeouts are 500-1000 ms (stable on a loaded 2-core machine) unless the extra arguments say otherwise.
  */
 public final class ClusterProcess implements AutoCloseable {
 
@@ -36,7 +36,7 @@ public final class ClusterProcess implements AutoCloseable {
         List<CompletableFuture<KvServerProcess>> starting = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             List<String> args = new ArrayList<>(List.of("--kv.server.raft.id=n" + (i + 1), "--kv.server.raft.peers=" + peers,
-                    "--kv.server.raft.election-timeout-min=300ms", "--kv.server.raft.election-timeout-max=600ms"));
+                    "--kv.server.raft.election-timeout-min=500ms", "--kv.server.raft.election-timeout-max=1000ms"));
             args.addAll(List.of(extraArgs));
             Path dir = workDir.resolve("n" + (i + 1));
             starting.add(CompletableFuture.supplyAsync(() -> {
@@ -49,8 +49,25 @@ public final class ClusterProcess implements AutoCloseable {
             }));
         }
         List<KvServerProcess> nodes = new ArrayList<>();
+        RuntimeException failed = null;
         for (CompletableFuture<KvServerProcess> node : starting) {
-            nodes.add(node.join());
+            try {
+                nodes.add(node.join());
+            }
+            catch (RuntimeException e) {
+                failed = e;
+            }
+        }
+        if (failed != null) { // no member outlives a group that did not start
+            for (KvServerProcess node : nodes) {
+                try {
+                    node.close();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw failed;
         }
         return new ClusterProcess(nodes, peers);
     }

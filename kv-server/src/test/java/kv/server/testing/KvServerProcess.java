@@ -82,7 +82,7 @@ public final class KvServerProcess implements AutoCloseable {
         Path log = dataDir.resolveSibling("server-" + port + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); // a loaded machine: a cluster member starts slowly
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos(); // a loaded machine: a cluster member starts slowly
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("kv-server exited with " + process.exitValue() + "; see " + log);
@@ -92,7 +92,8 @@ public final class KvServerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IOException("kv-server did not answer PING within 120 s; see " + log);
+        process.destroyForcibly(); // no server outlives the test that gave up on it
+        throw new IOException("kv-server did not answer PING within 300 s; see " + log);
     }
 
     /** {@code kill -9}: no shutdown hook runs, nothing is flushed by the JVM. */
