@@ -190,7 +190,7 @@ final class AclCommands {
         List<RespValue> passwords = new ArrayList<>();
         user.passwords().forEach(hash -> passwords.add(Replies.bulk(hash)));
         List<RespValue> fields = new ArrayList<>(List.of(
-                Replies.bulk("flags"), new RespValue.Array(flags),
+                Replies.bulk("flags"), new RespValue.Set(flags), // a set in RESP3, as Redis's
                 Replies.bulk("passwords"), new RespValue.Array(passwords)));
         fields.addAll(describe(user.root()));
         List<RespValue> selectors = new ArrayList<>();

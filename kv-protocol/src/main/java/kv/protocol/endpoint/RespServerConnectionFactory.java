@@ -49,6 +49,7 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     private TlsEngines tls;
     private int tlsPort;
     private volatile ServerSocketChannel tlsChannel;
+    private volatile HandshakeDeadlines handshakeDeadlines = new HandshakeDeadlines(HandshakeDeadlines.DEFAULT);
     private volatile EventLoop[] loops = new EventLoop[0];
 
     public RespServerConnectionFactory(int port) {
@@ -73,6 +74,15 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
      * Also listens for TLS connections on {@code port} (Redis's {@code tls-port}), served by the
      * same event loops. With a TLS port, a plain port of 0 means no plain listener, as in Redis.
      */
+    /**
+     * How long a TLS client may take to finish its handshake (from the accept) before it is
+     * closed: one that connects and sends nothing, or half a ClientHello, holds no more than a
+     * socket for that long ({@code 0}: no limit).
+     */
+    public void setTlsHandshakeTimeout(java.time.Duration timeout) {
+        this.handshakeDeadlines = new HandshakeDeadlines(timeout);
+    }
+
     public void setTls(int port, TlsEngines engines) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("tls-port must be 1 to 65535, got " + port);
@@ -236,13 +246,18 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             connection.forgetWith(() -> forget(wrapped));
             connection.input.budget(queryBudget);
             connection.outputLimit(outputLimit);
+            TlsTransport transport = null;
             if (engines != null) {
                 // No handshake here: it runs on the connection's loop as the client's bytes come.
-                connection.useTls(TlsTransport.server(channel, engines));
+                transport = TlsTransport.server(channel, engines);
+                connection.useTls(transport);
             }
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);
+            if (transport != null) {
+                handshakeDeadlines.watch(connection, transport, loop);
+            }
             return true;
         }
         catch (IOException | RuntimeException e) {

@@ -39,6 +39,10 @@ import org.springframework.core.env.Environment;
  * @param tlsAuthClients whether clients must show a certificate ({@code yes}, the default,
  *                       {@code optional}, {@code no})
  * @param tlsProtocols the TLS versions offered, space separated; only {@code TLSv1.2} and {@code TLSv1.3}
+ * @param tlsHandshakeTimeout how long a client may take from connecting to the end of its TLS
+ *                            handshake before it is closed (default 10 s; {@code 0}: no limit).
+ *                            Redis has none; kv's keeps a client that sends nothing, or half a
+ *                            ClientHello, from holding a connection
  */
 public record TlsSettings(
         @DefaultValue("0") int tlsPort,
@@ -50,7 +54,8 @@ public record TlsSettings(
         String tlsClientKeyFilePass,
         String tlsCaCertFile,
         @DefaultValue("yes") AuthClients tlsAuthClients,
-        @DefaultValue("TLSv1.2 TLSv1.3") String tlsProtocols) {
+        @DefaultValue("TLSv1.2 TLSv1.3") String tlsProtocols,
+        @DefaultValue("10s") java.time.Duration tlsHandshakeTimeout) {
 
     /** The versions kv speaks; TLS 1.0 and 1.1 are refused even if asked for (Redis would allow them). */
     private static final Set<String> SUPPORTED = Set.of("TLSv1.2", "TLSv1.3");
@@ -60,11 +65,20 @@ public record TlsSettings(
             throw new IllegalArgumentException("tls-port must be 0 (off) to 65535, got " + tlsPort);
         }
         protocolsOf(tlsProtocols);
+        if (tlsHandshakeTimeout == null) {
+            tlsHandshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        }
+        if (tlsHandshakeTimeout.isNegative()) {
+            throw new IllegalArgumentException("tls-handshake-timeout must be 0 (none) or more, got " + tlsHandshakeTimeout);
+        }
     }
+
+    /** The default of {@link #tlsHandshakeTimeout}. */
+    public static final java.time.Duration DEFAULT_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     /** No TLS at all. */
     public static final TlsSettings OFF = new TlsSettings(0, null, null, null, null, null, null, null,
-            AuthClients.YES, "TLSv1.2 TLSv1.3");
+            AuthClients.YES, "TLSv1.2 TLSv1.3", DEFAULT_HANDSHAKE_TIMEOUT);
 
     /** Reads the settings under {@code prefix} ({@code kv.server}), beside the service's other properties. */
     public static TlsSettings bind(Environment environment, String prefix) {

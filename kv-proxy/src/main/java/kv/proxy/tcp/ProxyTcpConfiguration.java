@@ -56,6 +56,7 @@ class ProxyTcpConfiguration {
         TlsSettings tls = TlsSettings.bind(environment, "kv.proxy");
         if (tls.enabled()) {
             factory.setTls(tls.tlsPort(), tls.server("kv.proxy"));
+            factory.setTlsHandshakeTimeout(tls.tlsHandshakeTimeout());
         }
         return factory;
     }

@@ -18,6 +18,9 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.Glob;
 import kv.protocol.command.Hello;
 import kv.protocol.ops.ProcessFigures;
+import kv.protocol.acl.Users;
+import kv.protocol.tls.TlsSettings;
+import kv.protocol.tls.TlsStatus;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -54,13 +57,17 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final KeyspaceEvents events;
     private final PubSubProperties pubSub;
     private final PubSub hub;
+    private final Users users;
+    private final TlsStatus tls;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub) {
+                          PubSub hub, Users users, org.springframework.core.env.Environment environment) {
+        this.users = users;
+        this.tls = new TlsStatus(TlsSettings.bind(environment, "kv.server"));
         this.hub = hub;
         this.events = events;
         this.pubSub = pubSub;
@@ -118,6 +125,10 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("java_version", Runtime.version().toString());
                 fields.put("process_id", ProcessHandle.current().pid());
                 fields.put("tcp_port", port());
+                if (tls.enabled()) { // kv's, not Redis's: the TLS port and when its certificate expires
+                    fields.put("tls_port", tlsPort());
+                    fields.put("tls_cert_expires", tls.certificateExpiry() == null ? "unknown" : tls.certificateExpiry());
+                }
                 fields.put("uptime_in_seconds", uptime);
                 fields.put("uptime_in_days", uptime / 86400);
             }
@@ -182,6 +193,11 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         return factory == null ? properties.port() : factory.getPort();
     }
 
+    private int tlsPort() {
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        return factory == null ? 0 : factory.getTlsPort();
+    }
+
     private static String version() {
         String version = ServerCommands.class.getPackage().getImplementationVersion();
         return version == null ? "dev" : version;
@@ -189,8 +205,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
 
     /**
      * {@code CONFIG GET pattern...} over the settings clients ask about; {@code CONFIG SET} of
-     * {@code notify-keyspace-events} (which applications such as Spring Session set at start), any
-     * other CONFIG SET refused clearly.
+     * {@code notify-keyspace-events} (which applications such as Spring Session set at start) and
+     * {@code requirepass}, any other CONFIG SET refused clearly.
      */
     RespValue config(Request request, ClientSession session) {
         String sub = request.argString(1).toLowerCase(Locale.ROOT);
@@ -216,6 +232,12 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 dispatcher.getObject().resetStats();
                 return Replies.OK;
             case "set":
+                if (request.size() == 4 && request.argIs(2, "requirepass")) {
+                    // As Redis: the default user's only password from now on (none: nopass);
+                    // connections already authenticated stay so.
+                    users.requirePass(request.argString(3));
+                    return Replies.OK;
+                }
                 if (request.size() == 4 && request.argIs(2, "notify-keyspace-events")) {
                     return events.set(request.argString(3)) ? Replies.OK
                             : Replies.error("ERR CONFIG SET failed (possibly related to argument "
@@ -224,7 +246,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 if (request.size() < 4 || request.size() % 2 != 0) {
                     return Replies.error("ERR wrong number of arguments for 'config|set' command");
                 }
-                return Replies.error("ERR CONFIG SET is not supported but for notify-keyspace-events: configure kv with application.yml, "
+                return Replies.error("ERR CONFIG SET is not supported but for notify-keyspace-events and requirepass: configure kv with application.yml, "
                         + "--kv.server.* flags or KV_SERVER_* environment variables, then restart");
             default:
                 return Replies.error("ERR unknown subcommand '" + request.argString(1)
@@ -275,6 +297,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         long outputHard = properties.limits().clientOutputBuffer().toBytes(); // kv's normal class: a hard limit only
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         values.put("notify-keyspace-events", events.classes());
+        values.put("requirepass", users.requirepassSet() ? "set" : ""); // shown masked below
+        values.putAll(tls.configValues(tlsPort()));
         values.put("client-output-buffer-limit", "normal " + outputHard + " 0 0 slave 268435456 67108864 60 pubsub "
                 + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default
         // Unlike Redis, a password is never answered (requirepass, masterauth, tls-key-file-pass):

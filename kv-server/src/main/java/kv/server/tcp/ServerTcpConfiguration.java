@@ -53,6 +53,7 @@ class ServerTcpConfiguration {
         TlsSettings tls = TlsSettings.bind(environment, "kv.server");
         if (tls.enabled()) {
             factory.setTls(tls.tlsPort(), tls.server("kv.server"));
+            factory.setTlsHandshakeTimeout(tls.tlsHandshakeTimeout());
         }
         return factory;
     }
