@@ -87,6 +87,34 @@ class TlsPortTest extends RunningServerTest {
     }
 
     @Test
+    void configGetAnswersTheTlsSettingsByRedissNamesAndInfoTellsWhenTheCertificateExpires() {
+        try (Jedis plain = plainClient()) {
+            java.util.Map<String, String> config = plain.configGet("tls-*");
+            assertThat(config).containsEntry("tls-port", Integer.toString(tlsPort))
+                    .containsEntry("tls-cert-file", certs.serverCert().toString())
+                    .containsEntry("tls-key-file", certs.serverKey().toString())
+                    .containsEntry("tls-ca-cert-file", certs.caCert().toString())
+                    .containsEntry("tls-auth-clients", "yes")
+                    .containsEntry("tls-protocols", "TLSv1.2 TLSv1.3")
+                    .containsEntry("tls-key-file-pass", "")
+                    .containsKeys("tls-ciphersuites", "tls-ciphers", "tls-client-cert-file");
+            String server = plain.info("server");
+            assertThat(server).contains("tls_port:" + tlsPort + "\r\n");
+            String expires = server.replaceAll("(?s).*tls_cert_expires:(\\S+).*", "$1");
+            assertThat(java.time.Instant.parse(expires)).as("the certificate's notAfter").isAfter(java.time.Instant.now());
+            long before = connectedClients(plain);
+            try (Jedis tls = tlsClient(tlsPort)) {
+                assertThat(tls.ping()).isEqualTo("PONG");
+                assertThat(connectedClients(plain)).as("a TLS client is counted").isEqualTo(before + 1);
+            }
+        }
+    }
+
+    private static long connectedClients(Jedis jedis) {
+        return Long.parseLong(jedis.info("clients").replaceAll("(?s).*connected_clients:(\\d+).*", "$1"));
+    }
+
+    @Test
     void bothPortsListen() {
         assertThat(factory.getPort()).isEqualTo(plainPort);
         assertThat(factory.getTlsPort()).isEqualTo(tlsPort);

@@ -8,10 +8,13 @@ import java.util.stream.Collectors;
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
 import kv.protocol.config.Secrets;
+import kv.protocol.tls.TlsSettings;
+import kv.protocol.tls.TlsStatus;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +29,11 @@ public class ProxyConfig {
     private final ProxyProperties properties;
     private final Backends backends;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
+    private final TlsStatus tls;
 
     public ProxyConfig(ProxyProperties properties, Backends backends,
-                       ObjectProvider<RespServerConnectionFactory> connectionFactory) {
+                       ObjectProvider<RespServerConnectionFactory> connectionFactory, Environment environment) {
+        this.tls = new TlsStatus(TlsSettings.bind(environment, "kv.proxy"));
         this.properties = properties;
         this.backends = backends;
         this.connectionFactory = connectionFactory;
@@ -53,6 +58,8 @@ public class ProxyConfig {
         values.put("save", "");
         values.put("appendonly", "no");
         values.put("cluster-enabled", "no");
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        values.putAll(tls.configValues(factory == null ? 0 : factory.getTlsPort()));
         values.put("kv.proxy.backends", backends.all().stream().map(Backend::name).collect(Collectors.joining(",")));
         values.put("kv.proxy.pool-size", Integer.toString(properties.poolSize()));
         values.put("kv.proxy.cache.enabled", properties.cache().enabled() ? "yes" : "no");
@@ -64,6 +71,11 @@ public class ProxyConfig {
         values.put("kv.proxy.timeouts.reconnect-max", seconds(properties.timeouts().reconnectMax()));
         values.replaceAll(Secrets::shown); // a password never leaves the process (see Secrets)
         return values;
+    }
+
+    /** The TLS port's settings and certificate (INFO shows its expiry). */
+    public TlsStatus tls() {
+        return tls;
     }
 
     /** The databases every backend has: what SELECT accepts. */
