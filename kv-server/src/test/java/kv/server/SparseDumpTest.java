@@ -2,16 +2,15 @@ package kv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespValue;
 import kv.server.store.ForwardingStore;
 import kv.server.store.KeyValueStore;
+import kv.server.store.KeyValueStore.Snapshot;
+import kv.server.testing.Pinger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,16 +57,17 @@ class SparseDumpTest extends RunningServerTest {
         }
     }
 
-    private record RecordingSnapshot(KeyValueStore.Snapshot snapshot) implements KeyValueStore.Snapshot {
-        @Override
-        public long count(byte[] prefix, byte[] pattern) {
-            return snapshot.count(prefix, pattern);
+    /** A snapshot whose iterators record the threads they are read on. */
+    private static final class RecordingSnapshot extends ForwardingSnapshot {
+
+        RecordingSnapshot(Snapshot snapshot) {
+            super(snapshot);
         }
 
         @Override
         public KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries(byte[] prefix, byte[] pattern,
                                                                             byte[] from) {
-            KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries = snapshot.entries(prefix, pattern, from);
+            KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries = super.entries(prefix, pattern, from);
             return new KeyValueStore.CloseableIterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -86,16 +86,6 @@ class SparseDumpTest extends RunningServerTest {
                     entries.close();
                 }
             };
-        }
-
-        @Override
-        public java.util.List<KeyValueStore.Field> hashFields(KeyValueStore.Entry hash) {
-            return snapshot.hashFields(hash);
-        }
-
-        @Override
-        public void close() {
-            snapshot.close();
         }
     }
 
@@ -124,18 +114,7 @@ class SparseDumpTest extends RunningServerTest {
             pipeline.sync();
         }
         readOn.clear();
-        AtomicBoolean pinging = new AtomicBoolean(true);
-        long[] latencies = new long[2_000_000];
-        int[] pings = {0};
-        CompletableFuture<Void> pinger = CompletableFuture.runAsync(() -> {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 60_000)) {
-                while (pinging.get() && pings[0] < latencies.length) {
-                    long start = System.nanoTime();
-                    assertThat(jedis.ping()).isEqualTo("PONG");
-                    latencies[pings[0]++] = System.nanoTime() - start;
-                }
-            }
-        });
+        Pinger pinger = Pinger.start(port);
         long dumpNanos;
         try (RawConnection dumper = new RawConnection(port)) {
             long start = System.nanoTime();
@@ -145,17 +124,14 @@ class SparseDumpTest extends RunningServerTest {
             assertThat(((RespValue.Array) dump).elements().get(2 * (DENSE_KEYS + sparseMatches) - 2))
                     .isEqualTo(RespValue.BulkString.of(String.format("b:%07d:m", (sparseMatches - 1) * 1000)));
         }
-        finally {
-            pinging.set(false);
+        catch (Exception | AssertionError e) {
+            pinger.stop();
+            throw e;
         }
-        pinger.get();
-        long[] sorted = Arrays.copyOf(latencies, pings[0]);
-        Arrays.sort(sorted);
-        log.info("DUMP *:m over {} keys ({} matches, {} MB): {} ms, read on {}; {} PINGs meanwhile: p50 {} us,"
-                        + " p99 {} us, max {} us", DENSE_KEYS + SPARSE_KEYS, DENSE_KEYS + sparseMatches,
-                DENSE_KEYS * DENSE_VALUE / 1_000_000.0, dumpNanos / 1_000_000, readOn, sorted.length,
-                sorted[sorted.length / 2] / 1000, sorted[(int) (sorted.length * 0.99)] / 1000,
-                sorted[sorted.length - 1] / 1000);
+        long[] sorted = pinger.stop();
+        log.info("DUMP *:m over {} keys ({} matches, {} MB): {} ms, read on {}; {}", DENSE_KEYS + SPARSE_KEYS,
+                DENSE_KEYS + sparseMatches, DENSE_KEYS * DENSE_VALUE / 1_000_000.0, dumpNanos / 1_000_000, readOn,
+                Pinger.summary(sorted));
         assertThat(readOn).as("the threads the store was walked on").isNotEmpty()
                 .noneMatch(thread -> thread.contains("-io-"));
         assertThat(sorted).as("the other client was served meanwhile").isNotEmpty();

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 
 import javax.net.ssl.SSLContext;
 
-import kv.server.testing.KvServerProcess;
-import kv.server.testing.TestCertificates;
 import kv.server.testing.TlsClients;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,25 +25,10 @@ import redis.clients.jedis.Jedis;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext
-class TlsHandshakeTimeoutTest extends RunningServerTest {
-
-    @TempDir
-    static Path certDir;
-
-    static TestCertificates certs;
-    static int plainPort;
-    static int tlsPort;
+class TlsHandshakeTimeoutTest extends TlsServerTest {
 
     @DynamicPropertySource
-    static void tls(DynamicPropertyRegistry registry) throws IOException {
-        certs = TestCertificates.createIn(certDir);
-        plainPort = KvServerProcess.freePort();
-        tlsPort = KvServerProcess.freePort();
-        registry.add("kv.server.port", () -> plainPort);
-        registry.add("kv.server.tls-port", () -> tlsPort);
-        registry.add("kv.server.tls-cert-file", () -> certs.serverCert().toString());
-        registry.add("kv.server.tls-key-file", () -> certs.serverKey().toString());
-        registry.add("kv.server.tls-ca-cert-file", () -> certs.caCert().toString());
+    static void handshakeTimeout(DynamicPropertyRegistry registry) {
         registry.add("kv.server.tls-handshake-timeout", () -> "2s");
     }
 
