@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.core.env.Environment;
@@ -85,6 +86,28 @@ public record TlsSettings(
         return Binder.get(environment).bindOrCreate(prefix, Bindable.of(TlsSettings.class));
     }
 
+    /**
+     * The Spring Boot SSL bundle that {@code prefix.tls-bundle} names ({@code KV_SERVER_TLS_BUNDLE}),
+     * or null if the setting is unset (the {@code tls-*-file} settings are used then).
+     *
+     * @throws IllegalStateException if no bundle has that name
+     */
+    public static SslBundle bundle(Environment environment, String prefix, SslBundles bundles) {
+        String name = environment.getProperty(prefix + ".tls-bundle");
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        if (bundles == null) {
+            throw new IllegalStateException(prefix + ".tls-bundle=" + name + ": no spring.ssl.bundle is configured");
+        }
+        try {
+            return bundles.getBundle(name);
+        }
+        catch (RuntimeException e) {
+            throw new IllegalStateException(prefix + ".tls-bundle=" + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** True if the TLS port is on. */
     public boolean enabled() {
         return tlsPort > 0;
@@ -117,13 +140,35 @@ public record TlsSettings(
      * @throws IllegalStateException naming the setting missing or the file that cannot be read
      */
     public TlsEngines server(String prefix) {
-        require(tlsCertFile, prefix + ".tls-cert-file");
-        require(tlsKeyFile, prefix + ".tls-key-file");
-        if (tlsAuthClients != AuthClients.NO) {
-            require(tlsCaCertFile, prefix + ".tls-ca-cert-file (clients' certificates are checked against it; "
-                    + prefix + ".tls-auth-clients=no asks for none)");
+        return server(prefix, null);
+    }
+
+    /**
+     * The engines of the TLS port, their certificate, key and CA taken from a Spring Boot SSL
+     * bundle ({@code spring.ssl.bundle.*}, named by {@code tls-bundle}) instead of the files when
+     * {@code bundle} is not null: its key store is the service's certificate and key, its trust
+     * store the CA clients' certificates are checked against.
+     *
+     * @throws IllegalStateException naming the setting missing or the file that cannot be read
+     */
+    public TlsEngines server(String prefix, SslBundle bundle) {
+        SSLContext context;
+        if (bundle != null) {
+            if (tlsAuthClients != AuthClients.NO && bundle.getStores().getTrustStore() == null) {
+                throw new IllegalStateException(prefix + ".tls-bundle has no trust store, which clients' certificates"
+                        + " are checked against (" + prefix + ".tls-auth-clients=no asks for none)");
+            }
+            context = bundle.createSslContext();
         }
-        SSLContext context = context(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsCaCertFile, prefix);
+        else {
+            require(tlsCertFile, prefix + ".tls-cert-file");
+            require(tlsKeyFile, prefix + ".tls-key-file");
+            if (tlsAuthClients != AuthClients.NO) {
+                require(tlsCaCertFile, prefix + ".tls-ca-cert-file (clients' certificates are checked against it; "
+                        + prefix + ".tls-auth-clients=no asks for none)");
+            }
+            context = context(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsCaCertFile, prefix);
+        }
         SSLParameters parameters = context.getDefaultSSLParameters();
         parameters.setProtocols(protocols());
         if (tlsAuthClients == AuthClients.YES) {

@@ -5,12 +5,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * What a service shows of its TLS to operators: the settings as CONFIG GET answers them, by
@@ -24,8 +27,14 @@ public final class TlsStatus {
     private final Instant certificateExpiry;
 
     public TlsStatus(TlsSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param bundle the SSL bundle the TLS port uses instead of the files, or null */
+    public TlsStatus(TlsSettings settings, SslBundle bundle) {
         this.settings = settings;
-        this.certificateExpiry = settings.enabled() ? notAfter(settings.tlsCertFile()) : null;
+        this.certificateExpiry = !settings.enabled() ? null
+                : bundle != null ? notAfter(bundle.getStores().getKeyStore()) : notAfter(settings.tlsCertFile());
     }
 
     /** True if the service listens for TLS. */
@@ -64,6 +73,23 @@ public final class TlsStatus {
 
     private static String orEmpty(String value) {
         return value == null ? "" : value;
+    }
+
+    private static Instant notAfter(KeyStore store) {
+        try {
+            if (store == null) {
+                return null;
+            }
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.getCertificate(alias) instanceof X509Certificate certificate) {
+                    return certificate.getNotAfter().toInstant();
+                }
+            }
+            return null;
+        }
+        catch (GeneralSecurityException e) {
+            return null;
+        }
     }
 
     private static Instant notAfter(String file) {

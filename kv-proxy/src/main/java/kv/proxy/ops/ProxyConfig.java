@@ -32,8 +32,11 @@ public class ProxyConfig {
     private final TlsStatus tls;
 
     public ProxyConfig(ProxyProperties properties, Backends backends,
-                       ObjectProvider<RespServerConnectionFactory> connectionFactory, Environment environment) {
-        this.tls = new TlsStatus(TlsSettings.bind(environment, "kv.proxy"));
+                       ObjectProvider<RespServerConnectionFactory> connectionFactory, Environment environment,
+                       ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
+        TlsSettings tlsSettings = TlsSettings.bind(environment, "kv.proxy");
+        this.tls = new TlsStatus(tlsSettings, tlsSettings.enabled()
+                ? TlsSettings.bundle(environment, "kv.proxy", sslBundles.getIfAvailable()) : null);
         this.properties = properties;
         this.backends = backends;
         this.connectionFactory = connectionFactory;

@@ -65,9 +65,12 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                           KeyValueCommands keyValueCommands, ObjectProvider<CommandDispatcher> dispatcher,
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
-                          PubSub hub, Users users, org.springframework.core.env.Environment environment) {
+                          PubSub hub, Users users, org.springframework.core.env.Environment environment,
+                          ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
         this.users = users;
-        this.tls = new TlsStatus(TlsSettings.bind(environment, "kv.server"));
+        TlsSettings tlsSettings = TlsSettings.bind(environment, "kv.server");
+        this.tls = new TlsStatus(tlsSettings, tlsSettings.enabled()
+                ? TlsSettings.bundle(environment, "kv.server", sslBundles.getIfAvailable()) : null);
         this.hub = hub;
         this.events = events;
         this.pubSub = pubSub;
