@@ -22,8 +22,8 @@ final class HandshakeDeadlines {
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeDeadlines.class);
 
-    /** The default TLS handshake timeout, as {@code kv.server.tls-handshake-timeout} and {@code kv.proxy.tls-handshake-timeout} document it. */
-    static final Duration DEFAULT = Duration.ofSeconds(10);
+    /** The default TLS handshake timeout ({@code kv.server.tls-handshake-timeout}, {@code kv.proxy.tls-handshake-timeout}). */
+    static final Duration DEFAULT = kv.protocol.tls.TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT;
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 

@@ -71,10 +71,6 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     }
 
     /**
-     * Also listens for TLS connections on {@code port} (Redis's {@code tls-port}), served by the
-     * same event loops. With a TLS port, a plain port of 0 means no plain listener, as in Redis.
-     */
-    /**
      * How long a TLS client may take to finish its handshake (from the accept) before it is
      * closed: one that connects and sends nothing, or half a ClientHello, holds no more than a
      * socket for that long ({@code 0}: no limit).
@@ -83,6 +79,10 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
         this.handshakeDeadlines = new HandshakeDeadlines(timeout);
     }
 
+    /**
+     * Also listens for TLS connections on {@code port} (Redis's {@code tls-port}), served by the
+     * same event loops. With a TLS port, a plain port of 0 means no plain listener, as in Redis.
+     */
     public void setTls(int port, TlsEngines engines) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("tls-port must be 1 to 65535, got " + port);
