@@ -261,6 +261,102 @@ class AclParityTest extends RunningServerTest {
     }
 
     /**
+     * CONFIG SET requirepass changes the default user's password at once, as in Redis; clients
+     * already logged in stay so. CONFIG GET requirepass differs on purpose: kv shows it masked.
+     */
+    @Test
+    void configSetRequirepassChangesTheDefaultUsersPasswordAndKeepsLoggedInClients() throws IOException {
+        try {
+            script("""
+                    admin: AUTH adminpw
+                    other: AUTH adminpw
+                    admin: CONFIG SET requirepass newpw
+                    other: PING
+                    fresh: PING
+                    fresh: AUTH adminpw
+                    fresh: AUTH newpw
+                    admin: ACL GETUSER default
+                    admin: CONFIG SET requirepass ""
+                    nopass: PING
+                    nopass: ACL WHOAMI
+                    admin: ACL GETUSER default
+                    """);
+            assertThat(connection("admin")[0].send(encode(words("CONFIG GET requirepass"))).read().toString())
+                    .as("kv's CONFIG GET requirepass, unset").contains("requirepass").doesNotContain("newpw");
+            script("admin: CONFIG SET requirepass newpw");
+            assertThat(connection("admin")[0].send(encode(words("CONFIG GET requirepass"))).read().toString())
+                    .as("kv's CONFIG GET requirepass, set").contains("******").doesNotContain("newpw");
+        }
+        finally {
+            script("""
+                    admin: CONFIG SET requirepass adminpw
+                    admin: ACL SETUSER default on ~* &* +@all
+                    """);
+        }
+    }
+
+    /** Redis 7.0's selectors: written over several words or one, listed, cleared, and checked as Redis checks them. */
+    @Test
+    void selectorsAllowMoreAndAreCheckedListedAndClearedAsRedisDoes() throws IOException {
+        script("""
+                admin: AUTH adminpw
+                admin: ACL LOG RESET
+                admin: ACL SETUSER sel on >selpw ~app:* &ch1 -@all +get (+set ~write:* &ch2 +publish) "(+mget %R~read:* +set)" (%R~k %W~k +select|0)
+                admin: ACL GETUSER sel
+                admin: HELLO 3 => skip
+                admin: ACL GETUSER sel
+                admin: HELLO 2 => skip
+                admin: ACL LIST
+                admin: ACL SETUSER sel2 (+get
+                admin: ACL SETUSER sel2 on off (+get x
+                admin: ACL SETUSER sel2 (+nosuch)
+                admin: ACL SETUSER sel2 (on)
+                admin: ACL SETUSER sel2 (>pw)
+                admin: ACL SETUSER sel2 (clearselectors)
+                admin: ACL SETUSER sel2 (reset)
+                admin: ACL SETUSER sel2 "(+get ~a b)"
+                admin: ACL SETUSER sel2 (a)b)
+                admin: ACL SETUSER sel2 (allkeys ~x)
+                admin: ACL SETUSER sel2 (allchannels &x)
+                admin: ACL SETUSER sel2 x)
+                admin: ACL SETUSER sel2 ""
+                admin: ACL SETUSER sel2 () ( ) "( +get  ~y )" (+get ~x)
+                admin: ACL GETUSER sel2
+                admin: ACL SETUSER sel2 CLEARSELECTORS (-GET) allkeys ~* (~* &* +@all -@dangerous)
+                admin: ACL GETUSER sel2
+                admin: ACL SETUSER sel2 reset
+                admin: ACL GETUSER sel2
+                admin: ACL DRYRUN sel GET app:1
+                admin: ACL DRYRUN sel GET write:1
+                admin: ACL DRYRUN sel SET write:1 v
+                admin: ACL DRYRUN sel SET app:1 v
+                admin: ACL DRYRUN sel SET read:1 v
+                admin: ACL DRYRUN sel MGET read:1 app:1
+                admin: ACL DRYRUN sel MGET app:1 read:1 write:1 x
+                admin: ACL DRYRUN sel PUBLISH ch1 m
+                admin: ACL DRYRUN sel PUBLISH ch2 m
+                admin: ACL DRYRUN sel PUBLISH ch3 m
+                admin: ACL DRYRUN sel SELECT 0
+                admin: ACL DRYRUN sel SELECT 1
+                admin: ACL DRYRUN sel SET k v
+                admin: ACL DRYRUN sel SET x v GET
+                admin: ACL DRYRUN sel MSET write:1 a app:1 b
+                admin: ACL DRYRUN sel SUBSCRIBE ch2 ch1
+                sel: AUTH sel selpw
+                sel: SET write:1 v
+                sel: GET app:1
+                sel: SET app:1 v
+                sel: MGET x app:1 y
+                sel: PUBLISH ch3 m
+                sel: PUBLISH ch2 m
+                sel: SELECT 0
+                sel: PING
+                admin: ACL LOG
+                admin: ACL DELUSER sel sel2
+                """);
+    }
+
+    /**
      * ACL SAVE writes the users in Redis's own file format (the same lines as Redis's file, up to
      * the order of a user's single commands), ACL LOAD reads them back; a file with a bad line makes
      * ACL LOAD fail with Redis's error and leaves the users as they were.
@@ -270,7 +366,7 @@ class AclParityTest extends RunningServerTest {
         try {
             script("""
                     admin: AUTH adminpw
-                    admin: ACL SETUSER grace on >gracepw ~g:* %W~w:* &news -@all +@read +set -get
+                    admin: ACL SETUSER grace on >gracepw ~g:* %W~w:* &news -@all +@read +set -get (+get ~sel:*) (+mget %R~r:*)
                     admin: ACL SETUSER heidi off nopass
                     admin: ACL SAVE
                     """);
@@ -313,19 +409,49 @@ class AclParityTest extends RunningServerTest {
         }
     }
 
+    /** Each bulk string (ACL LIST's lines, GETUSER's rules, its selectors' too) with its rules sorted within each selector. */
+    private static RespValue rulesSorted(RespValue value) {
+        if (value instanceof RespValue.BulkString bulk) {
+            return RespValue.BulkString.of(sortedWithinSelectors(bulk.asString()));
+        }
+        List<RespValue> elements = value instanceof RespValue.Array array ? array.elements()
+                : value instanceof RespValue.Map map ? map.keysAndValues() : null;
+        if (elements == null) {
+            return value;
+        }
+        List<RespValue> sorted = new ArrayList<>();
+        elements.forEach(each -> sorted.add(rulesSorted(each)));
+        return new RespValue.Array(sorted); // a RESP3 map compared as its keys and values in order
+    }
+
+    /** {@code "b a (d c) (f e)"} as {@code "a b (c d) (e f)"}: each selector's words sorted, the selectors kept in order. */
+    static String sortedWithinSelectors(String rules) {
+        List<String> groups = new ArrayList<>();
+        int depth = 0;
+        StringBuilder group = new StringBuilder();
+        for (char c : rules.toCharArray()) {
+            if (c == '(' && depth++ == 0 || c == ')' && --depth == 0) {
+                groups.add(sortedWords(group.toString()));
+                group.setLength(0);
+            }
+            else {
+                group.append(c);
+            }
+        }
+        groups.add(sortedWords(group.toString()));
+        return String.join(" | ", groups);
+    }
+
+    private static String sortedWords(String text) {
+        List<String> words = new ArrayList<>(List.of(text.strip().split(" ")));
+        java.util.Collections.sort(words);
+        return String.join(" ", words);
+    }
+
     /** Each line of an ACL file as its words in order, a user's rules sorted (see the class note). */
     private static List<String> ruleWords(List<String> lines) {
         List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            List<String> words = new ArrayList<>(List.of(line.strip().split(" ")));
-            if (words.size() > 2) {
-                List<String> rules = new ArrayList<>(words.subList(2, words.size()));
-                java.util.Collections.sort(rules);
-                words = new ArrayList<>(words.subList(0, 2));
-                words.addAll(rules);
-            }
-            out.add(String.join(" ", words));
-        }
+        lines.forEach(line -> out.add(sortedWithinSelectors(line)));
         java.util.Collections.sort(out);
         return out;
     }
@@ -422,19 +548,8 @@ class AclParityTest extends RunningServerTest {
             }
             return new RespValue.Array(entries);
         }
-        if ((line.contains("ACL LIST") || line.contains("ACL GETUSER")) && value instanceof RespValue.Array array) {
-            List<RespValue> rules = new ArrayList<>();
-            for (RespValue each : array.elements()) {
-                if (each instanceof RespValue.BulkString bulk) {
-                    List<String> sorted = new ArrayList<>(List.of(bulk.asString().split(" ")));
-                    java.util.Collections.sort(sorted);
-                    rules.add(RespValue.BulkString.of(String.join(" ", sorted)));
-                }
-                else {
-                    rules.add(each);
-                }
-            }
-            return new RespValue.Array(rules);
+        if (line.contains("ACL LIST") || line.contains("ACL GETUSER")) {
+            return rulesSorted(value);
         }
         if (line.contains("ACL LOAD") && value instanceof RespValue.Error error) {
             return new RespValue.Error(error.message().replaceAll("/\\S+\\.acl:", "FILE:")); // each has its own file

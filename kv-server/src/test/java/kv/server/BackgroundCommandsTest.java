@@ -53,7 +53,12 @@ class BackgroundCommandsTest extends RunningServerTest {
     }
 
     /** A snapshot whose count waits for {@link #hold}, if set. */
-    private record HeldSnapshot(KeyValueStore.Snapshot snapshot) implements KeyValueStore.Snapshot {
+    private static final class HeldSnapshot extends ForwardingSnapshot {
+
+        HeldSnapshot(KeyValueStore.Snapshot snapshot) {
+            super(snapshot);
+        }
+
         @Override
         public long count(byte[] prefix, byte[] pattern) {
             countedOn = Thread.currentThread().getName();
@@ -66,23 +71,7 @@ class BackgroundCommandsTest extends RunningServerTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return snapshot.count(prefix, pattern);
-        }
-
-        @Override
-        public KeyValueStore.CloseableIterator<KeyValueStore.Entry> entries(byte[] prefix, byte[] pattern,
-                                                                            byte[] from) {
-            return snapshot.entries(prefix, pattern, from);
-        }
-
-        @Override
-        public java.util.List<KeyValueStore.Field> hashFields(KeyValueStore.Entry hash) {
-            return snapshot.hashFields(hash);
-        }
-
-        @Override
-        public void close() {
-            snapshot.close();
+            return super.count(prefix, pattern);
         }
     }
 

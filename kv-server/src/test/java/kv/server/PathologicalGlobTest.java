@@ -3,13 +3,11 @@ package kv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespValue;
+import kv.server.testing.Pinger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,18 +52,7 @@ class PathologicalGlobTest extends RunningServerTest {
             }
             pipeline.sync();
         }
-        AtomicBoolean pinging = new AtomicBoolean(true);
-        long[] latencies = new long[2_000_000];
-        int[] pings = {0};
-        CompletableFuture<Void> pinger = CompletableFuture.runAsync(() -> {
-            try (Jedis jedis = new Jedis("127.0.0.1", port, 60_000)) {
-                while (pinging.get() && pings[0] < latencies.length) {
-                    long start = System.nanoTime();
-                    assertThat(jedis.ping()).isEqualTo("PONG");
-                    latencies[pings[0]++] = System.nanoTime() - start;
-                }
-            }
-        });
+        Pinger pinger = Pinger.start(port);
         List<String> figures = new ArrayList<>();
         try (Jedis jedis = new Jedis("127.0.0.1", port, 60_000); RawConnection raw = new RawConnection(port)) {
             for (int stars : new int[] {11, 20, 40}) {
@@ -89,17 +76,15 @@ class PathologicalGlobTest extends RunningServerTest {
                         stars, keys / 1e6, scan / 1e6, dumpNanos / 1e6));
             }
         }
-        finally {
-            pinging.set(false);
+        catch (Exception | AssertionError e) {
+            pinger.stop();
+            throw e;
         }
-        pinger.get();
-        long[] sorted = Arrays.copyOf(latencies, pings[0]);
-        Arrays.sort(sorted);
+        long[] sorted = pinger.stop();
+        log.info("Hostile globs over one key of 32 a's among {} keys: {}; {}", OTHER_KEYS + 1, String.join("; ", figures),
+                Pinger.summary(sorted));
         assertThat(sorted).as("the other client was served meanwhile").isNotEmpty();
         assertThat(sorted[sorted.length - 1]).as("no PING waited 5 s (liveness, not a timing)").isLessThan(LIVENESS_NANOS);
-        log.info("Hostile globs over one key of 32 a's among {} keys: {}; {} PINGs meanwhile: p50 {} us, p99 {} us, max {} us",
-                OTHER_KEYS + 1, String.join("; ", figures), sorted.length, sorted[sorted.length / 2] / 1000,
-                sorted[(int) (sorted.length * 0.99)] / 1000, sorted[sorted.length - 1] / 1000);
     }
 
     private static List<String> scanAll(Jedis jedis, String pattern) {

@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * TLS alone, as Redis runs with {@code port 0} and a {@code tls-port}: no plain listener, and
- * with {@code tls-auth-clients no} no client certificate asked for (so no CA file needed).
+ * with {@code tls-auth-clients no} no client certificate asked for (so no CA file needed). The
+ * certificate and key come from a Spring Boot SSL bundle ({@code kv.server.tls-bundle} naming a
+ * {@code spring.ssl.bundle.pem.*}), the alternative to the {@code tls-*-file} settings.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"kv.server.port=0", "kv.server.tls-auth-clients=no"})
@@ -38,8 +40,9 @@ class TlsOnlyTest extends RunningServerTest {
         certs = TestCertificates.createIn(certDir);
         tlsPort = KvServerProcess.freePort();
         registry.add("kv.server.tls-port", () -> tlsPort);
-        registry.add("kv.server.tls-cert-file", () -> certs.serverCert().toString());
-        registry.add("kv.server.tls-key-file", () -> certs.serverKey().toString());
+        registry.add("spring.ssl.bundle.pem.kv-tls.keystore.certificate", () -> "file:" + certs.serverCert());
+        registry.add("spring.ssl.bundle.pem.kv-tls.keystore.private-key", () -> "file:" + certs.serverKey());
+        registry.add("kv.server.tls-bundle", () -> "kv-tls");
     }
 
     @Autowired
@@ -50,6 +53,13 @@ class TlsOnlyTest extends RunningServerTest {
         assertThat(factory.plainEnabled()).isFalse();
         assertThat(factory.getPort()).isZero();
         assertThat(factory.getServerSocketAddress().toString()).endsWith(":" + tlsPort);
+    }
+
+    @Test
+    void theBundlesCertificateIsServedAndInfoTellsWhenItExpires() throws IOException {
+        String out = TlsClients.redisCli(List.of("-h", "localhost", "-p", Integer.toString(tlsPort), "--tls",
+                "--cacert", certs.caCert().toString(), "INFO", "server"));
+        assertThat(out).contains("tls_port:" + tlsPort).containsPattern("tls_cert_expires:20[0-9][0-9]-");
     }
 
     @Test

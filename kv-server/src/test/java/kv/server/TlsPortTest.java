@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
@@ -19,16 +18,11 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import kv.protocol.endpoint.RespServerConnectionFactory;
-import kv.server.testing.KvServerProcess;
-import kv.server.testing.TestCertificates;
 import kv.server.testing.TlsClients;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -44,26 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @DirtiesContext
-class TlsPortTest extends RunningServerTest {
-
-    @TempDir
-    static Path certDir;
-
-    static TestCertificates certs;
-    static int plainPort;
-    static int tlsPort;
-
-    @DynamicPropertySource
-    static void tls(DynamicPropertyRegistry registry) throws IOException {
-        certs = TestCertificates.createIn(certDir);
-        plainPort = KvServerProcess.freePort();
-        tlsPort = KvServerProcess.freePort();
-        registry.add("kv.server.port", () -> plainPort);
-        registry.add("kv.server.tls-port", () -> tlsPort);
-        registry.add("kv.server.tls-cert-file", () -> certs.serverCert().toString());
-        registry.add("kv.server.tls-key-file", () -> certs.serverKey().toString());
-        registry.add("kv.server.tls-ca-cert-file", () -> certs.caCert().toString());
-    }
+class TlsPortTest extends TlsServerTest {
 
     @Autowired
     RespServerConnectionFactory factory;
@@ -84,6 +59,34 @@ class TlsPortTest extends RunningServerTest {
         SSLContext context = TlsClients.context(certs.caCert(), certs.clientCert(), certs.clientKey());
         return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().ssl(true)
                 .sslSocketFactory(context.getSocketFactory()).socketTimeoutMillis(5_000).build());
+    }
+
+    @Test
+    void configGetAnswersTheTlsSettingsByRedissNamesAndInfoTellsWhenTheCertificateExpires() {
+        try (Jedis plain = plainClient()) {
+            java.util.Map<String, String> config = plain.configGet("tls-*");
+            assertThat(config).containsEntry("tls-port", Integer.toString(tlsPort))
+                    .containsEntry("tls-cert-file", certs.serverCert().toString())
+                    .containsEntry("tls-key-file", certs.serverKey().toString())
+                    .containsEntry("tls-ca-cert-file", certs.caCert().toString())
+                    .containsEntry("tls-auth-clients", "yes")
+                    .containsEntry("tls-protocols", "TLSv1.2 TLSv1.3")
+                    .containsEntry("tls-key-file-pass", "")
+                    .containsKeys("tls-ciphersuites", "tls-ciphers", "tls-client-cert-file");
+            String server = plain.info("server");
+            assertThat(server).contains("tls_port:" + tlsPort + "\r\n");
+            String expires = server.replaceAll("(?s).*tls_cert_expires:(\\S+).*", "$1");
+            assertThat(java.time.Instant.parse(expires)).as("the certificate's notAfter").isAfter(java.time.Instant.now());
+            long before = connectedClients(plain);
+            try (Jedis tls = tlsClient(tlsPort)) {
+                assertThat(tls.ping()).isEqualTo("PONG");
+                assertThat(connectedClients(plain)).as("a TLS client is counted").isEqualTo(before + 1);
+            }
+        }
+    }
+
+    private static long connectedClients(Jedis jedis) {
+        return Long.parseLong(jedis.info("clients").replaceAll("(?s).*connected_clients:(\\d+).*", "$1"));
     }
 
     @Test

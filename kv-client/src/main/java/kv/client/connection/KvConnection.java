@@ -163,7 +163,7 @@ public class KvConnection implements DisposableBean {
         if (properties.tls()) {
             // The server's certificate is checked against --cacert, and its name against the host.
             SSLContext context = new TlsSettings(0, properties.cert(), properties.key(), null, null, null, null,
-                    properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3")
+                    properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3", null)
                     .client(target.host(), target.port(), "kv.client").context();
             factory.setTcpSocketFactorySupport(new DefaultTcpNetSSLSocketFactorySupport(() -> context));
             factory.setTcpSocketSupport(new DefaultTcpSocketSupport(true));

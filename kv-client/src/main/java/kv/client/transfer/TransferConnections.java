@@ -83,6 +83,6 @@ public class TransferConnections {
 
     private SSLContext tls(String host, int port) {
         return new TlsSettings(0, properties.cert(), properties.key(), null, null, null, null,
-                properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3").client(host, port, "kv.client").context();
+                properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3", null).client(host, port, "kv.client").context();
     }
 }

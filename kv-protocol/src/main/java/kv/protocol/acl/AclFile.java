@@ -54,10 +54,13 @@ public final class AclFile {
             }
             catch (AclException e) {
                 errors.append(source).append(':').append(number).append(": ");
-                if (e.rule() != null) { // as Redis 7.0's ACLLoadFromFile names it
-                    errors.append("Error in applying operation '").append(e.rule()).append("': ");
+                // As Redis 7.0's ACLLoadFromFile words it: only an unknown command is named
+                switch (e.kind()) {
+                    case UNKNOWN_COMMAND -> errors.append("Error in applying operation '").append(e.rule())
+                            .append("': ").append(e.getMessage()).append(". ");
+                    case UNMATCHED_PARENTHESIS -> errors.append("Unmatched parenthesis in selector definition.");
+                    case RULE -> errors.append(e.getMessage()).append(". ");
                 }
-                errors.append(e.getMessage()).append(". ");
             }
         }
         if (!errors.isEmpty()) {

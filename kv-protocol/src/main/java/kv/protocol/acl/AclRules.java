@@ -29,36 +29,69 @@ public final class AclRules {
         return User.named(words.get(0)).apply(words.subList(1, words.size()));
     }
 
-    /** The words of a line: split at spaces and tabs; double quotes group a word (no escapes). */
+    /**
+     * The words of an ACL file line as Redis 7.0's {@code ACLLoadFromFile} splits it: at each
+     * single space ({@code sdssplitlen}, no quoting; two spaces give an empty word, which changes
+     * nothing), each word trimmed of tabs and line ends.
+     */
     static List<String> split(String line) {
         List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        boolean quoted = false;
-        boolean started = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-                started = true;
-            }
-            else if ((c == ' ' || c == '\t' || c == '\r') && !quoted) {
-                if (started) {
-                    words.add(word.toString());
-                }
-                word.setLength(0);
-                started = false;
-            }
-            else {
-                word.append(c);
-                started = true;
-            }
+        for (String word : line.strip().split(" ", -1)) {
+            words.add(trim(word));
         }
-        if (quoted) {
-            throw new AclException(null, "Unbalanced quotes in configuration line");
-        }
-        if (started) {
-            words.add(word.toString());
+        if (words.size() == 1 && words.get(0).isEmpty()) {
+            return List.of();
         }
         return words;
+    }
+
+    private static String trim(String word) {
+        int from = 0;
+        int to = word.length();
+        while (from < to && isTrimmed(word.charAt(from))) {
+            from++;
+        }
+        while (to > from && isTrimmed(word.charAt(to - 1))) {
+            to--;
+        }
+        return word.substring(from, to);
+    }
+
+    private static boolean isTrimmed(char c) {
+        return c == '\t' || c == '\r' || c == '\n';
+    }
+
+    /**
+     * Rules with each selector given over several words ({@code "(+get", "~read:*)"}) joined into
+     * one ({@code "(+get ~read:*)"}), as Redis's {@code ACLMergeSelectorArguments} joins them: a
+     * word that starts with {@code (} and does not end with {@code )} opens a selector, the next
+     * word that ends with {@code )} closes it.
+     *
+     * @throws AclException if a selector is not closed ({@link AclException.Kind#UNMATCHED_PARENTHESIS})
+     */
+    static List<String> joinSelectors(List<String> rules) {
+        List<String> joined = new ArrayList<>(rules.size());
+        StringBuilder selector = null;
+        String opening = null;
+        for (String rule : rules) {
+            if (!rule.isEmpty() && rule.charAt(0) == '(' && rule.charAt(rule.length() - 1) != ')') {
+                selector = new StringBuilder(rule); // a second opening word starts over, as in Redis
+                opening = rule;
+                continue;
+            }
+            if (selector != null) {
+                selector.append(' ').append(rule);
+                if (!rule.isEmpty() && rule.charAt(rule.length() - 1) == ')') {
+                    joined.add(selector.toString());
+                    selector = null;
+                }
+                continue;
+            }
+            joined.add(rule);
+        }
+        if (selector != null) {
+            throw AclException.unmatchedParenthesis(opening);
+        }
+        return joined;
     }
 }

@@ -2,23 +2,49 @@ package kv.protocol.acl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
+import kv.protocol.Glob;
 import kv.protocol.command.CommandFlag;
 import kv.protocol.command.CommandSpec;
 import kv.protocol.command.KeySpec;
 import kv.protocol.resp.Request;
 
 /**
- * Whether a user may run a request, checked as Redis's {@code ACLSelectorCheckCmd} does: the
- * command (or subcommand, or an allowed first argument), then every key with the access its key
- * spec says ({@code access} needs read; {@code insert}, {@code update}, {@code delete} need write),
- * then the channels of PUBLISH and SUBSCRIBE (matched by the user's patterns) and of PSUBSCRIBE
- * (the same pattern text must be allowed). Commands flagged {@code no_auth} (AUTH, HELLO) are
- * always allowed. A pure function: no state, no I/O.
+ * Whether a user may run a request, checked as Redis 7.0's {@code ACLCheckAllUserCommandPerm}
+ * does: the request may run if one of the user's selectors (the root one, then the others in
+ * order) allows it whole. A selector checks, as {@code ACLSelectorCheckCmd}, the command (or
+ * subcommand, or an allowed first argument), then every key with the access its key spec says
+ * ({@code access} needs read; {@code insert}, {@code update}, {@code delete} need write), then the
+ * channels of PUBLISH and SUBSCRIBE (matched by the selector's patterns) and of PSUBSCRIBE (the
+ * same pattern text must be allowed). Commands flagged {@code no_auth} (AUTH, HELLO) are always
+ * allowed. A pure function: no state, no I/O.
+ *
+ * <p>Design note: when every selector refuses, Redis names one refusal: a channel before a key
+ * before the command, and of two keys (or channels) the one later in the request; ACL LOG and
+ * ACL DRYRUN show it, so kv picks it the same way.
  */
 public final class Permissions {
 
     private Permissions() {
+    }
+
+    /** One selector's refusal: why, and the argument's position for a key or channel. */
+    private record Refusal(Denial.Reason reason, int position) {
+
+        /** Redis's {@code ACL_DENIED_*} order, by which the refusal to report is chosen. */
+        int rank() {
+            return switch (reason) {
+                case COMMAND -> 1;
+                case KEY -> 2;
+                case CHANNEL -> 4;
+                case AUTH -> 3;
+            };
+        }
+
+        boolean outranks(Refusal other) {
+            return rank() > other.rank() || rank() == other.rank() && position > other.position;
+        }
     }
 
     /**
@@ -32,29 +58,44 @@ public final class Permissions {
         }
         CommandSpec effective = spec;
         if (!spec.subcommands().isEmpty() && request.size() >= 2) {
-            CommandSpec sub = spec.subcommands().get(request.argString(1).toLowerCase(java.util.Locale.ROOT));
+            CommandSpec sub = spec.subcommands().get(request.argString(1).toLowerCase(Locale.ROOT));
             if (sub != null) {
                 effective = sub;
             }
         }
-        if (!effective.is(CommandFlag.NO_AUTH) && !user.commands().allows(effective.name(),
-                effective == spec && request.size() >= 2 ? request.argString(1) : null)) {
-            return new Denial(Denial.Reason.COMMAND, effective.name());
+        String firstArg = effective == spec && request.size() >= 2 ? request.argString(1) : null;
+        Refusal reported = null;
+        for (Selector selector : user.allSelectors()) {
+            Refusal refusal = refusal(selector, effective, firstArg, request);
+            if (refusal == null) {
+                return null;
+            }
+            if (reported == null || refusal.outranks(reported)) {
+                reported = refusal;
+            }
         }
-        if (!user.allKeys()) {
+        return new Denial(reported.reason(), reported.reason() == Denial.Reason.COMMAND ? effective.name()
+                : request.argString(reported.position()));
+    }
+
+    private static Refusal refusal(Selector selector, CommandSpec effective, String firstArg, Request request) {
+        if (!effective.is(CommandFlag.NO_AUTH) && !selector.commands().allows(effective.name(), firstArg)) {
+            return new Refusal(Denial.Reason.COMMAND, 0);
+        }
+        if (!selector.allKeys()) {
             for (KeySpec keySpec : effective.keySpecs()) {
                 boolean read = keySpec.flags().contains("access")
                         && (!keySpec.flags().contains("variable_flags") || readsWithGet(request));
                 boolean write = keySpec.flags().contains("insert") || keySpec.flags().contains("update")
                         || keySpec.flags().contains("delete");
-                for (byte[] key : effective.keys(request, keySpec)) {
-                    if (!keyAllowed(user.keys(), key, read, write)) {
-                        return new Denial(Denial.Reason.KEY, new String(key, StandardCharsets.UTF_8));
+                for (int position : effective.keyPositions(request, keySpec)) {
+                    if (!keyAllowed(selector.keys(), request.arg(position), read, write)) {
+                        return new Refusal(Denial.Reason.KEY, position);
                     }
                 }
             }
         }
-        if (!user.allChannels()) {
+        if (!selector.allChannels()) {
             int first = switch (effective.name()) {
                 case "publish", "subscribe", "psubscribe" -> 1;
                 default -> 0;
@@ -63,8 +104,8 @@ public final class Permissions {
                 int last = effective.name().equals("publish") ? 1 : request.size() - 1;
                 boolean pattern = effective.name().equals("psubscribe");
                 for (int i = first; i <= last && i < request.size(); i++) {
-                    if (!channelAllowed(user, request.arg(i), pattern)) {
-                        return new Denial(Denial.Reason.CHANNEL, request.argString(i));
+                    if (!channelAllowed(selector, request.arg(i), pattern)) {
+                        return new Refusal(Denial.Reason.CHANNEL, i);
                     }
                 }
             }
@@ -94,15 +135,26 @@ public final class Permissions {
         return false;
     }
 
-    /** A channel is matched by the user's patterns; a pattern (PSUBSCRIBE) must be one of them, literally. */
+    /**
+     * True if one of the user's selectors allows the channel: matched by its patterns, or, for a
+     * pattern (PSUBSCRIBE), one of them literally.
+     */
     public static boolean channelAllowed(User user, byte[] channel, boolean isPattern) {
-        if (user.allChannels()) {
+        for (Selector selector : user.allSelectors()) {
+            if (channelAllowed(selector, channel, isPattern)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean channelAllowed(Selector selector, byte[] channel, boolean isPattern) {
+        if (selector.allChannels()) {
             return true;
         }
         String text = new String(channel, StandardCharsets.UTF_8);
-        for (String allowed : user.channels()) {
-            if (isPattern ? allowed.equals(text)
-                    : kv.protocol.Glob.of(allowed.getBytes(StandardCharsets.UTF_8)).matches(channel)) {
+        for (String allowed : selector.channels()) {
+            if (isPattern ? allowed.equals(text) : Glob.of(allowed.getBytes(StandardCharsets.UTF_8)).matches(channel)) {
                 return true;
             }
         }

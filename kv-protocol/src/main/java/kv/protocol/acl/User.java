@@ -6,11 +6,11 @@ import java.util.Locale;
 
 /**
  * One ACL user as Redis 7 defines it, immutable: whether it is on, its password hashes (or
- * {@code nopass}), the keys, channels and commands it may use. {@link #apply} gives the user with
- * more rules applied, left to right as {@code ACL SETUSER} applies them, or fails as a whole.
- *
- * <p>Selectors ({@code (...)}, Redis 7's extra permission sets) are not supported: a rule
- * starting with {@code (} is refused with a clear error.
+ * {@code nopass}), and its permissions: the root {@link Selector} (the keys, channels and
+ * commands of the rules written outside parentheses) and any further selectors
+ * ({@code (+get ~read:*)}); a command may run if one of them allows it. {@link #apply} gives the
+ * user with more rules applied, left to right as {@code ACL SETUSER} applies them, or fails as a
+ * whole.
  */
 public final class User {
 
@@ -18,40 +18,33 @@ public final class User {
     private final boolean enabled;
     private final boolean nopass;
     private final List<String> passwords;
-    private final boolean allKeys;
-    private final List<KeyPattern> keys;
-    private final boolean allChannels;
-    private final List<String> channels;
-    private final CommandRules commands;
+    private final Selector root;
+    private final List<Selector> selectors;
     /** Redis's {@code sanitize-payload} ({@code true}) or {@code skip-sanitize-payload} ({@code false}) flag, or null. */
     private final Boolean sanitizePayload;
 
-    private User(String name, boolean enabled, boolean nopass, List<String> passwords, boolean allKeys,
-                 List<KeyPattern> keys, boolean allChannels, List<String> channels, CommandRules commands,
-                 Boolean sanitizePayload) {
-        this.sanitizePayload = sanitizePayload;
+    private User(String name, boolean enabled, boolean nopass, List<String> passwords, Selector root,
+                 List<Selector> selectors, Boolean sanitizePayload) {
         this.name = name;
         this.enabled = enabled;
         this.nopass = nopass;
         this.passwords = List.copyOf(passwords);
-        this.allKeys = allKeys;
-        this.keys = List.copyOf(keys);
-        this.allChannels = allChannels;
-        this.channels = List.copyOf(channels);
-        this.commands = commands;
+        this.root = root;
+        this.selectors = List.copyOf(selectors);
+        this.sanitizePayload = sanitizePayload;
     }
 
     /**
      * A new user without any right, as ACL SETUSER creates one: off, no password, no keys, no
-     * channels (Redis 7's {@code acl-pubsub-default resetchannels}), no commands.
+     * channels (Redis 7's {@code acl-pubsub-default resetchannels}), no commands, no selectors.
      *
      * @throws AclException if the name has spaces or is empty
      */
     public static User named(String name) {
-        if (name.isEmpty() || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0)) {
+        if (name.isEmpty() || Selector.Builder.hasSpaces(name)) {
             throw new AclException(null, "Usernames can't contain spaces or null characters");
         }
-        return new User(name, false, false, List.of(), false, List.of(), false, List.of(), CommandRules.NONE, null);
+        return new User(name, false, false, List.of(), Selector.NONE, List.of(), null);
     }
 
     /** The {@code default} user of a server without a password: {@code on nopass ~* &* +@all}. */
@@ -59,10 +52,15 @@ public final class User {
         return named("default").apply(List.of("on", "nopass", "~*", "&*", "+@all"));
     }
 
-    /** This user with {@code rules} applied in order. @throws AclException naming the first rule that fails */
+    /**
+     * This user with {@code rules} applied in order, a selector given over several rules
+     * ({@code "(+get", "~read:*)"}) joined first, as Redis joins them.
+     *
+     * @throws AclException naming the first rule that fails, or the selector whose parenthesis is not closed
+     */
     public User apply(List<String> rules) {
         Builder builder = new Builder(this);
-        for (String rule : rules) {
+        for (String rule : AclRules.joinSelectors(rules)) {
             builder.apply(rule);
         }
         return builder.build();
@@ -106,29 +104,50 @@ public final class User {
         return passwords;
     }
 
+    /** The permissions of the rules written outside parentheses. */
+    public Selector root() {
+        return root;
+    }
+
+    /** The further selectors, in the order they were added (GETUSER's {@code selectors}). */
+    public List<Selector> selectors() {
+        return selectors;
+    }
+
+    /** The root selector, then the others: the order in which a command is checked. */
+    public List<Selector> allSelectors() {
+        if (selectors.isEmpty()) {
+            return List.of(root);
+        }
+        List<Selector> all = new ArrayList<>(selectors.size() + 1);
+        all.add(root);
+        all.addAll(selectors);
+        return all;
+    }
+
     public boolean allKeys() {
-        return allKeys;
+        return root.allKeys();
     }
 
     public List<KeyPattern> keys() {
-        return keys;
+        return root.keys();
     }
 
     public boolean allChannels() {
-        return allChannels;
+        return root.allChannels();
     }
 
     public List<String> channels() {
-        return channels;
+        return root.channels();
     }
 
     CommandRules commands() {
-        return commands;
+        return root.commands();
     }
 
     /** True if this user may run anything on any key and channel (the check can be skipped). */
     public boolean unrestricted() {
-        return allKeys && allChannels && commands.allowsEverything();
+        return root.unrestricted();
     }
 
     /** True if {@code password} is one of this user's (any password if nopass); not whether the user is on. */
@@ -143,50 +162,31 @@ public final class User {
         return match;
     }
 
-    /** GETUSER's {@code keys}: {@code ~*} or the patterns, space separated. */
+    /** GETUSER's {@code keys} (the root selector's): {@code ~*} or the patterns, space separated. */
     public String describeKeys() {
-        if (allKeys) {
-            return "~*";
-        }
-        List<String> parts = new ArrayList<>();
-        keys.forEach(pattern -> parts.add(pattern.describe()));
-        return String.join(" ", parts);
+        return root.describeKeys();
     }
 
-    /** GETUSER's {@code channels}: {@code &*} or the patterns, space separated. */
+    /** GETUSER's {@code channels} (the root selector's): {@code &*} or the patterns, space separated. */
     public String describeChannels() {
-        if (allChannels) {
-            return "&*";
-        }
-        List<String> parts = new ArrayList<>();
-        channels.forEach(channel -> parts.add("&" + channel));
-        return String.join(" ", parts);
+        return root.describeChannels();
     }
 
-    /** GETUSER's {@code commands}: {@code +@all}, {@code -@all +get}. */
+    /** GETUSER's {@code commands} (the root selector's): {@code +@all}, {@code -@all +get}. */
     public String describeCommands() {
-        return commands.describe();
+        return root.describeCommands();
     }
 
     /**
      * The rules that make this user from nothing, as ACL LIST and the ACL file write them:
-     * {@code on #<hash> ~app:* resetchannels -@all +get}.
+     * {@code on #<hash> ~app:* resetchannels -@all +get (~read:* resetchannels -@all +mget)}.
      */
     public String describe() {
         StringBuilder text = new StringBuilder(String.join(" ", flags()));
         passwords.forEach(hash -> text.append(" #").append(hash));
-        String keyText = describeKeys();
-        if (!keyText.isEmpty()) {
-            text.append(' ').append(keyText);
-        }
-        if (allChannels) {
-            text.append(" &*");
-        }
-        else {
-            text.append(" resetchannels");
-            channels.forEach(channel -> text.append(" &").append(channel));
-        }
-        return text.append(' ').append(commands.describe()).toString();
+        text.append(' ').append(root.describe());
+        selectors.forEach(selector -> text.append(" (").append(selector.describe()).append(')'));
+        return text.toString();
     }
 
     @Override
@@ -201,38 +201,34 @@ public final class User {
         private boolean enabled;
         private boolean nopass;
         private final List<String> passwords;
-        private boolean allKeys;
-        private final List<KeyPattern> keys;
-        private boolean allChannels;
-        private final List<String> channels;
-        private CommandRules commands;
+        private Selector.Builder root;
+        private final List<Selector> selectors;
         private Boolean sanitizePayload;
 
         Builder(User user) {
-            sanitizePayload = user.sanitizePayload;
             name = user.name;
             enabled = user.enabled;
             nopass = user.nopass;
             passwords = new ArrayList<>(user.passwords);
-            allKeys = user.allKeys;
-            keys = new ArrayList<>(user.keys);
-            allChannels = user.allChannels;
-            channels = new ArrayList<>(user.channels);
-            commands = user.commands;
+            root = new Selector.Builder(user.root);
+            selectors = new ArrayList<>(user.selectors);
+            sanitizePayload = user.sanitizePayload;
         }
 
         User build() {
-            return new User(name, enabled, nopass, passwords, allKeys, keys, allChannels, channels, commands,
-                    sanitizePayload);
+            return new User(name, enabled, nopass, passwords, root.build(), selectors, sanitizePayload);
         }
 
+        /** One rule, in the order Redis's {@code ACLSetUser} tries them. */
         void apply(String rule) {
             if (rule.isEmpty()) {
-                throw AclException.syntax(rule);
+                return; // Redis: an empty rule changes nothing
             }
             switch (rule.toLowerCase(Locale.ROOT)) {
                 case "on" -> enabled = true;
                 case "off" -> enabled = false;
+                case "skip-sanitize-payload" -> sanitizePayload = false;
+                case "sanitize-payload" -> sanitizePayload = true;
                 case "nopass" -> {
                     nopass = true;
                     passwords.clear();
@@ -241,32 +237,14 @@ public final class User {
                     nopass = false;
                     passwords.clear();
                 }
-                case "allkeys" -> allKeys();
-                case "resetkeys" -> {
-                    allKeys = false;
-                    keys.clear();
-                }
-                case "allchannels" -> allChannels();
-                case "resetchannels" -> {
-                    allChannels = false;
-                    channels.clear();
-                }
-                case "allcommands", "nocommands" -> commands = commands.with(rule);
+                case "clearselectors" -> selectors.clear();
                 case "reset" -> {
                     nopass = false;
                     passwords.clear();
-                    allKeys = false;
-                    keys.clear();
-                    allChannels = false;
-                    channels.clear();
+                    root = new Selector.Builder(Selector.NONE);
                     enabled = false;
                     sanitizePayload = true;
-                    commands = CommandRules.NONE;
-                }
-                case "sanitize-payload" -> sanitizePayload = true;
-                case "skip-sanitize-payload" -> sanitizePayload = false;
-                case "clearselectors" -> {
-                    // kv has no selectors to clear
+                    selectors.clear();
                 }
                 default -> applyWithArgument(rule);
             }
@@ -280,12 +258,14 @@ public final class User {
                 case '#' -> addPassword(checkedHash(rule, rest));
                 case '<' -> removePassword(rule, Passwords.hash(rest));
                 case '!' -> removePassword(rule, checkedHash(rule, rest));
-                case '~' -> addKeys(rule, rest, true, true);
-                case '%' -> keysWithPermissions(rule);
-                case '&' -> addChannel(rule, rest);
-                case '+', '-' -> commands = commands.with(rule);
-                case '(' -> throw new AclException(rule, "Selectors are not supported by kv");
-                default -> throw AclException.syntax(rule);
+                default -> {
+                    if (first == '(' && rule.length() > 1 && rule.endsWith(")")) {
+                        selectors.add(Selector.parse(rule));
+                    }
+                    else {
+                        root.apply(rule);
+                    }
+                }
             }
         }
 
@@ -309,84 +289,6 @@ public final class User {
                 throw new AclException(rule, "The password you are trying to remove from the user does not exist");
             }
             nopass = false;
-        }
-
-        /** {@code %R~pattern}, {@code %W~pattern}, {@code %RW~pattern}. */
-        private void keysWithPermissions(String rule) {
-            boolean read = false;
-            boolean write = false;
-            int i = 1;
-            for (; i < rule.length(); i++) {
-                char c = Character.toUpperCase(rule.charAt(i));
-                if (c == 'R' && !read) {
-                    read = true;
-                }
-                else if (c == 'W' && !write) {
-                    write = true;
-                }
-                else if (c == '~') {
-                    break;
-                }
-                else {
-                    throw AclException.syntax(rule);
-                }
-            }
-            if (i >= rule.length() || !(read || write)) {
-                throw AclException.syntax(rule);
-            }
-            addKeys(rule, rule.substring(i + 1), read, write);
-        }
-
-        private void addKeys(String rule, String pattern, boolean read, boolean write) {
-            if (allKeys) {
-                throw new AclException(rule, "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid"
-                        + " and does not have any effect. Try 'resetkeys' to start with an empty list of patterns");
-            }
-            if (pattern.equals("*") && read && write) {
-                allKeys();
-                return;
-            }
-            if (hasSpaces(pattern)) {
-                throw AclException.syntax(rule);
-            }
-            for (int i = 0; i < keys.size(); i++) {
-                if (keys.get(i).pattern().equals(pattern)) {
-                    keys.set(i, keys.get(i).widened(read, write));
-                    return;
-                }
-            }
-            keys.add(new KeyPattern(pattern, read, write));
-        }
-
-        private void allKeys() {
-            allKeys = true;
-            keys.clear();
-        }
-
-        private void addChannel(String rule, String pattern) {
-            if (allChannels) {
-                throw new AclException(rule, "Adding a pattern after the * pattern (or the 'allchannels' flag) is not"
-                        + " valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels");
-            }
-            if (pattern.equals("*")) {
-                allChannels();
-                return;
-            }
-            if (hasSpaces(pattern)) {
-                throw AclException.syntax(rule);
-            }
-            if (!channels.contains(pattern)) {
-                channels.add(pattern);
-            }
-        }
-
-        private void allChannels() {
-            allChannels = true;
-            channels.clear();
-        }
-
-        private static boolean hasSpaces(String text) {
-            return text.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0);
         }
     }
 }

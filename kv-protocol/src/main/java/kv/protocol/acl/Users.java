@@ -23,6 +23,7 @@ public final class Users {
     private final AclLog log;
     private final Path aclFile;
     private final LongAdder failedAuths = new LongAdder();
+    private volatile boolean requirepassSet;
 
     private Users(Path aclFile, AclLog log) {
         this.aclFile = aclFile;
@@ -57,10 +58,22 @@ public final class Users {
         return users;
     }
 
-    /** CONFIG SET requirepass: the default user's only password, or none (nopass) if empty. */
+    /**
+     * {@code requirepass} (the setting, or CONFIG SET requirepass): the default user's only
+     * password, or none (nopass) if empty, as Redis's {@code ACLUpdateDefaultUserPassword}.
+     */
     public void requirePass(String password) {
-        users.compute(DEFAULT, (name, user) -> password.isEmpty() ? user.apply("nopass")
+        users.compute(DEFAULT, (name, user) -> password.isEmpty() ? user.apply("resetpass", "nopass")
                 : user.apply("resetpass", ">" + password));
+        requirepassSet = !password.isEmpty();
+    }
+
+    /**
+     * True if {@code requirepass} was last given a password (CONFIG GET requirepass shows it
+     * masked): as in Redis, a password given with ACL SETUSER default does not count.
+     */
+    public boolean requirepassSet() {
+        return requirepassSet;
     }
 
     /** The user named so, or null. */

@@ -64,14 +64,28 @@ public record CommandSpec(String name, String summary, String complexity, String
         return keys;
     }
 
-    /** The keys of {@code request} that one of this command's key specs finds (ACL checks each spec's access). */
+    /** The keys of {@code request} that one of this command's key specs finds. */
     public List<byte[]> keys(Request request, KeySpec spec) {
         List<byte[]> keys = new ArrayList<>(2);
         addKeys(request, spec, keys);
         return keys;
     }
 
+    /**
+     * Where in {@code request} the keys one of this command's key specs finds are (ACL checks
+     * each spec's access, and names the position of a refused key as Redis does).
+     */
+    public List<Integer> keyPositions(Request request, KeySpec spec) {
+        List<Integer> positions = new ArrayList<>(2);
+        forEachKeyPosition(request, spec, positions::add);
+        return positions;
+    }
+
     private static void addKeys(Request request, KeySpec spec, List<byte[]> keys) {
+        forEachKeyPosition(request, spec, position -> keys.add(request.arg(position)));
+    }
+
+    private static void forEachKeyPosition(Request request, KeySpec spec, java.util.function.IntConsumer action) {
         int words = request.size();
         int begin = spec.begin() instanceof KeySpec.BeginSearch.Index index ? index.pos()
                 : keywordPosition(request, (KeySpec.BeginSearch.Keyword) spec.begin());
@@ -108,7 +122,7 @@ public record CommandSpec(String name, String summary, String complexity, String
             last = first + (count - 1) * step;
         }
         for (int i = first; i <= last && i < words; i += Math.max(1, step)) {
-            keys.add(request.arg(i));
+            action.accept(i);
         }
     }
 

@@ -12,6 +12,7 @@ import kv.protocol.acl.Categories;
 import kv.protocol.acl.Denial;
 import kv.protocol.acl.Passwords;
 import kv.protocol.acl.Permissions;
+import kv.protocol.acl.Selector;
 import kv.protocol.acl.User;
 import kv.protocol.acl.Users;
 import kv.protocol.command.CommandSpec;
@@ -157,14 +158,15 @@ final class AclCommands {
             return Replies.OK;
         }
         catch (AclException e) {
-            return Replies.error(e.rule() == null ? "ERR " + e.getMessage()
+            return Replies.error(e.rule() == null || e.kind() == AclException.Kind.UNMATCHED_PARENTHESIS
+                    ? "ERR " + e.getMessage()
                     : "ERR Error in ACL SETUSER modifier '" + e.rule() + "': " + e.getMessage());
         }
     }
 
     /** Redis closes a subscriber whose user may no longer use one of its channels or patterns. */
     private void disconnectSubscribersLosingChannels(User before, User after) {
-        if (before == null || after.allChannels()) {
+        if (before == null || after.allSelectors().stream().anyMatch(Selector::allChannels)) {
             return;
         }
         for (Client each : access.clientsOf(after.name())) {
@@ -187,13 +189,23 @@ final class AclCommands {
         user.flags().forEach(flag -> flags.add(Replies.bulk(flag)));
         List<RespValue> passwords = new ArrayList<>();
         user.passwords().forEach(hash -> passwords.add(Replies.bulk(hash)));
-        return new RespValue.Map(List.of(
-                Replies.bulk("flags"), new RespValue.Array(flags),
-                Replies.bulk("passwords"), new RespValue.Array(passwords),
-                Replies.bulk("commands"), Replies.bulk(user.describeCommands()),
-                Replies.bulk("keys"), Replies.bulk(user.describeKeys()),
-                Replies.bulk("channels"), Replies.bulk(user.describeChannels()),
-                Replies.bulk("selectors"), Replies.EMPTY_ARRAY));
+        List<RespValue> fields = new ArrayList<>(List.of(
+                Replies.bulk("flags"), new RespValue.Set(flags), // a set in RESP3, as Redis's
+                Replies.bulk("passwords"), new RespValue.Array(passwords)));
+        fields.addAll(describe(user.root()));
+        List<RespValue> selectors = new ArrayList<>();
+        user.selectors().forEach(selector -> selectors.add(new RespValue.Map(describe(selector))));
+        fields.add(Replies.bulk("selectors"));
+        fields.add(new RespValue.Array(selectors));
+        return new RespValue.Map(fields);
+    }
+
+    /** GETUSER's {@code commands}, {@code keys} and {@code channels} of one selector. */
+    private static List<RespValue> describe(Selector selector) {
+        return List.of(
+                Replies.bulk("commands"), Replies.bulk(selector.describeCommands()),
+                Replies.bulk("keys"), Replies.bulk(selector.describeKeys()),
+                Replies.bulk("channels"), Replies.bulk(selector.describeChannels()));
     }
 
     private RespValue deleteUsers(Request request, Client client) {

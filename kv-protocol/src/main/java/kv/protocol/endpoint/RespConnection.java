@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import kv.protocol.resp.Replies;
+import kv.protocol.resp.PacedIterator;
 import kv.protocol.resp.RespEncoder;
 import kv.protocol.resp.RespProtocolException;
 import kv.protocol.resp.RespValue;
@@ -570,7 +571,7 @@ public class RespConnection<S> extends LoopConnection {
                 continue;
             }
             if (reply instanceof Reply r && r.value() instanceof RespValue.StreamedArray array) {
-                waiting.addFirst(new Stream(array, r.protocol()));
+                waiting.addFirst(new Stream(array, r.protocol(), this::requestFlush));
                 closeAfterFlush |= r.closeAfterWrite();
                 continue;
             }
@@ -612,21 +613,32 @@ public class RespConnection<S> extends LoopConnection {
     private static final class Stream {
         private final RespValue.StreamedArray array;
         private final int protocol;
+        /** Asks for another flush of the connection (any thread): elements produced elsewhere are ready. */
+        private final Runnable wake;
         private Iterator<RespValue> elements;
         private long written;
 
-        Stream(RespValue.StreamedArray array, int protocol) {
+        Stream(RespValue.StreamedArray array, int protocol, Runnable wake) {
             this.array = array;
             this.protocol = protocol;
+            this.wake = wake;
         }
 
-        /** Writes elements until {@code limit} bytes wait in {@code output}; true when all are written. */
+        /**
+         * Writes elements until {@code limit} bytes wait in {@code output}, or until none is
+         * ready (a {@link PacedIterator}'s producer is behind: it wakes the connection when
+         * there are more); true when all are written.
+         */
         boolean writeSome(ChannelOutput output, int limit) throws IOException {
             if (elements == null) {
                 RespEncoder.arrayHeader(array.size(), output);
                 elements = array.elements().iterator();
             }
             while (output.pending() < limit) {
+                if (elements instanceof PacedIterator paced && !paced.ready()) {
+                    paced.whenReady(wake);
+                    return false;
+                }
                 if (!elements.hasNext()) {
                     close();
                     if (written != array.size()) {

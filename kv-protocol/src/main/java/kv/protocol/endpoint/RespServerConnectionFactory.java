@@ -49,6 +49,7 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     private TlsEngines tls;
     private int tlsPort;
     private volatile ServerSocketChannel tlsChannel;
+    private volatile HandshakeDeadlines handshakeDeadlines = new HandshakeDeadlines(HandshakeDeadlines.DEFAULT);
     private volatile EventLoop[] loops = new EventLoop[0];
 
     public RespServerConnectionFactory(int port) {
@@ -67,6 +68,15 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
     /** Unsent reply bytes at which a client is closed (see {@link RespConnection#outputLimit}); 0: none. */
     public void setOutputLimit(long bytes) {
         this.outputLimit = bytes;
+    }
+
+    /**
+     * How long a TLS client may take to finish its handshake (from the accept) before it is
+     * closed: one that connects and sends nothing, or half a ClientHello, holds no more than a
+     * socket for that long ({@code 0}: no limit).
+     */
+    public void setTlsHandshakeTimeout(java.time.Duration timeout) {
+        this.handshakeDeadlines = new HandshakeDeadlines(timeout);
     }
 
     /**
@@ -236,13 +246,18 @@ public class RespServerConnectionFactory extends AbstractServerConnectionFactory
             connection.forgetWith(() -> forget(wrapped));
             connection.input.budget(queryBudget);
             connection.outputLimit(outputLimit);
+            TlsTransport transport = null;
             if (engines != null) {
                 // No handshake here: it runs on the connection's loop as the client's bytes come.
-                connection.useTls(TlsTransport.server(channel, engines));
+                transport = TlsTransport.server(channel, engines);
+                connection.useTls(transport);
             }
             initializeConnection(wrapped, channel.socket());
             connection.opened();
             loop.add(connection);
+            if (transport != null) {
+                handshakeDeadlines.watch(connection, transport, loop);
+            }
             return true;
         }
         catch (IOException | RuntimeException e) {

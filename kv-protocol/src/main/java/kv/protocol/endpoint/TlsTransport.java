@@ -73,6 +73,8 @@ final class TlsTransport implements ByteChannel {
     /** The last read filled its buffer: decrypted bytes may wait inside (loop thread). */
     private boolean mayHaveBufferedInput;
     private volatile Runnable onTaskDone = () -> { };
+    /** The first handshake has ended (set by tls-channel's session callback, on the loop or a task thread). */
+    private volatile boolean handshakeDone;
 
     private TlsTransport(TlsChannel tls, SocketChannel socket) {
         this.tls = tls;
@@ -81,8 +83,16 @@ final class TlsTransport implements ByteChannel {
 
     /** The server end of a TLS connection just accepted. */
     static TlsTransport server(SocketChannel socket, TlsEngines engines) {
-        return new TlsTransport(ServerTlsChannel.newBuilder(socket, engines.context())
-                .withEngineFactory(context -> engines.newEngine()).withRunTasks(false).build(), socket);
+        TlsTransport[] transport = new TlsTransport[1];
+        transport[0] = new TlsTransport(ServerTlsChannel.newBuilder(socket, engines.context())
+                .withEngineFactory(context -> engines.newEngine()).withRunTasks(false)
+                .withSessionInitCallback(session -> transport[0].handshakeDone = true).build(), socket);
+        return transport[0];
+    }
+
+    /** True once the first handshake has ended (the handshake timeout no longer applies). */
+    boolean handshakeDone() {
+        return handshakeDone;
     }
 
     /** The client end of a TLS connection to a server. */

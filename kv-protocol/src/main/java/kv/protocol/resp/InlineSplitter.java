@@ -7,11 +7,23 @@ import java.util.List;
 /**
  * Splits an inline command line into arguments the way Redis's {@code sdssplitargs} does:
  * words separated by spaces, "double quotes" with backslash escapes ({@code \n}, {@code \x41}),
- * 'single quotes' taken literally but for {@code \'}.
+ * 'single quotes' taken literally but for {@code \'}. A quote opens quoting in the middle of a word
+ * too ({@code a"b c"} is {@code ab c}), as in Redis. ACL selectors ({@code (+get ~k)}) are split
+ * with it as well, as Redis splits them.
  */
-final class InlineSplitter {
+public final class InlineSplitter {
 
     private InlineSplitter() {
+    }
+
+    /** The words of {@code line}, or none if its quotes do not balance (Redis's {@code sdssplitargs} returning NULL). */
+    public static List<byte[]> splitOrEmpty(byte[] line) {
+        try {
+            return split(line, 0, line.length);
+        }
+        catch (RespProtocolException e) {
+            return List.of();
+        }
     }
 
     /** The words of {@code line[from, to)}. */
@@ -89,10 +101,10 @@ final class InlineSplitter {
                     if (isSpace(c)) {
                         done = true;
                     }
-                    else if (c == '"' && word.size() == 0) {
+                    else if (c == '"') {
                         inDouble = true;
                     }
-                    else if (c == '\'' && word.size() == 0) {
+                    else if (c == '\'') {
                         inSingle = true;
                     }
                     else {

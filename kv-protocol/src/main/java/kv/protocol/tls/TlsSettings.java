@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.core.env.Environment;
@@ -39,6 +40,10 @@ import org.springframework.core.env.Environment;
  * @param tlsAuthClients whether clients must show a certificate ({@code yes}, the default,
  *                       {@code optional}, {@code no})
  * @param tlsProtocols the TLS versions offered, space separated; only {@code TLSv1.2} and {@code TLSv1.3}
+ * @param tlsHandshakeTimeout how long a client may take from connecting to the end of its TLS
+ *                            handshake before it is closed (default 10 s; {@code 0}: no limit).
+ *                            Redis has none; kv's keeps a client that sends nothing, or half a
+ *                            ClientHello, from holding a connection
  */
 public record TlsSettings(
         @DefaultValue("0") int tlsPort,
@@ -50,7 +55,8 @@ public record TlsSettings(
         String tlsClientKeyFilePass,
         String tlsCaCertFile,
         @DefaultValue("yes") AuthClients tlsAuthClients,
-        @DefaultValue("TLSv1.2 TLSv1.3") String tlsProtocols) {
+        @DefaultValue("TLSv1.2 TLSv1.3") String tlsProtocols,
+        @DefaultValue("10s") java.time.Duration tlsHandshakeTimeout) {
 
     /** The versions kv speaks; TLS 1.0 and 1.1 are refused even if asked for (Redis would allow them). */
     private static final Set<String> SUPPORTED = Set.of("TLSv1.2", "TLSv1.3");
@@ -60,15 +66,46 @@ public record TlsSettings(
             throw new IllegalArgumentException("tls-port must be 0 (off) to 65535, got " + tlsPort);
         }
         protocolsOf(tlsProtocols);
+        if (tlsHandshakeTimeout == null) {
+            tlsHandshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        }
+        if (tlsHandshakeTimeout.isNegative()) {
+            throw new IllegalArgumentException("tls-handshake-timeout must be 0 (none) or more, got " + tlsHandshakeTimeout);
+        }
     }
+
+    /** The default of {@link #tlsHandshakeTimeout}. */
+    public static final java.time.Duration DEFAULT_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     /** No TLS at all. */
     public static final TlsSettings OFF = new TlsSettings(0, null, null, null, null, null, null, null,
-            AuthClients.YES, "TLSv1.2 TLSv1.3");
+            AuthClients.YES, "TLSv1.2 TLSv1.3", DEFAULT_HANDSHAKE_TIMEOUT);
 
     /** Reads the settings under {@code prefix} ({@code kv.server}), beside the service's other properties. */
     public static TlsSettings bind(Environment environment, String prefix) {
         return Binder.get(environment).bindOrCreate(prefix, Bindable.of(TlsSettings.class));
+    }
+
+    /**
+     * The Spring Boot SSL bundle that {@code prefix.tls-bundle} names ({@code KV_SERVER_TLS_BUNDLE}),
+     * or null if the setting is unset (the {@code tls-*-file} settings are used then).
+     *
+     * @throws IllegalStateException if no bundle has that name
+     */
+    public static SslBundle bundle(Environment environment, String prefix, SslBundles bundles) {
+        String name = environment.getProperty(prefix + ".tls-bundle");
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        if (bundles == null) {
+            throw new IllegalStateException(prefix + ".tls-bundle=" + name + ": no spring.ssl.bundle is configured");
+        }
+        try {
+            return bundles.getBundle(name);
+        }
+        catch (RuntimeException e) {
+            throw new IllegalStateException(prefix + ".tls-bundle=" + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** True if the TLS port is on. */
@@ -103,13 +140,35 @@ public record TlsSettings(
      * @throws IllegalStateException naming the setting missing or the file that cannot be read
      */
     public TlsEngines server(String prefix) {
-        require(tlsCertFile, prefix + ".tls-cert-file");
-        require(tlsKeyFile, prefix + ".tls-key-file");
-        if (tlsAuthClients != AuthClients.NO) {
-            require(tlsCaCertFile, prefix + ".tls-ca-cert-file (clients' certificates are checked against it; "
-                    + prefix + ".tls-auth-clients=no asks for none)");
+        return server(prefix, null);
+    }
+
+    /**
+     * The engines of the TLS port, their certificate, key and CA taken from a Spring Boot SSL
+     * bundle ({@code spring.ssl.bundle.*}, named by {@code tls-bundle}) instead of the files when
+     * {@code bundle} is not null: its key store is the service's certificate and key, its trust
+     * store the CA clients' certificates are checked against.
+     *
+     * @throws IllegalStateException naming the setting missing or the file that cannot be read
+     */
+    public TlsEngines server(String prefix, SslBundle bundle) {
+        SSLContext context;
+        if (bundle != null) {
+            if (tlsAuthClients != AuthClients.NO && bundle.getStores().getTrustStore() == null) {
+                throw new IllegalStateException(prefix + ".tls-bundle has no trust store, which clients' certificates"
+                        + " are checked against (" + prefix + ".tls-auth-clients=no asks for none)");
+            }
+            context = bundle.createSslContext();
         }
-        SSLContext context = context(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsCaCertFile, prefix);
+        else {
+            require(tlsCertFile, prefix + ".tls-cert-file");
+            require(tlsKeyFile, prefix + ".tls-key-file");
+            if (tlsAuthClients != AuthClients.NO) {
+                require(tlsCaCertFile, prefix + ".tls-ca-cert-file (clients' certificates are checked against it; "
+                        + prefix + ".tls-auth-clients=no asks for none)");
+            }
+            context = context(tlsCertFile, tlsKeyFile, tlsKeyFilePass, tlsCaCertFile, prefix);
+        }
         SSLParameters parameters = context.getDefaultSSLParameters();
         parameters.setProtocols(protocols());
         if (tlsAuthClients == AuthClients.YES) {

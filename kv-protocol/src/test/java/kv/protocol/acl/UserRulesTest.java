@@ -50,7 +50,7 @@ class UserRulesTest {
         assertReason(user, "%Z~x", "Syntax error");
         assertReason(user.apply("allkeys"), "~x", "Adding a pattern after the * pattern (or the 'allkeys' flag)"
                 + " is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns");
-        assertReason(user, "(+get)", "Selectors are not supported by kv");
+        assertReason(user, "(+get on)", "Syntax error");
         assertThatThrownBy(() -> user.apply("+get", "bogus")).isInstanceOf(AclException.class);
         assertThat(user.describeCommands()).isEqualTo("-@all");
     }
@@ -82,8 +82,8 @@ class UserRulesTest {
     void theAclFileNamesEveryBadLineWithItsNumber() {
         assertThatThrownBy(() -> AclFile.parse("users.acl", "user a on\n\nfoo\nuser b bogus\nuser a off\n"))
                 .isInstanceOf(AclException.class)
-                .hasMessage("users.acl:3 should start with user keyword followed by the username. users.acl:4: Error in"
-                        + " applying operation 'bogus': Syntax error. WARNING: Duplicate user 'a' found on line 5. WARNING: ACL errors detected, no change"
+                .hasMessage("users.acl:3 should start with user keyword followed by the username. users.acl:4: Syntax"
+                        + " error. WARNING: Duplicate user 'a' found on line 5. WARNING: ACL errors detected, no change"
                         + " to the previously active ACL rules was performed");
         assertThat(AclFile.parse("f", "user a on\nuser b off\n")).containsOnlyKeys("a", "b");
     }

@@ -48,6 +48,7 @@ class RespDecoderTest {
                 Arguments.of("set greeting \"hello world\"\r\n", Request.of("set", "greeting", "hello world")),
                 Arguments.of("set k 'it\\'s'\r\n", Request.of("set", "k", "it's")),
                 Arguments.of("echo \"a\\x41\\n\"\r\n", Request.of("echo", "aA\n")),
+                Arguments.of("SET a\"b\" c\r\n", Request.of("SET", "ab", "c")), // a quote opens mid-word, as in Redis
                 Arguments.of("  \r\n\r\n\nPING  \r\n", Request.of("PING")),
                 Arguments.of("x".repeat(1024) + "\r\n", Request.of("x".repeat(1024))));
     }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsSettingsTest {
 
     private static TlsSettings settings(String protocols, AuthClients auth, String cert, String key, String ca) {
-        return new TlsSettings(6380, cert, key, null, null, null, null, ca, auth, protocols);
+        return new TlsSettings(6380, cert, key, null, null, null, null, ca, auth, protocols, null);
     }
 
     @Test
@@ -48,6 +48,6 @@ class TlsSettingsTest {
     @Test
     void thePortIsInRange() {
         assertThatThrownBy(() -> new TlsSettings(70000, null, null, null, null, null, null, null, AuthClients.YES,
-                "TLSv1.2")).hasMessageContaining("tls-port");
+                "TLSv1.2", null)).hasMessageContaining("tls-port");
     }
 }

@@ -9,10 +9,13 @@ import kv.protocol.endpoint.RespServerConnectionFactory;
 import kv.protocol.resp.RespLimits;
 import kv.protocol.config.RuntimeSettings;
 import kv.protocol.config.Secrets;
+import kv.protocol.tls.TlsSettings;
+import kv.protocol.tls.TlsStatus;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.config.ProxyProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,11 +31,16 @@ public class ProxyConfig {
     private final Backends backends;
     private final ObjectProvider<RespServerConnectionFactory> connectionFactory;
     private final ObjectProvider<RuntimeSettings> settable;
+    private final TlsStatus tls;
 
     public ProxyConfig(ProxyProperties properties, Backends backends,
                        ObjectProvider<RespServerConnectionFactory> connectionFactory,
-                       ObjectProvider<RuntimeSettings> settable) {
+                       ObjectProvider<RuntimeSettings> settable, Environment environment,
+                       ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
         this.settable = settable;
+        TlsSettings tlsSettings = TlsSettings.bind(environment, "kv.proxy");
+        this.tls = new TlsStatus(tlsSettings, tlsSettings.enabled()
+                ? TlsSettings.bundle(environment, "kv.proxy", sslBundles.getIfAvailable()) : null);
         this.properties = properties;
         this.backends = backends;
         this.connectionFactory = connectionFactory;
@@ -57,6 +65,8 @@ public class ProxyConfig {
         values.put("save", "");
         values.put("appendonly", "no");
         values.put("cluster-enabled", "no");
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        values.putAll(tls.configValues(factory == null ? 0 : factory.getTlsPort()));
         values.put("kv.proxy.backends", backends.all().stream().map(Backend::name).collect(Collectors.joining(",")));
         values.put("kv.proxy.pool-size", Integer.toString(properties.poolSize()));
         values.put("kv.proxy.cache.enabled", properties.cache().enabled() ? "yes" : "no");
@@ -75,6 +85,11 @@ public class ProxyConfig {
         }
         values.replaceAll(Secrets::shown); // a password never leaves the process (see Secrets)
         return values;
+    }
+
+    /** The TLS port's settings and certificate (INFO shows its expiry). */
+    public TlsStatus tls() {
+        return tls;
     }
 
     /** The databases every backend has: what SELECT accepts. */

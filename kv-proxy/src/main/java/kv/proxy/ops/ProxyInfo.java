@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import kv.protocol.ops.ProcessFigures;
+import kv.protocol.tls.TlsStatus;
 import kv.proxy.backend.Backend;
 import kv.proxy.cache.CacheStats;
 import kv.proxy.cache.CoherentCache;
@@ -32,9 +33,11 @@ public class ProxyInfo {
     private final CoherentCache cache;
     private final InvalidationListeners listeners;
     private final MeterRegistry meters;
+    private final ProxyConfig config;
 
     public ProxyInfo(ProxyProperties properties, ClientRegistry<ClientSession> clients, CoherentCache cache,
-                     InvalidationListeners listeners, MeterRegistry meters) {
+                     InvalidationListeners listeners, MeterRegistry meters, ProxyConfig config) {
+        this.config = config;
         this.properties = properties;
         this.clients = clients;
         this.cache = cache;
@@ -84,6 +87,12 @@ public class ProxyInfo {
                 .append("uptime_in_seconds:")
                 .append(ManagementFactory.getRuntimeMXBean().getUptime() / 1000).append("\r\n")
                 .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n");
+        TlsStatus tls = config.tls();
+        if (tls.enabled()) { // kv's, not Redis's: the TLS port and when its certificate expires
+            text.append("tls_port:").append(config.values().get("tls-port")).append("\r\n")
+                    .append("tls_cert_expires:")
+                    .append(tls.certificateExpiry() == null ? "unknown" : tls.certificateExpiry()).append("\r\n");
+        }
     }
 
     private void clients(StringBuilder text) {

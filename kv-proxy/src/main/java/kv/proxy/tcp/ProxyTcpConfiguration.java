@@ -13,6 +13,8 @@ import kv.proxy.command.ProxyDispatcher;
 import kv.proxy.config.ProxyProperties;
 import kv.proxy.ops.CommandCounts;
 import kv.proxy.session.ClientSession;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -39,7 +41,8 @@ class ProxyTcpConfiguration {
     @Bean
     RespServerConnectionFactory proxyConnectionFactory(ProxyProperties properties, ClientRegistry<ClientSession> registry,
                                                        PipelineForwarder forwarder, RoundMaintenance cacheMaintenance, Environment environment,
-                                                       kv.protocol.endpoint.AccessControl access) {
+                                                       kv.protocol.endpoint.AccessControl access,
+                                                       ObjectProvider<SslBundles> sslBundles) {
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new ProxyConnectionSupport(registry, properties.maxClients(), properties.limits().pubsubLimit(),
                         access::refusalAtConnect), RespLimits.DEFAULTS, properties.ioThreads());
@@ -56,7 +59,10 @@ class ProxyTcpConfiguration {
         // listener on the same event loops.
         TlsSettings tls = TlsSettings.bind(environment, "kv.proxy");
         if (tls.enabled()) {
-            factory.setTls(tls.tlsPort(), tls.server("kv.proxy"));
+            // kv.proxy.tls-bundle: a Spring Boot SSL bundle in place of the tls-*-file settings
+            factory.setTls(tls.tlsPort(), tls.server("kv.proxy",
+                    TlsSettings.bundle(environment, "kv.proxy", sslBundles.getIfAvailable())));
+            factory.setTlsHandshakeTimeout(tls.tlsHandshakeTimeout());
         }
         return factory;
     }

@@ -93,6 +93,20 @@ class TlsThroughTheProxyTest {
     }
 
     @Test
+    void configGetAnswersTheProxysTlsSettingsByRedissNamesAndInfoTellsWhenTheCertificateExpires() {
+        try (Jedis jedis = tlsClient()) {
+            java.util.Map<String, String> config = jedis.configGet("tls-*");
+            assertThat(config).containsEntry("tls-port", Integer.toString(proxyTlsPort))
+                    .containsEntry("tls-cert-file", certs.serverCert().toString())
+                    .containsEntry("tls-ca-cert-file", certs.caCert().toString())
+                    .containsEntry("tls-auth-clients", "yes")
+                    .containsEntry("tls-key-file-pass", "");
+            assertThat(jedis.info("server")).contains("tls_port:" + proxyTlsPort + "\r\n")
+                    .containsPattern("tls_cert_expires:20[0-9][0-9]-");
+        }
+    }
+
+    @Test
     void redisCliOverTlsThroughTheProxyReachesTheTlsBackendWithItsPassword() throws IOException {
         assertThat(cli(proxyTlsPort, "SET", "tls:proxy", "through")).isEqualTo("OK");
         assertThat(cli(proxyTlsPort, "GET", "tls:proxy")).isEqualTo("through");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 import kv.protocol.command.CommandGroup;
@@ -25,6 +26,7 @@ import kv.server.store.KeyValueStore.Snapshot;
 import kv.protocol.endpoint.ClientRegistry;
 import kv.server.session.ClientSession;
 import kv.server.tracking.InvalidationHub;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /** PUT/SET, GET, MGET, MSET, DEL, EXISTS, DUMP, DBSIZE, FLUSHDB, FLUSHALL: the commands over the store. */
@@ -42,9 +44,12 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
+    private final Executor dumpReader;
+
     public KeyValueCommands(KeyValueStore store, InvalidationHub invalidations, ClientRegistry<ClientSession> clients,
                             WriteBatcher batcher, DiskGuard disk, Clock clock, Databases databases,
-                            KeyspaceEvents events) {
+                            KeyspaceEvents events, @Qualifier("kvDumpReader") Executor dumpReader) {
+        this.dumpReader = dumpReader;
         this.events = events;
         this.databases = databases;
         this.store = store;
@@ -272,24 +277,25 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
         };
     }
 
-    /** How much of a DUMP's reply its background work reads ahead of the event loop. */
+    /** How much of a DUMP's reply its background work reads before it answers. */
     private static final long READ_AHEAD_BYTES = 4L * 1024 * 1024;
 
     /**
      * The second pass of a DUMP, begun off the event loop: the pairs are read here until
-     * {@link #READ_AHEAD_BYTES} or the end. A reply that fits is whole (the snapshot released),
-     * and only a bigger one streams the rest from the loop. A pattern that matches few keys among
-     * many thus walks the non-matching ones here: streamed from the loop, one {@code hasNext()}
-     * over 50,000 of them held every other client of that loop (issue 15).
+     * {@link #READ_AHEAD_BYTES} or the end. A reply that fits is whole (the snapshot released);
+     * a bigger one streams the rest as {@link ReadAheadPairs} reads it on {@link #dumpReader},
+     * never on the loop: a pattern that matches a few keys among many walks the others off the
+     * loop from the first pair to the last (streamed from the loop, one {@code hasNext()} over
+     * 50,000 of them held every other client of that loop; issue 15).
      */
-    private static RespValue readAhead(long count, PairIterator pairs) {
+    private RespValue readAhead(long count, PairIterator pairs) {
         List<RespValue> first = new ArrayList<>();
         long bytes = 0;
         try {
             while (bytes < READ_AHEAD_BYTES && pairs.hasNext()) {
                 RespValue element = pairs.next();
                 first.add(element);
-                bytes += sizeOf(element);
+                bytes += ReadAheadPairs.sizeOf(element);
             }
             if (!pairs.hasNext()) {
                 pairs.close();
@@ -300,38 +306,8 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
             pairs.close();
             throw e;
         }
-        return new RespValue.StreamedArray(count * 2, () -> new ReadAheadIterator(first.iterator(), pairs));
-    }
-
-    private static long sizeOf(RespValue element) {
-        if (element instanceof RespValue.BulkString bulk) {
-            return bulk.bytes().length + 16;
-        }
-        long bytes = 16;
-        for (RespValue field : ((RespValue.Array) element).elements()) {
-            bytes += sizeOf(field);
-        }
-        return bytes;
-    }
-
-    /** The pairs read ahead, then the rest from the snapshot; closing releases the snapshot. */
-    private record ReadAheadIterator(Iterator<RespValue> first, PairIterator rest)
-            implements Iterator<RespValue>, AutoCloseable {
-
-        @Override
-        public boolean hasNext() {
-            return first.hasNext() || rest.hasNext();
-        }
-
-        @Override
-        public RespValue next() {
-            return first.hasNext() ? first.next() : rest.next();
-        }
-
-        @Override
-        public void close() {
-            rest.close();
-        }
+        ReadAheadPairs rest = new ReadAheadPairs(first, pairs, pairs, dumpReader);
+        return new RespValue.StreamedArray(count * 2, () -> rest);
     }
 
     /** {@code DBSIZE}: the keys of the connection's database, in O(1) (kept by the store with every write). */
@@ -396,7 +372,7 @@ public class KeyValueCommands implements CommandGroup<ClientSession> {
      * a nested array of its fields and values (field, value, ...) in field order, from the same
      * snapshot.
      */
-    private static final class PairIterator implements Iterator<RespValue>, AutoCloseable {
+    static final class PairIterator implements Iterator<RespValue>, AutoCloseable {
 
         private final Snapshot snapshot;
         private final CloseableIterator<Entry> entries;

@@ -18,6 +18,9 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.Glob;
 import kv.protocol.command.Hello;
 import kv.protocol.ops.ProcessFigures;
+import kv.protocol.acl.Users;
+import kv.protocol.tls.TlsSettings;
+import kv.protocol.tls.TlsStatus;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
@@ -59,6 +62,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     private final ObjectProvider<Replication> replication;
     /** CONFIG SET's table of parameters that change at run time. */
     private final RuntimeSettings settable;
+    private final Users users;
+    private final TlsStatus tls;
     private final Instant started = Instant.now();
 
     public ServerCommands(KvServerProperties properties, KeyValueStore store, ClientRegistry<ClientSession> clients,
@@ -66,9 +71,14 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                           ObjectProvider<RespServerConnectionFactory> connectionFactory, DiskGuard disk,
                           ExpiryCycle expiry, Databases databases, KeyspaceEvents events, PubSubProperties pubSub,
                           PubSub hub, PersistenceCommands persistence, ObjectProvider<Replication> replication,
-                          RuntimeSettings settable) {
+                          RuntimeSettings settable, Users users, org.springframework.core.env.Environment environment,
+                          ObjectProvider<org.springframework.boot.ssl.SslBundles> sslBundles) {
         this.replication = replication;
         this.settable = settable;
+        this.users = users;
+        TlsSettings tlsSettings = TlsSettings.bind(environment, "kv.server");
+        this.tls = new TlsStatus(tlsSettings, tlsSettings.enabled()
+                ? TlsSettings.bundle(environment, "kv.server", sslBundles.getIfAvailable()) : null);
         this.hub = hub;
         this.persistence = persistence;
         this.events = events;
@@ -127,6 +137,10 @@ public class ServerCommands implements CommandGroup<ClientSession> {
                 fields.put("java_version", Runtime.version().toString());
                 fields.put("process_id", ProcessHandle.current().pid());
                 fields.put("tcp_port", port());
+                if (tls.enabled()) { // kv's, not Redis's: the TLS port and when its certificate expires
+                    fields.put("tls_port", tlsPort());
+                    fields.put("tls_cert_expires", tls.certificateExpiry() == null ? "unknown" : tls.certificateExpiry());
+                }
                 fields.put("uptime_in_seconds", uptime);
                 fields.put("uptime_in_days", uptime / 86400);
             }
@@ -193,6 +207,11 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         return factory == null ? properties.port() : factory.getPort();
     }
 
+    private int tlsPort() {
+        RespServerConnectionFactory factory = connectionFactory.getIfAvailable();
+        return factory == null ? 0 : factory.getTlsPort();
+    }
+
     private static String version() {
         String version = ServerCommands.class.getPackage().getImplementationVersion();
         return version == null ? "dev" : version;
@@ -201,7 +220,7 @@ public class ServerCommands implements CommandGroup<ClientSession> {
     /**
      * {@code CONFIG GET pattern...} over the settings clients ask about; {@code CONFIG SET} of the
      * parameters in {@link RuntimeSettings} (slowlog-*, latency-monitor-threshold, maxclients,
-     * notify-keyspace-events, ...), until restart; {@code CONFIG REWRITE} refused as Redis refuses
+     * notify-keyspace-events, requirepass, ...), until restart; {@code CONFIG REWRITE} refused as Redis refuses
      * it without a config file.
      */
     RespValue config(Request request, ClientSession session) {
@@ -281,6 +300,8 @@ public class ServerCommands implements CommandGroup<ClientSession> {
         long outputHard = properties.limits().clientOutputBuffer().toBytes(); // kv's normal class: a hard limit only
         values.put("shutdown-timeout", Long.toString(properties.shutdownTimeout().toSeconds()));
         values.put("notify-keyspace-events", events.classes());
+        values.put("requirepass", users.requirepassSet() ? "set" : ""); // shown masked below
+        values.putAll(tls.configValues(tlsPort()));
         settable.current(values); // slowlog-*, latency-monitor-threshold, maxclients as CONFIG SET left them
         values.put("client-output-buffer-limit", "normal " + outputHard + " 0 0 slave 268435456 67108864 60 pubsub "
                 + pubSub.outputLimit()); // kv has no replicas; the slave class is Redis's default

@@ -23,6 +23,20 @@ public class ExecutorConfiguration {
         return executor;
     }
 
+    /**
+     * Reads the pairs of DUMP replies too big to read before answering, a step at a time ahead
+     * of what their clients have read (see ReadAheadPairs): off the event loops, one step at a
+     * time, a step per streaming DUMP queued at most.
+     */
+    @Bean
+    ThreadPoolTaskExecutor kvDumpReader() {
+        ThreadPoolTaskExecutor executor = ServiceExecutors.pool("kv-dump-reader", 1, Integer.MAX_VALUE);
+        // A step that has started ends before the store closes.
+        executor.setWaitForTasksToCompleteOnShutdown(true);
+        executor.setAwaitTerminationSeconds(10);
+        return executor;
+    }
+
     /** Delivers the invalidation pushes that could not be written on the writer's thread (see InvalidationHub). */
     @Bean
     ThreadPoolTaskExecutor kvInvalidations() {

@@ -24,6 +24,12 @@ class AccessConfiguration {
         return AccessSetup.users("kv.server", properties.requirepass(), properties.aclFile());
     }
 
+    /** CONFIG SET requirepass (a row of the CONFIG SET table). */
+    @Bean
+    kv.protocol.config.RuntimeSetting requirepass(Users users) {
+        return AccessSetup.requirepass(users);
+    }
+
     @Bean
     AccessControl accessControl(Users users, ClientRegistry<ClientSession> registry, MeterRegistry meters,
                                 AccessProperties properties, kv.server.config.KvServerProperties service) {

@@ -12,6 +12,8 @@ import kv.server.command.WriteBatcher;
 import kv.server.config.KvServerProperties;
 import kv.server.config.PubSubProperties;
 import kv.server.session.ClientSession;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -37,7 +39,8 @@ class ServerTcpConfiguration {
     RespServerConnectionFactory kvConnectionFactory(KvServerProperties properties, ClientRegistry<ClientSession> registry,
                                                     WriteBatcher batcher, PubSubProperties pubSub, Environment environment,
                                                     kv.protocol.endpoint.AccessControl access,
-                                                    kv.server.command.Replication replication) {
+                                                    kv.server.command.Replication replication,
+                                                    ObjectProvider<SslBundles> sslBundles) {
         KvServerProperties.Limits limits = properties.limits();
         RespServerConnectionFactory factory = RespEndpoint.configure(new RespServerConnectionFactory(properties.port()),
                 properties.bind(), new KvConnectionSupport(registry, properties.maxClients(), pubSub.outputLimit(),
@@ -60,7 +63,10 @@ class ServerTcpConfiguration {
         // listener on the same event loops.
         TlsSettings tls = TlsSettings.bind(environment, "kv.server");
         if (tls.enabled()) {
-            factory.setTls(tls.tlsPort(), tls.server("kv.server"));
+            // kv.server.tls-bundle: a Spring Boot SSL bundle in place of the tls-*-file settings
+            factory.setTls(tls.tlsPort(), tls.server("kv.server",
+                    TlsSettings.bundle(environment, "kv.server", sslBundles.getIfAvailable())));
+            factory.setTlsHandshakeTimeout(tls.tlsHandshakeTimeout());
         }
         return factory;
     }

@@ -51,6 +51,6 @@ class InvalidSettingsTest {
         java.nio.file.Files.writeString(users, "user alice on >pw ~a:* +get\nuser bob on bogus\n");
         assertThatThrownBy(() -> start("--kv.server.port=0", "--kv.server.acl-file=" + users))
                 .hasStackTraceContaining("kv.server.acl-file " + users + ": " + users
-                        + ":2: Error in applying operation 'bogus': Syntax error. WARNING: ACL errors detected");
+                        + ":2: Syntax error. WARNING: ACL errors detected"); // Redis 7.0 names only an unknown command's rule
     }
 }

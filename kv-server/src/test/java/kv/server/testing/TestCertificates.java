@@ -38,6 +38,20 @@ public final class TestCertificates {
         return certificates;
     }
 
+    /**
+     * Registers kv-server's plain and TLS ports, and this server certificate, key and CA as its
+     * TLS settings (client certificates required, Redis's default), for a test's
+     * {@code @DynamicPropertySource}.
+     */
+    public void registerServerTls(org.springframework.test.context.DynamicPropertyRegistry registry, int plainPort,
+                                  int tlsPort) {
+        registry.add("kv.server.port", () -> plainPort);
+        registry.add("kv.server.tls-port", () -> tlsPort);
+        registry.add("kv.server.tls-cert-file", () -> serverCert().toString());
+        registry.add("kv.server.tls-key-file", () -> serverKey().toString());
+        registry.add("kv.server.tls-ca-cert-file", () -> caCert().toString());
+    }
+
     public Path caCert() {
         return dir.resolve("ca.crt");
     }
