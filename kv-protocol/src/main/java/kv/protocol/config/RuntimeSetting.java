@@ -59,6 +59,14 @@ public interface RuntimeSetting {
         Runnable prepare(String value) throws InvalidValue;
     }
 
+    /**
+     * {@code requirepass}, as Redis: the default user's only password from now on ({@code ""}:
+     * none, nopass); connections already authenticated stay so. CONFIG GET shows it masked.
+     */
+    static RuntimeSetting requirepass(kv.protocol.acl.Users users) {
+        return of("requirepass", () -> users.requirepassSet() ? "set" : "", password -> () -> users.requirePass(password));
+    }
+
     /** An integer parameter in {@code [min, max]}, with Redis's errors for text and range. */
     static RuntimeSetting integer(String name, long min, long max, LongSupplier value, LongConsumer set) {
         return of(name, () -> Long.toString(value.getAsLong()), text -> {

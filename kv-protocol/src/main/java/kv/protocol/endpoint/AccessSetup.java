@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import kv.protocol.acl.AclException;
 import kv.protocol.acl.Users;
-import kv.protocol.config.RuntimeSetting;
 
 /**
  * A service's users and access check from its settings, the same for kv-server and kv-proxy
@@ -37,15 +36,5 @@ public final class AccessSetup {
         AccessControl access = new AccessControl(users, registry);
         access.protectedMode(protectedMode, bind, prefix);
         return access;
-    }
-
-    /**
-     * CONFIG SET's {@code requirepass} row, as Redis: the default user's only password from now
-     * on ({@code ""}: none, nopass); connections already authenticated stay so. CONFIG GET shows
-     * it masked.
-     */
-    public static RuntimeSetting requirepass(Users users) {
-        return RuntimeSetting.of("requirepass", () -> users.requirepassSet() ? "set" : "",
-                password -> () -> users.requirePass(password));
     }
 }

@@ -27,7 +27,7 @@ class AccessConfiguration {
     /** CONFIG SET requirepass (a row of the CONFIG SET table). */
     @Bean
     kv.protocol.config.RuntimeSetting requirepass(Users users) {
-        return AccessSetup.requirepass(users);
+        return kv.protocol.config.RuntimeSetting.requirepass(users);
     }
 
     @Bean
