@@ -22,7 +22,7 @@ SEED_ARG=()
 
 cd "$ROOT" || exit 1
 mvn -B -o -q -DskipTests install -pl kv-protocol,kv-server -am >/dev/null || exit 1
-mvn -B -o -pl kv-proxy verify -Dtest=GroupUnderANemesisTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -o -pl kv-proxy verify -Dkv.test.exclude=jazzer -Dtest=GroupUnderANemesisTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dkv.fuzz.skip=true -Dkv.jepsen.seconds="$SECONDS_MIN" -Dkv.jepsen.leader-kills="$KILLS" \
     -Dkv.jepsen.report="$RAW" "${SEED_ARG[@]}" >"$RAW.log" 2>&1
 STATUS=$?
