@@ -39,7 +39,9 @@ class CommandInfoTest {
     /** Commands kv has and Redis has not, and why. */
     private static final Map<String, String> KV_ONLY = Map.of(
             "put", "the assignment's PUT key [=] value; SET is Redis's way to do the same",
-            "backup", "kv's BGSAVE into a directory named by the client (a backup is a directory, not dump.rdb)");
+            "backup", "kv's BGSAVE into a directory named by the client (a backup is a directory, not dump.rdb)",
+            "raft", "cluster mode's membership and leadership (RAFT ADDNODE|REMOVENODE|TRANSFERLEADER|MEMBERS): a Raft "
+                    + "group has no Redis counterpart (Redis Cluster's CLUSTER commands shard, they do not replicate by consensus)");
 
     /** Subcommands kv describes and Debian's Redis (7.0) does not, and why. */
     private static final Map<String, String> KV_ONLY_SUBCOMMANDS = Map.of(
