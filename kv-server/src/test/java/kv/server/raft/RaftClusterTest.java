@@ -39,6 +39,9 @@ class RaftClusterTest {
         org.springframework.util.FileSystemUtils.deleteRecursively(work);
         group = ClusterProcess.start(work, 3, "--kv.server.raft.snapshot-threshold=200",
                 "--kv.server.raft.segment-size=64KB");
+        for (int i = 0; i < group.size(); i++) {
+            System.out.println("RaftClusterTest: n" + (i + 1) + "'s log (Ratis at INFO): " + group.node(i).log().toAbsolutePath());
+        }
     }
 
     @AfterAll
