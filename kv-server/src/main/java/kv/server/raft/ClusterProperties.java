@@ -24,6 +24,10 @@ import org.springframework.util.unit.DataSize;
  *                          the log before it purged
  * @param segmentSize size of one Raft log segment file (only closed segments are purged)
  * @param writeTimeout how long a write waits for its entry to be committed and applied
+ * @param join this node is new and is being added to a running group (RAFT ADDNODE): its first
+ *             start gives Ratis no configuration, so it never campaigns and waits for the
+ *             leader to catch it up (a node that campaigned with a configuration naming itself
+ *             was told by the members that it is not in theirs, and Ratis closed it)
  */
 @ConfigurationProperties("kv.server.raft")
 public record ClusterProperties(
@@ -35,7 +39,8 @@ public record ClusterProperties(
         @DefaultValue("300ms") Duration electionTimeoutMax,
         @DefaultValue("100000") long snapshotThreshold,
         @DefaultValue("8MB") DataSize segmentSize,
-        @DefaultValue("10s") Duration writeTimeout) {
+        @DefaultValue("10s") Duration writeTimeout,
+        @DefaultValue("false") boolean join) {
 
     /** True when {@code id} is set: this server is one member of a replicated group. */
     public boolean enabled() {

@@ -126,9 +126,11 @@ public final class RaftNode implements Replication, ReplicatedLog, StoreStateMac
         GrpcConfigKeys.Server.setPort(properties, port(self.getAddress()));
         store.serverValues(StoreStateMachine.MEMBER_PREFIX).forEach(this::loadMember);
         boolean formatted = Files.exists(dataDir.resolve("raft").resolve(GROUP_ID.getUuid().toString()));
+        // A joining node's first start: no peers, so no election before the leader's first append
+        RaftGroup startGroup = settings.join() && !formatted ? RaftGroup.valueOf(GROUP_ID) : group;
         this.server = RaftServer.newBuilder()
                 .setServerId(me)
-                .setGroup(group)
+                .setGroup(startGroup)
                 .setProperties(properties)
                 .setStateMachine(new StoreStateMachine(store, this))
                 .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)

@@ -77,11 +77,17 @@ final class StoreStateMachine extends BaseStateMachine {
         });
     }
 
-    /** Before a snapshot from the leader is installed: Ratis expects the state machine PAUSED. */
+    /**
+     * Before a snapshot from the leader is installed: Ratis expects the state machine PAUSED.
+     * Ratis 3.2.2 calls this for every chunk of the snapshot (ServerState.installSnapshot), so
+     * from the second chunk on it is already PAUSED: a second PAUSED -> PAUSING transition threw,
+     * every chunk after the first failed, and the follower never caught up.
+     */
     @Override
     public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
+        if (getLifeCycle().compareAndTransition(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING)) {
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     /** After a snapshot from the leader was moved into place: copies it into the store. */

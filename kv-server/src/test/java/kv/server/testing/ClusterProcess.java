@@ -36,7 +36,9 @@ public final class ClusterProcess implements AutoCloseable {
         List<CompletableFuture<KvServerProcess>> starting = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             List<String> args = new ArrayList<>(List.of("--kv.server.raft.id=n" + (i + 1), "--kv.server.raft.peers=" + peers,
-                    "--kv.server.raft.election-timeout-min=500ms", "--kv.server.raft.election-timeout-max=1000ms"));
+                    "--kv.server.raft.election-timeout-min=500ms", "--kv.server.raft.election-timeout-max=1000ms",
+                    // elections, role changes, snapshot installs: what a failing test needs to read
+                    "--logging.level.org.apache.ratis.server.impl=info"));
             args.addAll(List.of(extraArgs));
             Path dir = workDir.resolve("n" + (i + 1));
             starting.add(CompletableFuture.supplyAsync(() -> {
