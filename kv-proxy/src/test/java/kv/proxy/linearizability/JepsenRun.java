@@ -214,7 +214,10 @@ public final class JepsenRun {
             if ((now - end > 0 && leaderKills >= settings.minLeaderKills()) || now - hardEnd > 0) {
                 return;
             }
-            switch (settings.minLeaderKills() > 3 ? round % 4 == 3 ? 2 : 0 : round % 3) {
+            // Short runs take each fault in turn; long ones (many leader kills asked for) kill
+            // the leader three rounds in five, then a follower, then pause a member.
+            int fault = settings.minLeaderKills() > 3 ? Math.max(0, round % 5 - 2) : round % 3;
+            switch (fault) {
                 case 0 -> killLeader();
                 case 1 -> killFollower(random);
                 default -> pauseOne(random);
