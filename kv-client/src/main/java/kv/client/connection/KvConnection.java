@@ -9,8 +9,6 @@ import kv.protocol.resp.Request;
 import kv.protocol.resp.RespValue;
 import kv.protocol.tcp.RespSerializer;
 import kv.protocol.tcp.RespValueDeserializer;
-import kv.protocol.tls.AuthClients;
-import kv.protocol.tls.TlsSettings;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.integration.channel.DirectChannel;
@@ -161,10 +159,7 @@ public class KvConnection implements DisposableBean {
         factory.setSoTcpNoDelay(true);
         factory.setConnectTimeout(Math.max(1, (int) properties.connectTimeout().toSeconds()));
         if (properties.tls()) {
-            // The server's certificate is checked against --cacert, and its name against the host.
-            SSLContext context = new TlsSettings(0, properties.cert(), properties.key(), null, null, null, null,
-                    properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3", null)
-                    .client(target.host(), target.port(), "kv.client").context();
+            SSLContext context = ClientTls.context(properties, target.host(), target.port());
             factory.setTcpSocketFactorySupport(new DefaultTcpNetSSLSocketFactorySupport(() -> context));
             factory.setTcpSocketSupport(new DefaultTcpSocketSupport(true));
         }

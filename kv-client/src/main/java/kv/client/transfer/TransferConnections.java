@@ -6,9 +6,8 @@ import java.net.URI;
 import javax.net.ssl.SSLContext;
 
 import kv.client.config.KvClientProperties;
+import kv.client.connection.ClientTls;
 import kv.client.connection.Password;
-import kv.protocol.tls.AuthClients;
-import kv.protocol.tls.TlsSettings;
 import org.springframework.stereotype.Component;
 
 /**
@@ -82,7 +81,6 @@ public class TransferConnections {
     }
 
     private SSLContext tls(String host, int port) {
-        return new TlsSettings(0, properties.cert(), properties.key(), null, null, null, null,
-                properties.cacert(), AuthClients.NO, "TLSv1.2 TLSv1.3", null).client(host, port, "kv.client").context();
+        return ClientTls.context(properties, host, port);
     }
 }

@@ -138,6 +138,26 @@ class DifferentialTest {
         judgedRun(2, PIPELINE_DEPTH).run(SEED + 10, OPERATIONS / 2, commands, REPLAY);
     }
 
+    /**
+     * Operator commands judged on kv-server alone, in RESP2 and pipelined: ROLE (a single
+     * server), SLOWLOG RESET and LEN, CONFIG SET and GET of the slowlog settings. kv-proxy answers
+     * ROLE and SLOWLOG for itself, not as one Redis would, so it is not judged here. Not judged:
+     * LASTSAVE (a time: each server's own start or last save, never the same two servers) and
+     * BGSAVE (+Background saving started, or an error while one is in progress: the reply depends
+     * on when the previous save finished, on Redis as on kv).
+     */
+    static final Set<String> OPERATOR_COMMANDS = Set.of("ROLE", "SLOWLOG RESET|LEN", "CONFIG SET|GET slowlog");
+
+    @Test
+    void kvServerAnswersOperatorCommandsAsRedisDoes() throws IOException {
+        Set<String> commands = new java.util.TreeSet<>(kvCommands());
+        commands.addAll(OPERATOR_COMMANDS);
+        Endpoint redis = new Endpoint(Target.REDIS.label(), Target.REDIS.port());
+        List<Endpoint> kvServer = List.of(new Endpoint(Target.KV_SERVER.label(), Target.KV_SERVER.port()));
+        new DifferentialRun(redis, kvServer, 2, 1).run(SEED + 11, OPERATIONS / 4, commands, REPLAY);
+        new DifferentialRun(redis, kvServer, 2, PIPELINE_DEPTH).run(SEED + 12, OPERATIONS / 4, commands, REPLAY);
+    }
+
     /** Transactions' generators, judged on every target by the test above. */
     /*
      * Fixed (issue 14): scripts made kv-server differ from Redis at a different operation each run
