@@ -2,7 +2,7 @@
 # CPU time and system calls per request, one client, no pipeline (issue 16, priority 1).
 # Load-robust: counts the server process's utime+stime (/proc/PID/stat) and its system calls
 # (strace -c -f) over a fixed number of redis-benchmark requests, for Redis and kv-server.
-# Usage: bench/cpu-per-request.sh [REQUESTS]   (default 20000; jars from `mvn -DskipTests package`)
+# Usage: [WARMUP=2000] bench/cpu-per-request.sh [REQUESTS]   (default 20000; jars from `mvn -DskipTests package`)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-20000}
@@ -16,7 +16,7 @@ await_port() { for _ in $(seq 1 120); do redis-cli -p "$1" PING >/dev/null 2>&1 
 measure() { # NAME PID PORT TEST
     local name=$1 pid=$2 port=$3 test=$4 hz before after calls
     hz=$(getconf CLK_TCK)
-    redis-benchmark -p "$port" -c 1 -P 1 -n 2000 -t "$test" -q >/dev/null   # warm-up
+    redis-benchmark -p "$port" -c 1 -P 1 -n "${WARMUP:-2000}" -t "$test" -q >/dev/null   # warm-up (WARMUP requests)
     before=$(cpu_ticks "$pid")
     redis-benchmark -p "$port" -c 1 -P 1 -n "$N" -t "$test" -q >/dev/null
     after=$(cpu_ticks "$pid")
