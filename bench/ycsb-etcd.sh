@@ -8,6 +8,11 @@
 #
 #   bench/ycsb-etcd.sh [--quick]    (--quick: 1 repetition of 20k operations; else 3 of 100k)
 #
+# Election timeouts alike too: etcd's default is 1000 ms (randomized up to twice that), so the kv
+# group runs with kv.server.raft.election-timeout-min=1000ms, -max=2000ms; with Ratis's 150-300 ms
+# the leader changed under a loaded machine's pauses and this binding, which talks to the leader
+# found at the start, counted every later write as failed (READONLY).
+#
 # Environment: RECORDS (20000), THREADS (16), OPS (operations per run). The kv group goes straight to its leader (found
 # by ROLE), as etcd's clients go to any member (etcd forwards to its leader).
 set -uo pipefail
@@ -63,7 +68,8 @@ for i in 1 2 3; do
     # shellcheck disable=SC2086
     start_bg "kv-node$i" java $KV_JAVA_OPTS -jar "$ROOT/kv-server/target/kv-server.jar" \
         --kv.server.port="${KV_PORT[$i]}" --kv.server.data-dir="$WORK/kv-n$i" --server.port="${KV_HTTP[$i]}" \
-        --kv.server.fsync=always --kv.server.raft.id="n$i" --kv.server.raft.peers="$PEERS"
+        --kv.server.fsync=always --kv.server.raft.id="n$i" --kv.server.raft.peers="$PEERS" \
+        --kv.server.raft.election-timeout-min=1000ms --kv.server.raft.election-timeout-max=2000ms
     KV_PID[$i]=$BG_PID
 done
 next_port SINGLE_PORT; next_port SINGLE_HTTP
@@ -96,7 +102,8 @@ ycsb() { # PHASE WORKLOAD TARGET EXTRA...
         kvsingle) binding=(-db kv.bench.ycsb.RespClient -p resp.port="$SINGLE_PORT") ;;
     esac
     timeout 900 java -cp "$JAR" site.ycsb.Client "$phase" "${binding[@]}" \
-        -P "$ROOT/bench/ycsb/$workload" -p recordcount="$RECORDS" -threads "$THREADS" "$@" 2>&1
+        -P "$ROOT/bench/ycsb/$workload" -p recordcount="$RECORDS" -threads "$THREADS" \
+        -p hdrhistogram.percentiles=50,99 "$@" 2>&1 # YCSB's default percentiles are 95 and 99
 }
 
 for t in "${TARGETS[@]}"; do
