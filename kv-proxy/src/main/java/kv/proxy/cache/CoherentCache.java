@@ -38,8 +38,11 @@ import org.springframework.stereotype.Component;
  * <li>The placeholder (the in-flight future, see {@link CachingReader}) is in the cache before
  *     the GET is sent, so an invalidation that crosses the reply removes it and the reply is not
  *     cached.</li>
- * <li>A write through the proxy withdraws its keys after the backend acknowledged it and before
- *     the client sees the acknowledgement: read-your-writes through the proxy.</li>
+ * <li>A write through the proxy withdraws its keys before it is sent, and its keys are neither
+ *     answered from the cache nor cached until its reply is in ({@link WritesInFlight}); then
+ *     they are withdrawn again, before the client sees the acknowledgement. So a GET through
+ *     the proxy never gives a value older than one a reader straight to the backend has seen
+ *     of a write still in flight, and a client reads its own writes.</li>
  * </ol>
  *
  * <p>Two more bounds. <b>Expiry</b>: a miss sends {@code PTTL key} right behind its
@@ -66,6 +69,7 @@ public class CoherentCache {
     private final long waitMillis;
     private final CacheStats stats;
     private final Map<Backend, AtomicLong> generations = new IdentityHashMap<>();
+    private final WritesInFlight writesInFlight = new WritesInFlight();
     private final Ticker ticker;
     /** The highest database an entry has been cached for: invalidations withdraw a key from 0 to it. */
     private volatile int highestDb;
@@ -186,14 +190,14 @@ public class CoherentCache {
 
     public PendingRead begin(Backend owner, int db, byte[] keyBytes) {
         long generation = generation(owner);
-        if (!enabled || generation == 0) {
+        Object key = enabled ? DbKey.of(db, keyBytes) : null;
+        if (!enabled || generation == 0 || writesInFlight.contains(DbKey.bytesOf(key))) {
             stats.bypasses.increment();
             return new PendingRead(owner, db, keyBytes, generation, null, null);
         }
         if (db > highestDb) {
             highestDb = db; // before its placeholder is in: an invalidation from then on reaches it
         }
-        Object key = DbKey.of(db, keyBytes);
         // A key already in the cache (a value, or a read in flight) is looked up directly: the
         // @Cacheable call would return the very same future, but its interceptor (key
         // expression, cache resolution) was over 40% of a cache hit in a profile. A miss goes
@@ -211,6 +215,12 @@ public class CoherentCache {
             ticket = CachingReader.claimTicket();
             if (ticket != null) {
                 stats.misses.increment();
+                if (writesInFlight.contains(DbKey.bytesOf(key))) {
+                    // A write of the key left between the check above and the placeholder going
+                    // in, and withdrew before it was in: no one may join it from now on. Whoever
+                    // joined already waits for this caller's fetch, which leaves after they came.
+                    cache.asMap().remove(key, future);
+                }
             }
         }
         return new PendingRead(owner, db, keyBytes, generation, future, ticket);
@@ -402,7 +412,32 @@ public class CoherentCache {
 
     // ---- withdrawals -------------------------------------------------------------------------
 
-    /** A write through the proxy changed these keys: withdraw them before acknowledging it. */
+    /**
+     * A write of these keys is about to be sent: they are withdrawn, and not cached nor answered
+     * from the cache until {@link #written(WritesInFlight.Writes)} is called with what this returns.
+     */
+    public WritesInFlight.Writes sending(List<byte[]> keys) {
+        WritesInFlight.Writes writes = writesInFlight.add(keys);
+        for (byte[] key : keys) {
+            withdraw(key); // after the add: a placeholder put in from now on sees the write
+        }
+        return writes;
+    }
+
+    /**
+     * The write {@link #sending} announced has its reply (or failed: it may have been applied):
+     * its keys are withdrawn again, before the client is acknowledged, and may be cached again.
+     */
+    public void written(WritesInFlight.Writes writes) {
+        written(writes.keys());
+        writesInFlight.remove(writes);
+    }
+
+    /**
+     * A write through the proxy changed these keys: withdraw them before acknowledging it. For a
+     * write not announced by {@link #sending}: read-your-writes, but a GET through the proxy may
+     * still be answered from the cache while the write is in flight.
+     */
     public void written(List<byte[]> keys) {
         for (byte[] key : keys) {
             withdraw(key);

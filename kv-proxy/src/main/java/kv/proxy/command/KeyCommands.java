@@ -18,6 +18,7 @@ import kv.protocol.resp.Request;
 import kv.proxy.backend.Backend;
 import kv.proxy.backend.Backends;
 import kv.proxy.cache.CoherentCache;
+import kv.proxy.cache.WritesInFlight;
 import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
@@ -74,6 +75,7 @@ public class KeyCommands implements CommandGroup<ClientSession> {
     RespValue keyed(Request request, ClientSession session) {
         CommandSpec spec = CommandTable.get(request.name());
         KeyRouting routing = KeyRouting.of(request, spec, backends);
+        WritesInFlight.Writes writes = spec.is(CommandFlag.WRITE) ? cache.sending(routing.keys()) : null;
         try {
             if (routing.singleOwner()) {
                 Map.Entry<Backend, KeyRouting.Part> only = routing.parts().entrySet().iterator().next();
@@ -85,9 +87,9 @@ public class KeyCommands implements CommandGroup<ClientSession> {
             return merge(spec.kv().merge(), routing, session.db());
         }
         finally {
-            if (spec.is(CommandFlag.WRITE)) {
+            if (writes != null) {
                 // Withdrawn whatever the outcome: after a failure the backend may or may not have applied it.
-                cache.written(routing.keys());
+                cache.written(writes);
             }
         }
     }

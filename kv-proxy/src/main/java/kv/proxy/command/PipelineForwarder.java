@@ -35,6 +35,7 @@ import kv.proxy.backend.BackendUnavailableException;
 import kv.proxy.backend.Backends;
 import kv.proxy.backend.Databases;
 import kv.proxy.cache.CoherentCache;
+import kv.proxy.cache.WritesInFlight;
 import kv.proxy.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -497,6 +498,7 @@ public class PipelineForwarder {
                 }
             }
         }
+        WritesInFlight.Writes writes = cache.sending(written); // before anything leaves
         List<CompletableFuture<Void>> answered = new ArrayList<>(sends.size());
         for (Map.Entry<Backend, List<int[]>> send : sends.entrySet()) {
             List<int[]> positions = send.getValue();
@@ -525,7 +527,7 @@ public class PipelineForwarder {
         }
         return CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).thenRun(() -> {
             // Withdrawn whatever the outcome, before the clients hear back (read-your-writes).
-            cache.written(written);
+            cache.written(writes);
             // Every placeholder of these runs is filled before any waits on anyone else's.
             for (Run run : runs) {
                 for (int i = 0; i < run.requests.size(); i++) {

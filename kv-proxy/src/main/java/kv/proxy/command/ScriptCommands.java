@@ -17,6 +17,7 @@ import kv.proxy.backend.Backends;
 import kv.proxy.backend.Databases;
 import kv.proxy.backend.PinnedConnection;
 import kv.proxy.cache.CoherentCache;
+import kv.proxy.cache.WritesInFlight;
 import kv.proxy.session.ClientSession;
 import org.springframework.stereotype.Component;
 
@@ -65,6 +66,7 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
         // GET's reply timeout (until SCRIPT KILL), and a pooled request that outlives it marks the
         // whole backend DOWN.
         PinnedConnection connection = owner.pin();
+        WritesInFlight.Writes writes = TransactionCommands.writes(spec) ? cache.sending(keys) : null;
         try {
             if (session.db() == 0) {
                 return connection.call(request);
@@ -74,8 +76,8 @@ public class ScriptCommands implements CommandGroup<ClientSession> {
         }
         finally {
             owner.release(connection);
-            if (TransactionCommands.writes(spec)) {
-                cache.written(keys); // whatever the outcome: a script that failed half-way may have written
+            if (writes != null) {
+                cache.written(writes); // whatever the outcome: a script that failed half-way may have written
             }
         }
     }

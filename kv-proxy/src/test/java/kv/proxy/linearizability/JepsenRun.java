@@ -22,8 +22,8 @@ import kv.proxy.testing.TestGroup;
  * <p>Which client touches which key, and why: clients through the proxy read and write the
  * {@code p*} keys, clients straight to members (a member at random, re-chosen on every new
  * connection) read every key and write the {@code d*} keys. The proxy's cache is coherent for
- * writes through the proxy itself (a write's key is withdrawn before it is acknowledged) but
- * not linearizable for writes made elsewhere (the invalidation delay, see kv-proxy's README),
+ * writes through the proxy itself (a write's key is withdrawn before it is sent, and read
+ * through until its reply is in) but not linearizable for writes made elsewhere (the invalidation delay, see kv-proxy's README),
  * so a proxy client never reads a {@code d*} key: that window is by design, not a finding.
  * {@code ReplicatedGroupThroughTheProxyTest} tests the cache across a leader change instead.
  *

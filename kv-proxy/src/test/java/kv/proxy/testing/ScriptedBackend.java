@@ -24,7 +24,8 @@ import kv.protocol.resp.Request;
 /**
  * A minimal RESP backend whose timing the test controls: it can hold GET replies at a gate,
  * push invalidations when told, and drop its tracking connections, so races that are rare with a
- * real server happen on every run. Speaks just enough (HELLO, CLIENT TRACKING, PING, GET, SET).
+ * real server happen on every run. Speaks just enough (HELLO, CLIENT TRACKING, PING, GET, SET,
+ * INCR); it can hold writes' replies too, after applying them.
  */
 public final class ScriptedBackend implements AutoCloseable {
 
@@ -36,6 +37,8 @@ public final class ScriptedBackend implements AutoCloseable {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final Semaphore heldGets = new Semaphore(0);
     private volatile CountDownLatch gate;
+    private final Semaphore heldWrites = new Semaphore(0);
+    private volatile CountDownLatch writeGate;
     private volatile boolean dropGets;
 
     public ScriptedBackend() throws IOException {
@@ -85,6 +88,25 @@ public final class ScriptedBackend implements AutoCloseable {
     public void releaseGets() {
         CountDownLatch held = gate;
         gate = null;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
+    /** From now on SETs and INCRs apply their write, then wait at a gate before replying. */
+    public void holdWrites() {
+        writeGate = new CountDownLatch(1);
+    }
+
+    /** Waits until a write has been applied and its reply is being held. */
+    public boolean awaitHeldWrite(long millis) throws InterruptedException {
+        return heldWrites.tryAcquire(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets held writes reply, and later ones reply at once. */
+    public void releaseWrites() {
+        CountDownLatch held = writeGate;
+        writeGate = null;
         if (held != null) {
             held.countDown();
         }
@@ -171,7 +193,14 @@ public final class ScriptedBackend implements AutoCloseable {
             }
             case "set":
                 values.put(request.argString(1), request.argString(2));
+                holdWrite();
                 return Replies.OK;
+            case "incr": {
+                String incremented = values.merge(request.argString(1), "1",
+                        (old, one) -> Long.toString(Long.parseLong(old) + 1));
+                holdWrite();
+                return new RespValue.Integer(Long.parseLong(incremented));
+            }
             case "dbsize":
                 return new RespValue.Integer(values.size());
             default:
@@ -179,9 +208,19 @@ public final class ScriptedBackend implements AutoCloseable {
         }
     }
 
+    /** Waits at the write gate, if {@link #holdWrites} set one: the write is applied, its reply not sent. */
+    private void holdWrite() throws InterruptedException {
+        CountDownLatch held = writeGate;
+        if (held != null) {
+            heldWrites.release();
+            held.await(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         releaseGets();
+        releaseWrites();
         server.close();
         for (Socket socket : sockets) {
             socket.close();
