@@ -233,6 +233,36 @@ class PubSubParityTest extends RunningServerTest {
     }
 
     @Test
+    void keyspaceEventsForHashes() throws IOException {
+        script("""
+                admin: CONFIG SET notify-keyspace-events KEA
+                watch: PSUBSCRIBE __key*__:*
+                admin: HSET h f v g w
+                admin: HSET h f v
+                admin: HMSET h a 1
+                admin: HSETNX h f x
+                admin: HSETNX h n 1
+                admin: HINCRBY h n 2
+                admin: HINCRBY h f 1
+                admin: HINCRBYFLOAT h n 1.5
+                admin: HDEL h nope
+                admin: HDEL h f g
+                admin: HGET h a
+                admin: HDEL h a n
+                admin: HSET h2 f v
+                admin: EXPIRE h2 100
+                admin: DEL h2
+                admin: MULTI
+                admin: HSET t f v
+                admin: HDEL t f
+                admin: EXEC
+                admin: PING
+                watch? 30
+                admin: CONFIG SET notify-keyspace-events ""
+                """);
+    }
+
+    @Test
     void expiredKeysAreNotifiedByTheCycleOrWhenRead() throws IOException {
         script("""
                 admin: CONFIG SET notify-keyspace-events Ex

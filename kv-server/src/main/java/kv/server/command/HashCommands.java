@@ -18,6 +18,7 @@ import kv.protocol.command.CommandHandler;
 import kv.protocol.resp.Replies;
 import kv.protocol.resp.RespValue;
 import kv.protocol.resp.Request;
+import kv.server.pubsub.KeyspaceEvents;
 import kv.server.session.ClientSession;
 import kv.server.store.DiskGuard;
 import kv.server.store.HashMeta;
@@ -55,6 +56,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
     private final InvalidationHub invalidations;
     private final DiskGuard disk;
     private final Databases databases;
+    private final KeyspaceEvents events;
     private final Map<Long, ScanPosition> cursors = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, ScanPosition> eldest) {
@@ -66,8 +68,10 @@ public class HashCommands implements CommandGroup<ClientSession> {
     private record ScanPosition(byte[] key, byte[] lastField) {
     }
 
-    public HashCommands(KeyValueStore store, InvalidationHub invalidations, DiskGuard disk, Databases databases) {
+    public HashCommands(KeyValueStore store, InvalidationHub invalidations, DiskGuard disk, Databases databases,
+                        KeyspaceEvents events) {
         this.store = store;
+        this.events = events;
         this.invalidations = invalidations;
         this.disk = disk;
         this.databases = databases;
@@ -107,7 +111,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
             fields.add(request.arg(i));
         }
         long[] created = {0};
-        hashWrite(request, session, fields, current -> {
+        hashWrite(request, session, "hset", fields, current -> {
             Set<ByteKey> seen = new HashSet<>();
             List<Field> writes = new ArrayList<>(fields.size());
             for (int i = 0; i < fields.size(); i++) {
@@ -127,7 +131,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
         if (diskFull != null) {
             return Replies.error(diskFull);
         }
-        List<Field> written = hashWrite(request, session, List.of(request.arg(2)), current -> current.get(0) != null
+        List<Field> written = hashWrite(request, session, "hset", List.of(request.arg(2)), current -> current.get(0) != null
                 ? List.of() : List.of(new Field(request.arg(2), request.arg(3))));
         return written.isEmpty() ? Replies.ZERO : Replies.ONE;
     }
@@ -175,7 +179,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
             fields.add(request.arg(i));
         }
         long[] deleted = {0};
-        hashWrite(request, session, fields, current -> {
+        hashWrite(request, session, "hdel", fields, current -> {
             Set<ByteKey> seen = new HashSet<>();
             List<Field> writes = new ArrayList<>();
             for (int i = 0; i < fields.size(); i++) {
@@ -197,7 +201,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
         }
         long by = increment;
         RespValue[] reply = new RespValue[1];
-        hashWrite(request, session, List.of(request.arg(2)), current -> {
+        hashWrite(request, session, "hincrby", List.of(request.arg(2)), current -> {
             long value = 0;
             if (current.get(0) != null) {
                 Long stored = Numbers.parseLong(current.get(0));
@@ -232,7 +236,7 @@ public class HashCommands implements CommandGroup<ClientSession> {
             return Replies.error("ERR value is NaN or Infinity");
         }
         RespValue[] reply = new RespValue[1];
-        hashWrite(request, session, List.of(request.arg(2)), current -> {
+        hashWrite(request, session, "hincrbyfloat", List.of(request.arg(2)), current -> {
             LongDouble.Parsed value = current.get(0) == null ? new LongDouble.Parsed(BigDecimal.ZERO, false)
                     : LongDouble.parse(current.get(0));
             if (value == null) {
@@ -533,11 +537,21 @@ public class HashCommands implements CommandGroup<ClientSession> {
     }
 
     /** A write to some fields, and tracking clients told if anything was written. */
-    private List<Field> hashWrite(Request request, ClientSession session, List<byte[]> fields,
+    /**
+     * Applies {@code change} to the hash's {@code fields} as one step; if it wrote anything,
+     * tells the trackers and sends the keyspace event {@code event} (class {@code h}), and for an
+     * HDEL that removed the last field, {@code del} after it, as Redis's {@code hdelCommand} does.
+     */
+    private List<Field> hashWrite(Request request, ClientSession session, String event, List<byte[]> fields,
                                   java.util.function.Function<List<byte[]>, List<Field>> change) {
-        List<Field> written = store.hashUpdate(key(request, session), fields, change);
+        byte[] key = key(request, session);
+        List<Field> written = store.hashUpdate(key, fields, change);
         if (!written.isEmpty()) {
             invalidations.written(session, List.of(request.arg(1)));
+            events.notify(KeyspaceEvents.HASH, event, session.db(), request.arg(1));
+            if (event.equals("hdel") && events.enabled(KeyspaceEvents.GENERIC) && store.get(key) == null) {
+                events.notify(KeyspaceEvents.GENERIC, "del", session.db(), request.arg(1));
+            }
         }
         return written;
     }

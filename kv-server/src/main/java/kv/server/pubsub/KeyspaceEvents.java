@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>The class letters and their printing are Redis 7.0's ({@code keyspaceEventsStringToFlags}
  * and {@code keyspaceEventsFlagsToString}): {@code A} is {@code g$lshzxetd}; {@code m} (key miss)
- * and {@code n} (new key) are not in {@code A}. kv sends {@code n} ({@link #created}, told by the
- * store of every key a write creates) but no {@code m} events yet, and has no lists, sets, sorted
- * sets, streams, modules or eviction, so those classes never fire.
+ * and {@code n} (new key) are not in {@code A}. kv sends {@code g}, {@code $}, {@code h},
+ * {@code x} and {@code n} ({@link #created}, told by the store of every key a write creates) but
+ * no {@code m} events yet, and has no lists, sets, sorted sets, streams, modules or eviction, so
+ * those classes never fire.
  */
 @Component
 public class KeyspaceEvents {
