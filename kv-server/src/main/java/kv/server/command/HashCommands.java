@@ -71,10 +71,10 @@ public class HashCommands implements CommandGroup<ClientSession> {
     public HashCommands(KeyValueStore store, InvalidationHub invalidations, DiskGuard disk, Databases databases,
                         KeyspaceEvents events) {
         this.store = store;
-        this.events = events;
         this.invalidations = invalidations;
         this.disk = disk;
         this.databases = databases;
+        this.events = events;
     }
 
     @Override
@@ -536,7 +536,6 @@ public class HashCommands implements CommandGroup<ClientSession> {
         return new RespValue.Array(List.of(Replies.bulk(cursor), new RespValue.Array(found)));
     }
 
-    /** A write to some fields, and tracking clients told if anything was written. */
     /**
      * Applies {@code change} to the hash's {@code fields} as one step; if it wrote anything,
      * tells the trackers and sends the keyspace event {@code event} (class {@code h}), and for an
